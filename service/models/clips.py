@@ -1,0 +1,83 @@
+"""Clips and the time-stamped comments on them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.models.base import Base, str_enum, utcnow
+from service.models.org import School, User
+
+
+class ClipKind(enum.StrEnum):
+    LESSON = "lesson"
+    REHEARSAL = "rehearsal"
+    MODEL = "model"
+
+    @property
+    def label(self) -> str:
+        return {"lesson": "Lesson observation", "rehearsal": "Rehearsal", "model": "Model clip"}[
+            self.value
+        ]
+
+
+class ClipStatus(enum.StrEnum):
+    UPLOADED = "uploaded"
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (ClipStatus.READY, ClipStatus.FAILED)
+
+
+class Clip(Base):
+    __tablename__ = "clips"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    kind: Mapped[ClipKind] = mapped_column(str_enum(ClipKind))
+    title: Mapped[str] = mapped_column(String(200))
+    recorded_on: Mapped[date]
+    status: Mapped[ClipStatus] = mapped_column(
+        str_enum(ClipStatus), default=ClipStatus.UPLOADED, index=True
+    )
+    failure_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    original_key: Mapped[str] = mapped_column(String(300))
+    original_filename: Mapped[str] = mapped_column(String(300))
+    original_size: Mapped[int]
+    video_key: Mapped[str | None] = mapped_column(String(300), default=None)
+    poster_key: Mapped[str | None] = mapped_column(String(300), default=None)
+    duration: Mapped[float | None] = mapped_column(default=None)
+    width: Mapped[int | None] = mapped_column(default=None)
+    height: Mapped[int | None] = mapped_column(default=None)
+    processing_method: Mapped[str | None] = mapped_column(String(20), default=None)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    ready_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    owner: Mapped[User] = relationship(lazy="joined")
+    school: Mapped[School] = relationship(lazy="joined")
+    comments: Mapped[list[Comment]] = relationship(
+        back_populates="clip", cascade="all, delete-orphan", order_by="Comment.at_seconds"
+    )
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at_seconds: Mapped[float]
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    clip: Mapped[Clip] = relationship(back_populates="comments")
+    author: Mapped[User] = relationship(lazy="joined")

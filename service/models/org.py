@@ -1,0 +1,134 @@
+"""Who is who: trusts, schools, users, their roles and mentor-ECT pairings."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.models.base import Base, str_enum, utcnow
+
+
+class Role(enum.StrEnum):
+    ECT = "ect"
+    MENTOR = "mentor"
+    REVIEWER = "reviewer"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {
+            "ect": "Early career teacher",
+            "mentor": "Mentor",
+            "reviewer": "Reviewer",
+            "coordinator": "Induction coordinator",
+            "admin": "Administrator",
+        }[self.value]
+
+
+class Trust(Base):
+    __tablename__ = "trusts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+    schools: Mapped[list[School]] = relationship(back_populates="trust")
+
+
+class School(Base):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    trust_id: Mapped[int | None] = mapped_column(ForeignKey("trusts.id"), index=True)
+
+    trust: Mapped[Trust | None] = relationship(back_populates="schools")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+    # Flask-Login reads these four by duck typing; the service layer never imports Flask.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def has_role(self, role: Role) -> bool:
+        return any(m.role == role for m in self.memberships)
+
+    @property
+    def roles(self) -> set[Role]:
+        return {m.role for m in self.memberships}
+
+    @property
+    def primary_role(self) -> Role | None:
+        order = [Role.ADMIN, Role.COORDINATOR, Role.MENTOR, Role.REVIEWER, Role.ECT]
+        return next((role for role in order if role in self.roles), None)
+
+
+class Membership(Base):
+    """A user's role in a school, in a whole trust (coordinators), or everywhere (admins)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        CheckConstraint(
+            "(role = 'admin' AND school_id IS NULL AND trust_id IS NULL)"
+            " OR (role = 'coordinator' AND (school_id IS NULL) <> (trust_id IS NULL))"
+            " OR (role NOT IN ('admin', 'coordinator') AND school_id IS NOT NULL"
+            " AND trust_id IS NULL)",
+            name="scope_matches_role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    trust_id: Mapped[int | None] = mapped_column(ForeignKey("trusts.id"), index=True)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    school: Mapped[School | None] = relationship(lazy="joined")
+    trust: Mapped[Trust | None] = relationship(lazy="joined")
+
+
+class Mentorship(Base):
+    """A mentor paired with an ECT for their induction."""
+
+    __tablename__ = "mentorships"
+    __table_args__ = (
+        UniqueConstraint("mentor_id", "ect_id", name="uq_mentorships_pair"),
+        CheckConstraint("induction_year IN (1, 2)", name="induction_year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    ect_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    induction_year: Mapped[int] = mapped_column(default=1)
+    cadence_days: Mapped[int] = mapped_column(default=7)
+    started_on: Mapped[date] = mapped_column(default=date.today)
+    ended_on: Mapped[date | None] = mapped_column(default=None)
+
+    mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
+    ect: Mapped[User] = relationship(foreign_keys=[ect_id])
+    school: Mapped[School] = relationship()

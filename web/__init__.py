@@ -1,0 +1,57 @@
+"""The Flask web app: one factory, one blueprint per user-facing area."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from config import Settings, load_settings
+from web.extensions import csrf, login_manager
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the web app from settings (read from the environment when not given)."""
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        # Room for the form fields beside the file; the file itself is checked exactly later.
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.production,
+        REMEMBER_COOKIE_SECURE=settings.production,
+        WTF_CSRF_TIME_LIMIT=None,
+        TESTING=settings.testing,
+    )
+    app.extensions["coachreel.settings"] = settings
+
+    from web import resources
+
+    resources.init_app(app, settings)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+
+    from web import access, errors
+
+    access.init_app(app)
+    errors.init_app(app)
+
+    from web.auth.routes import bp as auth_bp
+    from web.clips.routes import bp as clips_bp
+    from web.main.routes import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(clips_bp)
+
+    from web.formatting import register_filters
+
+    register_filters(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app

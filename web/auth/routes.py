@@ -1,0 +1,41 @@
+"""Signing in and out."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_user, logout_user
+
+from service.accounts import authenticate
+from web.auth.forms import LoginForm
+from web.resources import db
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: never redirect a signed-in teacher to another site.
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("clips.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # noqa: ANN201
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(db(), form.email.data or "", form.password.data or "")
+        if user is None:
+            flash("That email and password do not match an account.", "error")
+            return render_template("auth/login.html", form=form), 401
+        login_user(user, remember=bool(form.remember.data))
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():  # noqa: ANN201
+    logout_user()
+    flash("You have signed out.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,182 @@
+"""Clips: the list, upload, the watch page, media, processing status and comments."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from redis.exceptions import RedisError
+
+from service import clips, policy
+from service.models import ClipKind, ClipStatus, Comment
+from web.clips.forms import CommentForm, UploadForm
+from web.errors import wants_json
+from web.resources import db, redis, settings, storage
+from workers.queues import clip_progress, enqueue_processing
+
+log = logging.getLogger(__name__)
+bp = Blueprint("clips", __name__, url_prefix="/clips")
+
+
+def comment_json(comment: Comment) -> dict[str, object]:
+    return {
+        "id": comment.id,
+        "at_seconds": comment.at_seconds,
+        "body": comment.body,
+        "author": comment.author.name,
+        "created_at": comment.created_at.isoformat(),
+    }
+
+
+@bp.get("/")
+def index():  # noqa: ANN201
+    return render_template(
+        "clips/index.html",
+        clips=clips.visible_clips(db(), current_user),
+        can_upload=policy.can_upload(current_user),
+    )
+
+
+def _form_errors(form: UploadForm | CommentForm) -> str:
+    return " ".join(error for errors in form.errors.values() for error in errors)
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+def upload():  # noqa: ANN201
+    form = UploadForm()
+    form.set_kinds(policy.upload_kinds(current_user))
+    limit = settings().max_upload_bytes
+    if not form.validate_on_submit():
+        if form.is_submitted():
+            message = _form_errors(form) or "Please check the form."
+            if wants_json():
+                return jsonify(error=message), 400
+            return render_template("clips/upload.html", form=form, limit=limit), 400
+        return render_template("clips/upload.html", form=form, limit=limit)
+    upload_file = form.file.data
+    details = clips.UploadDetails(
+        kind=ClipKind(form.kind.data),
+        title=form.title.data or "",
+        recorded_on=form.recorded_on.data,
+        filename=upload_file.filename or "upload",
+    )
+    clip = clips.register_upload(
+        db(), storage(), current_user, details, upload_file.stream, max_bytes=limit
+    )
+    try:
+        enqueue_processing(redis(), clip.id)
+    except RedisError:
+        # The clip is safe in storage and the database; the sweeper will queue it.
+        log.exception("could not queue clip %s; the sweeper will pick it up", clip.id)
+    watch_url = url_for("clips.watch", clip_id=clip.id)
+    if wants_json():
+        return jsonify(
+            id=clip.id, url=watch_url, status_url=url_for("clips.status", clip_id=clip.id)
+        ), 201
+    flash("Uploaded. We are preparing your clip; it will play here when it is ready.", "info")
+    return redirect(watch_url)
+
+
+@bp.get("/<int:clip_id>")
+def watch(clip_id: int):  # noqa: ANN201
+    clip = clips.get_visible_clip(db(), current_user, clip_id)
+    comments = clips.clip_comments(db(), current_user, clip_id)
+    return render_template(
+        "clips/watch.html",
+        clip=clip,
+        comments=[comment_json(c) for c in comments],
+        can_comment=policy.can_comment(db(), current_user, clip),
+        form=CommentForm(),
+    )
+
+
+def status_json(clip) -> dict[str, object]:  # noqa: ANN001
+    data: dict[str, object] = {
+        "id": clip.id,
+        "status": clip.status.value,
+        "failure_reason": clip.failure_reason,
+        "duration": clip.duration,
+    }
+    if clip.status == ClipStatus.READY:
+        data.update(
+            stage="done",
+            stage_label="Ready",
+            progress=1.0,
+            video_url=url_for("clips.video", clip_id=clip.id),
+            poster_url=url_for("clips.poster", clip_id=clip.id),
+        )
+    elif clip.status == ClipStatus.FAILED:
+        data.update(stage="failed", stage_label="Could not be prepared", progress=1.0)
+    else:
+        try:
+            data.update(clip_progress(redis(), clip.id))
+        except RedisError:
+            data.update(stage="queued", stage_label="Waiting for a worker", progress=0.0)
+    return data
+
+
+@bp.get("/<int:clip_id>/status.json")
+def status(clip_id: int):  # noqa: ANN201
+    clip = clips.get_visible_clip(db(), current_user, clip_id)
+    return jsonify(status_json(clip))
+
+
+def _serve(key: str | None, mimetype: str):  # noqa: ANN202
+    if key is None or not storage().exists(key):
+        abort(404)
+    response = send_file(
+        storage().open(key),
+        mimetype=mimetype,
+        conditional=True,
+        etag=key.replace("/", "-"),
+        max_age=0,
+    )
+    # Classroom video: browsers may keep it for this user, shared caches never.
+    response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/<int:clip_id>/video.mp4")
+def video(clip_id: int):  # noqa: ANN201
+    clip = clips.get_visible_clip(db(), current_user, clip_id)
+    if clip.status != ClipStatus.READY:
+        abort(404)
+    return _serve(clip.video_key, "video/mp4")
+
+
+@bp.get("/<int:clip_id>/poster.jpg")
+def poster(clip_id: int):  # noqa: ANN201
+    clip = clips.get_visible_clip(db(), current_user, clip_id)
+    return _serve(clip.poster_key, "image/jpeg")
+
+
+@bp.get("/<int:clip_id>/comments.json")
+def comments(clip_id: int):  # noqa: ANN201
+    found = clips.clip_comments(db(), current_user, clip_id)
+    return jsonify(comments=[comment_json(c) for c in found])
+
+
+@bp.post("/<int:clip_id>/comments")
+def add_comment(clip_id: int):  # noqa: ANN201
+    form = CommentForm()
+    form.validate_on_submit()
+    # The use case checks access first (404/403) and then the values, so a user who may not
+    # see the clip learns nothing from a validation message.
+    at_seconds = form.at_seconds.data if form.at_seconds.data is not None else float("nan")
+    comment = clips.add_comment(
+        db(), current_user, clip_id, at_seconds=at_seconds, body=form.body.data or ""
+    )
+    if wants_json():
+        return jsonify(comment=comment_json(comment)), 201
+    return redirect(url_for("clips.watch", clip_id=clip_id, t=comment.at_seconds))

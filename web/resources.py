@@ -1,0 +1,71 @@
+"""The database, storage and Redis the app uses, opened lazily and shared per process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, g
+from redis import Redis
+from sqlalchemy.orm import Session
+
+from config import Settings
+from service.db import make_engine, make_session_factory
+from service.storage import Storage, make_storage
+from web.extensions import login_manager
+from workers.connection import connect
+
+
+class Resources:
+    """Holds the long-lived handles; Redis is connected on first use, not at start-up."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.engine = make_engine(settings)
+        self.sessions = make_session_factory(self.engine)
+        self.storage: Storage = make_storage(settings.media_dir)
+        self._redis: Redis | None = None
+
+    @property
+    def redis(self) -> Redis:
+        if self._redis is None:
+            self._redis = connect(self.settings)
+        return self._redis
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    app.extensions["coachreel"] = Resources(settings)
+
+    @app.teardown_appcontext
+    def _close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+    @login_manager.user_loader
+    def _load_user(user_id: str) -> Any:
+        from service.accounts import load_user
+
+        return load_user(db(), user_id)
+
+
+def resources() -> Resources:
+    return current_app.extensions["coachreel"]
+
+
+def settings() -> Settings:
+    return resources().settings
+
+
+def db() -> Session:
+    """Return this request's database session."""
+    if "db_session" not in g:
+        g.db_session = resources().sessions()
+    return g.db_session
+
+
+def storage() -> Storage:
+    return resources().storage
+
+
+def redis() -> Redis:
+    return resources().redis

@@ -1,0 +1,176 @@
+"""Queue policy in one table, and the only helpers that put jobs on a queue.
+
+Views, models and use cases never touch an RQ ``Queue``: they call ``enqueue_processing``.
+Job ids are deterministic (``probe-clip-12``), so enqueuing the same work twice is a no-op
+while a live job exists, and the sweeper can ask Redis whether a clip's job is still alive.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from redis import Redis
+from rq import Queue, Retry
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job, JobStatus
+
+log = logging.getLogger(__name__)
+
+PROCESS_QUEUE = "process"
+QUEUES = (PROCESS_QUEUE,)
+
+STALE_AFTER = timedelta(seconds=120)
+LIVE = {
+    JobStatus.QUEUED,
+    JobStatus.SCHEDULED,
+    JobStatus.DEFERRED,
+    JobStatus.STARTED,
+    JobStatus.CREATED,
+    JobStatus.READY_TO_ENQUEUE,
+}
+
+
+def _processing_timeout(duration: float | None) -> int:
+    # Transcoding 720p on two cores runs at several times real time; allow a wide margin for a
+    # busy host, but not hours: a stuck ffmpeg should be killed and retried.
+    seconds = 300 + 3 * (duration or 0)
+    return int(min(seconds, 4 * 3600))
+
+
+@dataclass(frozen=True)
+class JobPolicy:
+    """How one kind of job is queued, timed, retried and kept."""
+
+    func: str
+    queue: str
+    timeout: Callable[[float | None], int]
+    retry: Retry | None
+    start_progress: float = 0.0  # where this stage starts on the clip's one progress bar
+    result_ttl: int = 3600
+    failure_ttl: int = 7 * 24 * 3600
+
+
+POLICY: dict[str, JobPolicy] = {
+    # Check the upload is a video and learn its duration, which sizes the processing timeout.
+    "probe-clip": JobPolicy(
+        "workers.jobs.probe_clip",
+        PROCESS_QUEUE,
+        lambda _d: 120,
+        Retry(max=3, interval=[5, 30, 120]),
+    ),
+    "process-clip": JobPolicy(
+        "workers.jobs.process_clip",
+        PROCESS_QUEUE,
+        _processing_timeout,
+        Retry(max=3, interval=[10, 60, 300]),
+        start_progress=0.05,
+    ),
+}
+
+
+def job_id(kind: str, clip_id: int) -> str:
+    return f"{kind}-{clip_id}"
+
+
+def _enqueue(
+    redis: Redis, kind: str, clip_id: int, duration: float | None, stale_after: timedelta
+) -> Job:
+    policy = POLICY[kind]
+    jid = job_id(kind, clip_id)
+    try:
+        existing = Job.fetch(jid, connection=redis)
+    except NoSuchJobError:
+        existing = None
+    if existing is not None:
+        if existing.get_status() in LIVE and not job_is_stale(existing, stale_after):
+            return existing
+        existing.delete()
+    queue = Queue(policy.queue, connection=redis)
+    try:
+        return queue.enqueue(
+            policy.func,
+            clip_id,
+            job_id=jid,
+            unique=True,
+            job_timeout=policy.timeout(duration),
+            result_ttl=policy.result_ttl,
+            failure_ttl=policy.failure_ttl,
+            retry=policy.retry,
+            meta={"clip_id": clip_id, "stage": "queued", "progress": policy.start_progress},
+            description=f"{kind} clip {clip_id}",
+        )
+    except DuplicateJobError:
+        # Someone else enqueued it between our check and our enqueue: theirs will do.
+        return Job.fetch(jid, connection=redis)
+
+
+def enqueue_processing(
+    redis: Redis,
+    clip_id: int,
+    duration: float | None = None,
+    *,
+    stale_after: timedelta = STALE_AFTER,
+) -> Job:
+    """Queue the next processing step for a clip: probe first, then make it playable."""
+    if duration is None:
+        return _enqueue(redis, "probe-clip", clip_id, None, stale_after)
+    return _enqueue(redis, "process-clip", clip_id, duration, stale_after)
+
+
+def clip_jobs(redis: Redis, clip_id: int) -> list[Job]:
+    """Return the clip's processing jobs that Redis still knows, latest stage first."""
+    jobs = []
+    for kind in ("process-clip", "probe-clip"):
+        try:
+            jobs.append(Job.fetch(job_id(kind, clip_id), connection=redis))
+        except NoSuchJobError:
+            continue
+    return jobs
+
+
+def job_is_stale(job: Job, stale_after: timedelta = STALE_AFTER) -> bool:
+    """Say whether a started job's worker has stopped sending heartbeats (it died)."""
+    if job.get_status() != JobStatus.STARTED:
+        return False
+    beat = job.last_heartbeat or job.started_at
+    if beat is None:
+        return True
+    if beat.tzinfo is None:
+        beat = beat.replace(tzinfo=UTC)
+    return datetime.now(UTC) - beat > stale_after
+
+
+def has_live_job(redis: Redis, clip_id: int, stale_after: timedelta = STALE_AFTER) -> bool:
+    """Say whether some job will still move this clip on."""
+    return any(
+        job.get_status() in LIVE and not job_is_stale(job, stale_after)
+        for job in clip_jobs(redis, clip_id)
+    )
+
+
+STAGE_LABELS = {
+    "queued": "Waiting for a worker",
+    "probing": "Checking the video",
+    "transcoding": "Making it playable",
+    "remuxing": "Making it playable",
+    "poster": "Choosing a thumbnail",
+    "saving": "Saving",
+}
+
+
+def clip_progress(redis: Redis, clip_id: int) -> dict[str, object]:
+    """Return the moving progress of a clip's processing, read from its job's meta."""
+    for job in clip_jobs(redis, clip_id):
+        status = job.get_status()
+        if status in LIVE:
+            meta = job.get_meta(refresh=True)
+            stage = str(meta.get("stage", "queued")) if status == JobStatus.STARTED else "queued"
+            return {
+                "stage": stage,
+                "stage_label": STAGE_LABELS.get(stage, stage),
+                "progress": float(meta.get("progress", 0.0)),
+            }
+    return {"stage": "queued", "stage_label": STAGE_LABELS["queued"], "progress": 0.0}

@@ -1,0 +1,45 @@
+"""The worker entry point: build the context, sweep, then work the queues."""
+
+from __future__ import annotations
+
+import logging
+
+from rq import Queue, Worker
+
+from config import Settings
+from workers.context import build_context, configure_logging, use_context
+from workers.queues import QUEUES
+from workers.sweeper import SweeperThread, sweep
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(
+    settings: Settings,
+    *,
+    queues: tuple[str, ...] = QUEUES,
+    burst: bool = False,
+    job_monitoring_interval: int = 10,
+) -> None:
+    """Run one RQ worker (with the scheduler, for retries) and the periodic sweeper."""
+    configure_logging()
+    ctx = build_context(settings)
+    use_context(ctx)
+    requeued = sweep(ctx)
+    log.info(
+        "worker starting on queues %s; start-up sweep re-queued %d clip(s)",
+        ",".join(queues),
+        len(requeued),
+    )
+    sweeper = SweeperThread(ctx, settings.sweep_interval_seconds)
+    if not burst:
+        sweeper.start()
+    worker = Worker(
+        [Queue(name, connection=ctx.redis) for name in queues],
+        connection=ctx.redis,
+        job_monitoring_interval=job_monitoring_interval,
+    )
+    try:
+        worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+    finally:
+        sweeper.stop()
