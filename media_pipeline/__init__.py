@@ -5,7 +5,13 @@ from .ffmpeg import ffmpeg_binary
 from .generate import make_test_clip
 from .probe import AudioStreamInfo, MediaInfo, VideoStreamInfo, probe
 from .thumbnails import PosterOptions, PosterResult, make_poster
-from .transcode import TranscodeOptions, TranscodeResult, build_command, make_playable
+from .transcode import (
+    TranscodeOptions,
+    TranscodeResult,
+    build_command,
+    choose_method,
+    make_playable,
+)
 
 __all__ = [
     "AudioStreamInfo",
@@ -22,6 +28,7 @@ __all__ = [
     "TranscodeResult",
     "VideoStreamInfo",
     "build_command",
+    "choose_method",
     "ffmpeg_binary",
     "make_playable",
     "make_poster",

@@ -16,8 +16,9 @@ from .errors import DamagedVideo, MediaError, TooLong
 from .ffmpeg import ffmpeg_binary, file_url, input_options
 from .probe import MediaInfo, probe
 
-# -progress pipe:1 writes key=value blocks to stdout; -nostats stops the same numbers also
-# going to stderr; -nostdin stops ffmpeg reading (and stealing) the worker's terminal.
+# -progress pipe:1 writes key=value blocks to stdout, every -stats_period seconds (default
+# 0.5; 0.25 matches our callback throttle); -nostats stops the same numbers also going to
+# stderr; -nostdin stops ffmpeg reading (and stealing) the worker's terminal.
 GLOBAL_ARGS: tuple[str, ...] = (
     "-hide_banner",
     "-nostdin",
@@ -26,6 +27,8 @@ GLOBAL_ARGS: tuple[str, ...] = (
     "error",
     "-progress",
     "pipe:1",
+    "-stats_period",
+    "0.25",
     "-nostats",
 )
 
@@ -202,24 +205,24 @@ def _run(args: list[str], duration: float, on_progress: Callable[[float], None] 
     # stderr goes to a temporary file, not a pipe: we read stdout line by line, and a full
     # stderr pipe nobody drains would block ffmpeg (and so us) forever.
     with tempfile.TemporaryFile() as stderr:
-        proc = subprocess.Popen(
+        with subprocess.Popen(
             args,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=stderr,
             text=True,
             errors="replace",
-        )
-        try:
-            assert proc.stdout is not None
-            _follow_progress(proc.stdout, duration, on_progress)
-            returncode = proc.wait()
-        finally:
-            # Reached with ffmpeg still running only when on_progress raised (a cancel):
-            # stop it rather than leave an orphan writing a file we are about to delete.
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+        ) as proc:
+            try:
+                assert proc.stdout is not None
+                _follow_progress(proc.stdout, duration, on_progress)
+                returncode = proc.wait()
+            finally:
+                # Reached with ffmpeg still running only when on_progress raised (a cancel):
+                # stop it rather than leave an orphan writing a file we are about to delete.
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
         if returncode != 0:
             stderr.seek(0, os.SEEK_END)
             stderr.seek(max(0, stderr.tell() - _STDERR_TAIL))
