@@ -115,6 +115,22 @@ def settings(backend: Backend, tmp_path: Path) -> Iterator[Settings]:
     yield settings
 
 
+def worker_env(settings: Settings) -> dict[str, str]:
+    """The environment a worker process needs to share this test's database, queue and media."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COACHREEL_")}
+    env.update(
+        COACHREEL_ENV="test",
+        COACHREEL_INSTANCE=str(settings.instance_dir),
+        DATABASE_URL=settings.database_url,
+        MEDIA_DIR=str(settings.media_dir),
+        SECRET_KEY=settings.secret_key,
+        STALE_JOB_SECONDS=str(settings.stale_job_seconds),
+    )
+    if settings.redis_url:
+        env["REDIS_URL"] = settings.redis_url
+    return env
+
+
 @pytest.fixture
 def redis(settings: Settings) -> Redis:
     return connect(settings)

@@ -5,6 +5,7 @@ result through the service layer. Re-running a job ends in the same state (idemp
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -69,6 +70,15 @@ def _load_for_work(ctx: WorkerContext, clip_id: int) -> Clip | None:
         return clips.mark_processing(session, clip_id)
 
 
+def _workdir(kind: str, clip_id: int) -> tempfile.TemporaryDirectory[str]:
+    """Make this run's temporary folder, removing any a killed run of the same job left."""
+    prefix = f"coachreel-{kind}-{clip_id}-"
+    # Safe: the deterministic job id means only one job for this clip runs at a time.
+    for stale in Path(tempfile.gettempdir()).glob(prefix + "*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    return tempfile.TemporaryDirectory(prefix=prefix)
+
+
 def _fail(ctx: WorkerContext, clip_id: int, reason: str) -> None:
     for key in (clips.video_key(clip_id), clips.poster_key(clip_id)):
         ctx.storage.delete(key)
@@ -85,17 +95,13 @@ def probe_clip(clip_id: int) -> dict[str, object]:
     progress = Progress(get_current_job(), 0.0, 0.05)
     progress.stage("probing")
     try:
-        with tempfile.TemporaryDirectory(prefix=f"coachreel-probe-{clip_id}-") as tmp:
+        with _workdir("probe", clip_id) as tmp:
             source = Path(tmp) / "original"
             ctx.storage.download(clip.original_key, source)
             info = media_pipeline.probe(source)
         limit = ctx.settings.max_clip_seconds
         if info.duration > limit:
-            raise media_pipeline.TooLong(
-                f"This video is {info.duration / 60:.0f} minutes long; clips can be at most "
-                f"{limit // 60} minutes. Please trim it and upload it again.",
-                f"duration {info.duration:.1f}s over limit {limit}s",
-            )
+            raise media_pipeline.TooLong.for_limit(info.duration, limit)
     except media_pipeline.MediaError as exc:
         # The file itself is the problem: retrying cannot help, so record it and stop here.
         log.warning("clip %s cannot be used: %s (%s)", clip_id, exc.reason, exc.detail)
@@ -126,7 +132,7 @@ def process_clip(clip_id: int) -> dict[str, object]:
         max_duration=float(settings.max_clip_seconds),
     )
     try:
-        with tempfile.TemporaryDirectory(prefix=f"coachreel-clip-{clip_id}-") as tmp:
+        with _workdir("clip", clip_id) as tmp:
             work = Path(tmp)
             source, video, poster = work / "original", work / "video.mp4", work / "poster.jpg"
             Progress(job, 0.05, 0.06).stage("probing")

@@ -19,7 +19,6 @@ def run_worker(
     *,
     queues: tuple[str, ...] = QUEUES,
     burst: bool = False,
-    job_monitoring_interval: int = 10,
 ) -> None:
     """Run one RQ worker (with the scheduler, for retries) and the periodic sweeper."""
     configure_logging()
@@ -34,6 +33,8 @@ def run_worker(
     sweeper = SweeperThread(ctx, settings.sweep_interval_seconds)
     if not burst:
         sweeper.start()
+    # Heartbeats must come well inside the sweeper's staleness window, or live jobs look dead.
+    job_monitoring_interval = max(1, min(10, settings.stale_job_seconds // 3))
     worker = Worker(
         [Queue(name, connection=ctx.redis) for name in queues],
         connection=ctx.redis,

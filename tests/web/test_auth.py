@@ -22,8 +22,9 @@ def test_wrong_password_is_refused_with_a_message(client, auth, demo):
 
 
 def test_login_without_csrf_token_is_refused(client, demo):
-    response = client.post("/auth/login", data={"email": "ect1@northfield.example",
-                                                "password": "coachreel-demo"})
+    response = client.post(
+        "/auth/login", data={"email": "ect1@northfield.example", "password": "coachreel-demo"}
+    )
     assert response.status_code == 400
     assert "session has expired" in response.text
 
@@ -32,7 +33,12 @@ def test_next_never_leaves_the_site(client, auth, demo):
     page = client.get("/auth/login?next=//evil.example/")
     from tests.conftest import csrf_token
 
-    response = client.post("/auth/login?next=//evil.example/", data={
-        "email": "ect1@northfield.example", "password": "coachreel-demo",
-        "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        "/auth/login?next=//evil.example/",
+        data={
+            "email": "ect1@northfield.example",
+            "password": "coachreel-demo",
+            "csrf_token": csrf_token(page.text),
+        },
+    )
     assert response.headers["Location"] == "/clips/"

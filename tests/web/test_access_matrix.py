@@ -1,0 +1,170 @@
+"""The access matrix: every route x every role x own school and other school.
+
+Routes come from the app's own URL map, so a new route without a policy rule, or without a
+row here saying who may use it, fails this test.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+
+from service import clips, policy
+from service.models import ClipKind, User
+from tests.conftest import csrf_token
+
+A = Action = policy.Action
+OWNER = "ect1@northfield.example"
+
+CASES = {
+    "anonymous": None,
+    "ECT, owner": OWNER,
+    "ECT, same school": "ect2@northfield.example",
+    "ECT, other school": "ect1@riverside.example",
+    "mentor of the owner": "mentor1@northfield.example",
+    "mentor, same school": "mentor2@northfield.example",
+    "mentor, other school": "mentor1@riverside.example",
+    "coordinator, same school": "coordinator@northfield.example",
+    "coordinator, other school": "coordinator@riverside.example",
+    "coordinator, whole trust": "induction-lead@northfield-trust.example",
+    "reviewer, same school": "reviewer@northfield.example",
+    "reviewer, other school": "reviewer@riverside.example",
+    "admin": "admin@coachreel.example",
+}
+ECTS = {"ECT, owner", "ECT, same school", "ECT, other school"}
+SEES_CLIP = {
+    "ECT, owner",
+    "mentor of the owner",
+    "coordinator, same school",
+    "coordinator, whole trust",
+    "admin",
+}
+COMMENTS = {"ECT, owner", "mentor of the owner"}
+
+
+def expected(case: str, action: Action, ok: int) -> int:
+    """What a user in ``case`` should get from a route guarded by ``action``."""
+    if action == A.PUBLIC:
+        return ok
+    if case == "anonymous":
+        return 302  # sent to the sign-in page (JSON routes answer 401, see below)
+    if action == A.SIGNED_IN:
+        return ok
+    if action == A.UPLOAD_CLIP:
+        return ok if case in ECTS else 403
+    if action == A.VIEW_CLIP:
+        return ok if case in SEES_CLIP else 404
+    if action == A.COMMENT_ON_CLIP:
+        if case in COMMENTS:
+            return ok
+        return 403 if case in SEES_CLIP else 404
+    raise AssertionError(f"no expectation for {action}")
+
+
+# How to call each endpoint, and what success looks like. A new endpoint needs a row.
+REQUESTS = {
+    "static": ("GET", {"filename": "app.css"}, None, 200),
+    "auth.login": ("GET", {}, None, 200),
+    "auth.logout": ("POST", {}, "csrf", 302),
+    "main.health": ("GET", {}, None, 200),
+    "main.index": ("GET", {}, None, 302),
+    "clips.index": ("GET", {}, None, 200),
+    "clips.upload": ("POST", {}, "upload", 201),
+    "clips.watch": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "clips.status": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "clips.video": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "clips.poster": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "clips.comments": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "clips.add_comment": ("POST", {"clip_id": "CLIP"}, "comment", 201),
+}
+
+
+def test_every_route_has_a_policy_rule_and_a_matrix_row(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(policy.ENDPOINT_RULES) == set(), "routes without an access rule"
+    assert endpoints - set(REQUESTS) == set(), "routes without a row in the access matrix"
+
+
+def test_a_route_without_a_rule_is_refused(app, client, auth, demo):
+    app.add_url_rule("/unguarded", "unguarded", lambda: "secret")
+    auth.login("admin@coachreel.example")
+    assert client.get("/unguarded").status_code == 403
+
+
+@pytest.fixture
+def ready_clip(ctx, session, demo) -> int:
+    owner = session.get(User, demo[OWNER].id)
+    clip = clips.register_upload(
+        session,
+        ctx.storage,
+        owner,
+        clips.UploadDetails(ClipKind.LESSON, "Matrix clip", date.today(), "lesson.mp4"),
+        io.BytesIO(b"original bytes"),
+        max_bytes=1000,
+    )
+    ctx.storage.put_stream(clips.video_key(clip.id), io.BytesIO(b"video bytes"))
+    ctx.storage.put_stream(clips.poster_key(clip.id), io.BytesIO(b"poster bytes"))
+    clips.mark_ready(
+        session,
+        clip.id,
+        video=clips.video_key(clip.id),
+        poster=clips.poster_key(clip.id),
+        duration=60.0,
+        width=320,
+        height=240,
+        method="remux",
+    )
+    return clip.id
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_access_matrix(app, client, auth, ready_clip, case):
+    email = CASES[case]
+    if email is not None:
+        assert auth.login(email).status_code == 302
+    mismatches = []
+    for endpoint, (method, kwargs, body, ok) in REQUESTS.items():
+        if endpoint == "auth.logout":
+            continue  # would end this user's session mid-matrix; checked last
+        values = {k: (ready_clip if v == "CLIP" else v) for k, v in kwargs.items()}
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(endpoint, **values)
+        token = csrf_token(client.get("/auth/login").text)
+        headers = {"Accept": "application/json"} if method == "POST" else {}
+        if body == "upload":
+            data = {
+                "csrf_token": token,
+                "kind": "lesson",
+                "title": "t",
+                "recorded_on": date.today().isoformat(),
+                "file": (io.BytesIO(b"some bytes"), "clip.mp4"),
+            }
+        elif body == "comment":
+            data = {"csrf_token": token, "at_seconds": "12.5", "body": "Nice routine"}
+        else:
+            data = None
+        response = client.open(url, method=method, data=data, headers=headers)
+        response.close()  # file responses hold the file open until closed
+        want = expected(case, policy.ENDPOINT_RULES[endpoint], ok)
+        if case == "anonymous" and want == 302 and (method == "POST" or url.endswith(".json")):
+            want = 401  # a client asking for JSON gets 401, not a redirect to a page
+        if response.status_code != want:
+            mismatches.append(f"{method} {url}: got {response.status_code}, want {want}")
+    if email is not None:
+        token = csrf_token(client.get("/clips/").text)
+        assert client.post("/auth/logout", data={"csrf_token": token}).status_code == 302
+    assert mismatches == []
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_clip_list_shows_exactly_the_visible_clips(client, auth, ready_clip, case):
+    email = CASES[case]
+    if email is None:
+        return
+    auth.login(email)
+    page = client.get("/clips/").text
+    assert ("Matrix clip" in page) == (case in SEES_CLIP)

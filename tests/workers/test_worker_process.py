@@ -1,0 +1,127 @@
+"""Real worker processes: end to end, killed mid-transcode, and the sweeper that recovers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+
+from rq.job import Job, JobStatus
+
+from service.models import Clip, ClipStatus, utcnow
+from tests.conftest import worker_env
+from tests.factories import generated_clip, upload
+from workers.queues import enqueue_processing, job_id
+from workers.sweeper import sweep
+
+ECT = "ect1@northfield.example"
+WORKER = [sys.executable, "-m", "web.cli", "worker"]
+
+
+def _status(ctx, clip_id: int) -> Clip:
+    with ctx.sessions() as session:
+        return session.get(Clip, clip_id)
+
+
+def test_worker_process_makes_an_upload_ready(ctx, session, demo, settings, tmp_path):
+    clip = upload(session, ctx.storage, ECT, generated_clip(tmp_path / "a.mp4", duration=2))
+    enqueue_processing(ctx.redis, clip.id)
+    result = subprocess.run(
+        [*WORKER, "--burst"], env=worker_env(settings), timeout=120, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert _status(ctx, clip.id).status == ClipStatus.READY
+    # Every worker log line carries the job and clip.
+    assert f"[job process-clip-{clip.id} clip {clip.id}]" in result.stderr
+
+
+def test_worker_killed_mid_transcode_is_recovered_by_the_sweeper(
+    ctx, session, demo, settings, tmp_path
+):
+    # MPEG-4 Part 2 forces a real transcode, long enough to be caught in the middle.
+    source = generated_clip(
+        tmp_path / "long.avi",
+        duration=40,
+        width=640,
+        height=360,
+        vcodec="mpeg4",
+        acodec="mp3",
+        container="avi",
+    )
+    clip = upload(session, ctx.storage, ECT, source, filename="long.avi")
+    enqueue_processing(ctx.redis, clip.id)
+    worker = subprocess.Popen(
+        [*WORKER, "--burst"],
+        env=worker_env(settings),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        progress = 0.0
+        while time.monotonic() < deadline:
+            try:
+                job = Job.fetch(job_id("process-clip", clip.id), connection=ctx.redis)
+                meta = job.get_meta(refresh=True)
+                if meta.get("stage") == "transcoding" and meta.get("progress", 0) > 0.15:
+                    progress = meta["progress"]
+                    break
+            except Exception:  # noqa: BLE001 - not enqueued yet
+                pass
+            assert worker.poll() is None, "worker finished before it could be killed"
+            time.sleep(0.05)
+        assert progress > 0.15, "transcoding never got under way"
+        # The whole process group, as when a machine dies: worker, work horse and ffmpeg.
+        os.killpg(worker.pid, signal.SIGKILL)
+    finally:
+        worker.wait(timeout=10)
+
+    stuck = _status(ctx, clip.id)
+    assert stuck.status == ClipStatus.PROCESSING
+    assert not ctx.storage.exists(f"clips/{clip.id}/video.mp4")  # nothing half written
+    job = Job.fetch(job_id("process-clip", clip.id), connection=ctx.redis)
+    assert job.get_status() == JobStatus.STARTED  # Redis still believes it is running
+
+    time.sleep(settings.stale_job_seconds + 1)  # its heartbeat goes stale
+    assert sweep(ctx) == [clip.id]
+    result = subprocess.run(
+        [*WORKER, "--burst"], env=worker_env(settings), timeout=180, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    done = _status(ctx, clip.id)
+    assert done.status == ClipStatus.READY, done.failure_reason
+    assert ctx.storage.keys(f"clips/{clip.id}/") == [
+        f"clips/{clip.id}/original",
+        f"clips/{clip.id}/poster.jpg",
+        f"clips/{clip.id}/video.mp4",
+    ]
+    leftovers = [
+        p for p in os.listdir(tempfile.gettempdir()) if p.startswith(f"coachreel-clip-{clip.id}-")
+    ]
+    assert leftovers == []
+
+
+def test_sweeper_requeues_a_clip_whose_job_was_lost(ctx, session, demo, run_jobs, tmp_path):
+    clip = upload(session, ctx.storage, ECT, generated_clip(tmp_path / "a.mp4", duration=1))
+    enqueue_processing(ctx.redis, clip.id)
+    ctx.redis.flushdb()  # Redis lost everything
+    # Recently touched clips are left alone: their enqueue may simply not have happened yet.
+    assert sweep(ctx) == []
+    assert sweep(ctx, grace=timedelta(0)) == [clip.id]
+    run_jobs()
+    assert _status(ctx, clip.id).status == ClipStatus.READY
+
+
+def test_sweeper_leaves_clips_with_live_jobs_alone(ctx, session, demo, tmp_path):
+    clip = upload(session, ctx.storage, ECT, generated_clip(tmp_path / "a.mp4", duration=1))
+    enqueue_processing(ctx.redis, clip.id)
+    with ctx.sessions() as s:
+        s.get(Clip, clip.id).updated_at = utcnow() - timedelta(hours=1)
+        s.commit()
+    assert sweep(ctx) == []
+    assert ctx.redis.llen("rq:queue:process") == 1  # no duplicate job
