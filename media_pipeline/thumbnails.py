@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -17,9 +18,10 @@ from .probe import open_input
 _DARK_MEAN = 20.0
 _FLAT_STD = 10.0
 
-# How far past a keyframe we decode to reach a candidate time. x264's default GOP is 250
-# frames; beyond that we settle for the frame we have.
-_MAX_FRAMES_PER_SEEK = 300
+# How far past a keyframe we decode towards a candidate time. x264's default GOP is 250
+# frames (10 s at 25 fps) and decoding all of it at 1080p takes about a second per
+# candidate; a poster 2 s early is just as good.
+_DECODE_SECONDS = 2.0
 
 # Candidates are scored on a small copy: detail at this size is enough to tell a scene from
 # a blank, and it keeps scoring cheap at 4K.
@@ -110,8 +112,9 @@ def _candidates(path: str, count: int) -> list[_Candidate]:
             times = [0.1 * duration]
         else:
             times = [duration * (0.1 + 0.5 * i / (count - 1)) for i in range(count)]
+        reader = _Reader(container, stream)
         for t in times:
-            frame = _frame_at(container, stream, t)
+            frame = reader.frame_at(t)
             if frame is not None:
                 found.append(_judge(frame, t, stream.codec_context.sample_aspect_ratio))
     return found
@@ -125,24 +128,38 @@ def _duration(container: av.container.InputContainer, stream: av.VideoStream) ->
     return 0.0
 
 
-def _frame_at(
-    container: av.container.InputContainer, stream: av.VideoStream, t: float
-) -> av.VideoFrame | None:
-    """Decode the first frame at or after `t` seconds (or the last one before the end)."""
-    try:
-        # Seeking lands on the keyframe at or before t; decode forward from there.
-        container.seek(int(t * av.time_base), backward=True, any_frame=False)
-    except av.error.FFmpegError:
-        return None
-    last = None
-    try:
-        for count, frame in enumerate(container.decode(stream)):
-            last = frame
-            if frame.time is None or frame.time >= t or count >= _MAX_FRAMES_PER_SEEK:
-                break
-    except av.error.FFmpegError:
-        pass  # a damaged tail: use what decoded before it
-    return last
+class _Reader:
+    """Decode frames at rising times, seeking only when the next time is far ahead."""
+
+    def __init__(self, container: av.container.InputContainer, stream: av.VideoStream) -> None:
+        self.container = container
+        self.stream = stream
+        rate = stream.average_rate or stream.guessed_rate
+        self.budget = max(1, round(float(rate or 25) * _DECODE_SECONDS))
+        self.frames: Iterator[av.VideoFrame] | None = None
+        self.last: av.VideoFrame | None = None
+
+    def frame_at(self, t: float) -> av.VideoFrame | None:
+        """Return the first frame at or after `t` seconds, or the nearest one we reached."""
+        last_time = self.last.time if self.last is not None else None
+        if last_time is not None and last_time >= t:
+            return self.last
+        if self.frames is None or last_time is None or t - last_time > _DECODE_SECONDS:
+            # Far ahead: seek to the keyframe at or before t. Near: decoding on is cheaper,
+            # and short clips (one keyframe) are read in a single pass.
+            try:
+                self.container.seek(int(t * av.time_base), backward=True, any_frame=False)
+            except av.error.FFmpegError:
+                return self.last
+            self.frames = self.container.decode(self.stream)
+        try:
+            for count, frame in enumerate(self.frames, start=1):
+                self.last = frame
+                if frame.time is None or frame.time >= t or count >= self.budget:
+                    break
+        except av.error.FFmpegError:
+            self.frames = None  # a damaged stretch: keep what decoded before it
+        return self.last
 
 
 def _judge(frame: av.VideoFrame, t: float, sar: Fraction | None) -> _Candidate:
