@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
     render_template,
-    send_file,
+    request,
     url_for,
 )
 from flask_login import current_user
 from redis.exceptions import RedisError
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
+from werkzeug.wsgi import wrap_file
 
 from service import clips, policy
 from service.models import ClipKind, ClipStatus, Comment
@@ -132,19 +136,25 @@ def status(clip_id: int):  # noqa: ANN201
 
 
 def _serve(key: str | None, mimetype: str):  # noqa: ANN202
-    if key is None or not storage().exists(key):
+    """Stream a stored object, honouring Range requests so the player can seek."""
+    store = storage()
+    if key is None or not store.exists(key):
         abort(404)
-    response = send_file(
-        storage().open(key),
-        mimetype=mimetype,
-        conditional=True,
-        etag=key.replace("/", "-"),
-        max_age=0,
+    size = store.size(key)
+    handle = store.open(key)
+    response = current_app.response_class(
+        wrap_file(request.environ, handle), mimetype=mimetype, direct_passthrough=True
     )
+    response.content_length = size
+    response.set_etag(hashlib.sha1(f"{key}:{size}".encode()).hexdigest())
     # Classroom video: browsers may keep it for this user, shared caches never.
     response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    try:
+        return response.make_conditional(request.environ, accept_ranges=True, complete_length=size)
+    except RequestedRangeNotSatisfiable:
+        handle.close()
+        raise
 
 
 @bp.get("/<int:clip_id>/video.mp4")
