@@ -1,0 +1,136 @@
+"""The flows a person uses, in a real Chromium: upload, watch, comment at the playhead, seek."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from service.seed import DEMO_PASSWORD
+from tests.conftest import worker_env
+from tests.factories import generated_clip
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.browser
+
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}", allow_module_level=True)
+
+
+@pytest.fixture
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def worker(settings):
+    process = subprocess.Popen([sys.executable, "-m", "web.cli", "worker"],
+                               env=worker_env(settings), start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    yield process
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--autoplay-policy=no-user-gesture-required"],
+        )
+        yield browser
+        browser.close()
+
+
+def sign_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/auth/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/clips/")
+
+
+def test_upload_watch_comment_at_playhead_and_seek(live_server, worker, browser, demo,
+                                                   tmp_path: Path):
+    clip_file = generated_clip(tmp_path / "lesson.mp4", duration=8, width=640, height=360)
+    shots = Path(os.environ.get("COACHREEL_SCREENSHOTS", tmp_path))
+
+    # The ECT uploads a lesson clip and watches it become playable without reloading.
+    ect = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = ect.new_page()
+    sign_in(page, live_server, "ect1@northfield.example")
+    page.click("text=Upload a clip")
+    page.select_option("select[name=kind]", "lesson")
+    page.fill("input[name=title]", "Year 9 maths: starter routine")
+    page.set_input_files("input[type=file]", str(clip_file))
+    page.click("#upload-button")
+    page.wait_for_selector("#upload-progress:not([hidden])")
+    page.wait_for_url(re.compile(r".*/clips/\d+$"))
+    page.evaluate("window.__sameDocument = true")
+    page.wait_for_selector("#player:not([hidden])", timeout=60_000)
+    assert page.evaluate("window.__sameDocument") is True  # no reload happened
+    page.wait_for_function("document.getElementById('video').readyState >= 1")
+    page.screenshot(path=str(shots / "ect-ready.png"))
+    ect.close()
+
+    # The mentor finds it in the list, plays to a moment and comments there with one key.
+    mentor = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = mentor.new_page()
+    sign_in(page, live_server, "mentor1@northfield.example")
+    card = page.locator(".clip-card", has_text="Year 9 maths: starter routine")
+    assert card.locator(".badge").inner_text() == "Ready"
+    card.click()
+    page.wait_for_function("document.getElementById('video').readyState >= 1")
+    page.evaluate("document.getElementById('video').currentTime = 5.2")
+    page.wait_for_function("Math.abs(document.getElementById('video').currentTime - 5.2) < 0.05")
+    page.keyboard.press("c")
+    assert page.evaluate("document.activeElement.id") == "comment-body"
+    assert page.inner_text("#comment-time") == "00:05"
+    page.keyboard.type("Lovely clear countdown before the starter.")
+    page.keyboard.press("Control+Enter")
+    item = page.locator("#comment-list .comment", has_text="Lovely clear countdown")
+    item.wait_for()
+    assert float(item.get_attribute("data-at")) == pytest.approx(5.2, abs=0.05)
+    assert page.locator("#timeline .marker").count() == 1
+
+    # Clicking the comment seeks the video there; so does its marker on the timeline.
+    page.evaluate("document.getElementById('video').currentTime = 0")
+    item.locator("button.at").click()
+    page.wait_for_function("Math.abs(document.getElementById('video').currentTime - 5.2) < 0.1")
+    page.evaluate("document.getElementById('video').currentTime = 1")
+    page.locator("#timeline .marker").click()
+    page.wait_for_function("Math.abs(document.getElementById('video').currentTime - 5.2) < 0.1")
+    page.screenshot(path=str(shots / "mentor-commented.png"))
+    mentor.close()
+
+    # The ECT sees the mentor's comment on their clip.
+    ect = browser.new_context()
+    page = ect.new_page()
+    sign_in(page, live_server, "ect1@northfield.example")
+    page.click("text=Year 9 maths: starter routine")
+    page.locator("#comment-list .comment", has_text="Lovely clear countdown").wait_for()
+    ect.close()
