@@ -48,7 +48,7 @@ def _seed(settings: Settings) -> list:
     from service.models import Clip, User
     from service.seed import seed_demo
     from workers.context import build_context, use_context
-    from workers.jobs import probe_clip, process_clip
+    from workers.jobs import process_clip
     from workers.samples import make_sample_clip
 
     ctx = build_context(settings)
@@ -75,7 +75,6 @@ def _seed(settings: Settings) -> list:
                         max_bytes=settings.max_upload_bytes,
                     )
             # Process it right here, so the demo opens with a clip ready to watch.
-            probe_clip(clip.id)
             process_clip(clip.id)
     use_context(None)
     ctx.engine.dispose()
