@@ -38,9 +38,13 @@ def live_server(app):
 
 @pytest.fixture
 def worker(settings):
-    process = subprocess.Popen([sys.executable, "-m", "web.cli", "worker"],
-                               env=worker_env(settings), start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "web.cli", "worker"],
+        env=worker_env(settings),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     yield process
     os.killpg(process.pid, signal.SIGTERM)
     try:
@@ -58,9 +62,15 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--autoplay-policy=no-user-gesture-required"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
         )
         yield browser
         browser.close()
@@ -74,8 +84,9 @@ def sign_in(page, base: str, email: str) -> None:
     page.wait_for_url(f"{base}/clips/")
 
 
-def test_upload_watch_comment_at_playhead_and_seek(live_server, worker, browser, demo,
-                                                   tmp_path: Path):
+def test_upload_watch_comment_at_playhead_and_seek(
+    live_server, worker, browser, demo, tmp_path: Path
+):
     clip_file = generated_clip(tmp_path / "lesson.mp4", duration=8, width=640, height=360)
     shots = Path(os.environ.get("COACHREEL_SCREENSHOTS", tmp_path))
 

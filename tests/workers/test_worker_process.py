@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import timedelta
 
+import psutil
 from rq.job import Job, JobStatus
 
 from service.models import Clip, ClipStatus, utcnow
@@ -76,8 +76,12 @@ def test_worker_killed_mid_transcode_is_recovered_by_the_sweeper(
             assert worker.poll() is None, "worker finished before it could be killed"
             time.sleep(0.05)
         assert progress > 0.15, "transcoding never got under way"
-        # The whole process group, as when a machine dies: worker, work horse and ffmpeg.
-        os.killpg(worker.pid, signal.SIGKILL)
+        # Every process at once, as when a machine dies: the worker, its scheduler, the work
+        # horse (RQ puts it in a session of its own) and ffmpeg.
+        family = psutil.Process(worker.pid).children(recursive=True)
+        assert any("ffmpeg" in p.name() for p in family), "ffmpeg was not running"
+        for process in [psutil.Process(worker.pid), *family]:
+            process.kill()
     finally:
         worker.wait(timeout=10)
 
@@ -88,6 +92,7 @@ def test_worker_killed_mid_transcode_is_recovered_by_the_sweeper(
     assert job.get_status() == JobStatus.STARTED  # Redis still believes it is running
 
     time.sleep(settings.stale_job_seconds + 1)  # its heartbeat goes stale
+    assert _status(ctx, clip.id).status == ClipStatus.PROCESSING  # nothing finished it
     assert sweep(ctx) == [clip.id]
     result = subprocess.run(
         [*WORKER, "--burst"], env=worker_env(settings), timeout=180, capture_output=True, text=True
