@@ -201,3 +201,16 @@ def test_status_of_a_clip_in_processing_shows_stage_and_progress(client, auth, d
     status = client.get(f"/clips/{clip_id}/status.json").json
     assert status["stage_label"] == "Checking the video"
     assert status["progress"] == 0.03
+
+
+def test_comment_without_csrf_token_is_refused(client, auth, ready_clip_id, ctx):
+    auth.login(MENTOR)
+    response = client.post(
+        f"/clips/{ready_clip_id}/comments",
+        data={"at_seconds": "1", "body": "Sneaky"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 400
+    assert "session has expired" in response.json["error"]
+    with ctx.sessions() as s:
+        assert s.query(Comment).count() == 0
