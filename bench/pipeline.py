@@ -4,16 +4,23 @@ For a 2-minute 1080p H.264/AAC clip and a 2-minute 1080p MPEG-4 Part 2/MP3 AVI o
 size, time `make_playable` against the very same ffmpeg command line (from `build_command`)
 run bare through subprocess: no probe, no progress parsing, no check of the output. Cases:
 the H.264 and MPEG-4 clips transcoded to 720p, and the H.264 clip remuxed (max_height=1080,
-i.e. `-c copy -movflags +faststart`). Each side runs 3 times, interleaved, and the median is
-reported; `make_poster` on the output is timed on its own. Clips are generated once into
-bench/out/ (gitignored) and reused.
+i.e. `-c copy -movflags +faststart`). Each side runs 3 times, interleaved (9 times for the
+sub-second remux), and the median is reported; `make_poster` on the output is timed on its
+own. Clips are generated once into bench/out/ (gitignored) and reused.
 
-    python bench/pipeline.py            # 2-minute clips; about 10 minutes on 2 cores
+Wall time on a shared machine swings by tens of percent from run to run, more than the
+overhead being measured, so the table also gives the spread of the runs and the ratio of
+CPU time (ours: this process plus its ffmpeg; bare: the ffmpeg), which a busy neighbour
+barely moves. The goals are for the 2-minute clips: on --quick clips the fixed cost of two
+probes weighs more against a remux of a fraction of a second.
+
+    python bench/pipeline.py            # 2-minute clips; about 11 minutes on 2 cores
     python bench/pipeline.py --quick    # 20-second clips, a smoke run
 """
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -36,6 +43,9 @@ from media_pipeline import (
 
 OUT = Path(__file__).resolve().parent / "out"
 ROUNDS = 3
+# A remux takes a fraction of a second, where a scheduler hiccup is a large share: more
+# rounds cost little and steady the median.
+REMUX_ROUNDS = 9
 GOALS = {"transcode": 1.05, "remux": 1.2}
 
 
@@ -53,6 +63,9 @@ class Row:
     duration: float
     ours: float
     bare: float
+    ours_cpu: float
+    bare_cpu: float
+    spread: float  # (slowest - fastest) / median, the worse of the two sides
     poster: float
 
 
@@ -112,19 +125,25 @@ def _measure(case: Case) -> Row:
             check=True,
         )
 
-    ours_times: list[float] = []
-    bare_times: list[float] = []
-    for round_ in range(ROUNDS):
+    ours_runs: list[tuple[float, float]] = []
+    bare_runs: list[tuple[float, float]] = []
+    rounds = REMUX_ROUNDS if method == "remux" else ROUNDS
+    for round_ in range(rounds):
         # Alternate who goes first, so a warming cache or a busy neighbour favours neither.
-        pair = [(ours, ours_times), (bare, bare_times)]
-        for run, times in pair if round_ % 2 == 0 else reversed(pair):
-            times.append(_time(run))
+        pair = [(ours, ours_runs, ours_dst), (bare, bare_runs, bare_dst)]
+        for run, runs, dst in pair if round_ % 2 == 0 else reversed(pair):
+            # Start from no output, as a worker's fresh temporary folder does: replacing a
+            # 200 MB file frees its blocks first, which costs ~0.1 s on ext4 and would land
+            # in ffmpeg's open() on one side and in os.replace() on the other.
+            dst.unlink(missing_ok=True)
+            runs.append(_time(run))
         print(
-            f"  {case.name}: round {round_ + 1}: ours {ours_times[-1]:.2f} s, "
-            f"bare {bare_times[-1]:.2f} s",
+            f"  {case.name}: round {round_ + 1}: ours {ours_runs[-1][0]:.2f} s "
+            f"(cpu {ours_runs[-1][1]:.2f} s), bare {bare_runs[-1][0]:.2f} s "
+            f"(cpu {bare_runs[-1][1]:.2f} s)",
             flush=True,
         )
-    poster = _time(lambda: make_poster(ours_dst, OUT / "poster.jpg"))
+    poster = _time(lambda: make_poster(ours_dst, OUT / "poster.jpg"))[0]
     duration = probe(ours_dst).duration
     for leftover in (ours_dst, bare_dst):
         leftover.unlink(missing_ok=True)
@@ -132,22 +151,39 @@ def _measure(case: Case) -> Row:
         case=case,
         method=method,
         duration=duration,
-        ours=statistics.median(ours_times),
-        bare=statistics.median(bare_times),
+        ours=statistics.median(w for w, _ in ours_runs),
+        bare=statistics.median(w for w, _ in bare_runs),
+        ours_cpu=statistics.median(c for _, c in ours_runs),
+        bare_cpu=statistics.median(c for _, c in bare_runs),
+        spread=max(_spread([w for w, _ in ours_runs]), _spread([w for w, _ in bare_runs])),
         poster=poster,
     )
 
 
-def _time(run: Callable[[], object]) -> float:
+def _time(run: Callable[[], object]) -> tuple[float, float]:
+    """Return the wall time and the CPU time (ours and our children's) of one run."""
+    before = _cpu()
     started = time.perf_counter()
     run()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, _cpu() - before
+
+
+def _cpu() -> float:
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def _spread(times: list[float]) -> float:
+    return (max(times) - min(times)) / statistics.median(times)
 
 
 def _print_table(rows: list[Row]) -> None:
     head = (
-        f"{'case':<22} {'method':<9} {'ours (s)':>9} {'bare (s)':>9} {'ours/bare':>9} "
-        f"{'x real time':>11} {'goal':>7}  {'poster (s)':>10}"
+        f"{'case':<22} {'method':<9} {'ours (s)':>8} {'bare (s)':>8} {'ours/bare':>9} "
+        f"{'spread':>6} {'cpu ratio':>9} {'x real time':>11} {'goal':>6} {'poster (s)':>10}"
     )
     print("\n" + head)
     print("-" * len(head))
@@ -156,13 +192,17 @@ def _print_table(rows: list[Row]) -> None:
         goal = GOALS[row.method]
         verdict = "ok" if ratio <= goal else "MISSED"
         print(
-            f"{row.case.name:<22} {row.method:<9} {row.ours:>9.2f} {row.bare:>9.2f} "
-            f"{ratio:>9.3f} {row.duration / row.ours:>10.1f}x {'<=' + str(goal):>7}  "
-            f"{row.poster:>10.2f}  {verdict}"
+            f"{row.case.name:<22} {row.method:<9} {row.ours:>8.2f} {row.bare:>8.2f} "
+            f"{ratio:>9.3f} {row.spread:>6.0%} {row.ours_cpu / row.bare_cpu:>9.3f} "
+            f"{row.duration / row.ours:>10.1f}x {'<=' + str(goal):>6} {row.poster:>10.2f}  "
+            f"{verdict}"
         )
     print(
-        f"\nmedian of {ROUNDS} interleaved runs; 'ours' includes probing the source and "
-        "checking the output; poster is make_poster on our output, timed once"
+        f"\nwall times are medians of {ROUNDS} interleaved runs ({REMUX_ROUNDS} for the remux); "
+        "'ours' includes probing the "
+        "source and checking the output;\nspread = (slowest - fastest) / median wall time, "
+        "the worse side; cpu ratio = median CPU seconds, ours / bare;\n"
+        "poster = make_poster on our output, timed once"
     )
 
 
