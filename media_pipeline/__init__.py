@@ -1,5 +1,7 @@
 """Pure media functions: paths in, frozen dataclasses out; nothing of databases or the web."""
 
+from .audio import AudioTrack, DamagedAudio, extract_audio
+from .captions import to_text, to_webvtt
 from .errors import DamagedVideo, EmptyVideo, MediaError, NotAVideo, NoVideoStream, TooLong
 from .ffmpeg import ffmpeg_binary
 from .generate import make_test_clip
@@ -12,26 +14,47 @@ from .transcode import (
     choose_method,
     make_playable,
 )
+from .transcribe import (
+    ModelLoadError,
+    Segment,
+    Transcript,
+    WhisperOptions,
+    Word,
+    load_model,
+    transcribe,
+)
 
 __all__ = [
     "AudioStreamInfo",
+    "AudioTrack",
+    "DamagedAudio",
     "DamagedVideo",
     "EmptyVideo",
     "MediaError",
     "MediaInfo",
+    "ModelLoadError",
     "NoVideoStream",
     "NotAVideo",
     "PosterOptions",
     "PosterResult",
+    "Segment",
     "TooLong",
     "TranscodeOptions",
     "TranscodeResult",
+    "Transcript",
     "VideoStreamInfo",
+    "WhisperOptions",
+    "Word",
     "build_command",
     "choose_method",
+    "extract_audio",
     "ffmpeg_binary",
+    "load_model",
     "make_playable",
     "make_poster",
     "make_test_clip",
     "probe",
+    "to_text",
+    "to_webvtt",
+    "transcribe",
 ]

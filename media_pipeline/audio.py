@@ -1,0 +1,159 @@
+"""Pull the sound out of a clip as the 16 kHz mono WAV that speech recognition reads."""
+
+import contextlib
+import errno
+import os
+import subprocess
+import tempfile
+import wave
+from dataclasses import dataclass
+
+from .errors import MediaError
+from .ffmpeg import ffmpeg_binary, file_url, input_options
+from .probe import MediaInfo, probe
+
+# Whisper models are trained on 16 kHz mono; giving them exactly that skips any resampling
+# inside faster-whisper.
+SAMPLE_RATE = 16_000
+
+_STDERR_TAIL = 4000
+
+
+class DamagedAudio(MediaError):
+    """A sound track ffmpeg cannot decode at all: an unknown codec, a corrupt setup."""
+
+    # The clip itself has already been made playable by the time we get here, so say so.
+    default_reason = (
+        "The sound in this video could not be read, so no transcript could be made. "
+        "The video itself can still be watched."
+    )
+
+
+@dataclass(frozen=True)
+class AudioTrack:
+    """A 16 kHz mono 16-bit PCM WAV written by extract_audio."""
+
+    path: str
+    duration: float  # seconds of audio actually decoded, which damage can make shorter
+    samples: int  # 0 when nothing could be decoded: treat it as "no speech found"
+
+
+def extract_audio(
+    src: str | os.PathLike[str],
+    dst_wav: str | os.PathLike[str],
+    *,
+    ffmpeg: str | None = None,
+    info: MediaInfo | None = None,
+) -> AudioTrack | None:
+    """Write the first audio stream of `src` to `dst_wav`; return None if it has no sound."""
+    src, dst = os.fspath(src), os.fspath(dst_wav)
+    if info is None:
+        info = probe(src)
+    if info.audio is None:
+        return None
+    out_dir = os.path.dirname(os.path.abspath(dst))
+    if not os.path.isdir(out_dir):
+        # Our caller's mistake, not the teacher's: do not dress it up as damaged sound.
+        raise FileNotFoundError(errno.ENOENT, "output folder does not exist", out_dir)
+
+    # Why extract at all, when faster-whisper decodes files itself: its PyAV decoder skips
+    # every frame it cannot decode without a word, so a damaged track silently becomes
+    # "nobody spoke". ffmpeg tells us, and hands the model exactly the 16 kHz mono it wants.
+    # Written next to dst and renamed into place, so dst only ever exists complete.
+    part = dst + ".part.wav"
+    try:
+        try:
+            _run(build_command(src, part, info, ffmpeg=ffmpeg))
+        except DamagedAudio:
+            # A corrupt AAC packet can decode "successfully" into a frame of, say, 37
+            # channels (garbage read as a channel configuration). ffmpeg then rebuilds its
+            # filter graph for the new layout, cannot downmix an unknown 37-channel layout to
+            # mono, and fails the whole extraction over one bad packet. A second pass that
+            # drops frames whose layout or rate changed keeps the sound that did decode.
+            # Not the default: a stream that really changes layout part-way (broadcast TS)
+            # would lose everything after the change.
+            _run(build_command(src, part, info, ffmpeg=ffmpeg, drop_changed=True))
+        samples = _count_samples(part)
+        os.replace(part, dst)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(part)
+        raise
+    return AudioTrack(path=dst, duration=samples / SAMPLE_RATE, samples=samples)
+
+
+def build_command(
+    src: str | os.PathLike[str],
+    dst: str | os.PathLike[str],
+    info: MediaInfo,
+    *,
+    ffmpeg: str | None = None,
+    drop_changed: bool = False,
+) -> list[str]:
+    """Return the full ffmpeg argument list that extract_audio runs."""
+    return [
+        ffmpeg_binary(ffmpeg),
+        "-hide_banner",
+        "-nostdin",  # never read (and steal) the worker's terminal
+        "-y",
+        "-loglevel",
+        "error",
+        # Force the demuxer the probe found and confine the input to the one local file:
+        # see ffmpeg.input_options and transcode.build_command.
+        "-f",
+        info.demuxer,
+        *(arg for key, value in input_options().items() for arg in (f"-{key}", value)),
+        *(
+            ["-drop_changed", "1"] if drop_changed else []
+        ),  # goes before -i: ffmpeg 9 refuses it as an output option
+        "-i",
+        file_url(src),
+        # The probe describes streams.audio[0]; take the same one, and only it.
+        "-map",
+        "0:a:0",
+        "-vn",
+        "-sn",
+        "-dn",
+        "-ac",
+        "1",
+        "-ar",
+        str(SAMPLE_RATE),
+        "-c:a",
+        "pcm_s16le",
+        # No LIST/INFO chunk: the file holds nothing but the header and the samples.
+        "-map_metadata",
+        "-1",
+        "-bitexact",
+        "-f",
+        "wav",
+        file_url(dst),
+    ]
+
+
+def _run(args: list[str]) -> None:
+    # On damaged packets ffmpeg logs the error, drops the frame and carries on, exiting 0 with
+    # whatever it could decode (possibly nothing at all): that is the behaviour we want, as
+    # most of a lesson's sound beats none of it. It exits non-zero only when it cannot start:
+    # no decoder for the codec, a decoder that refuses the stream's setup, an unreadable file.
+    # stderr goes to a temporary file, not a pipe, so a chatty failure cannot fill a pipe.
+    with tempfile.TemporaryFile() as stderr:
+        # subprocess.run kills ffmpeg if we are interrupted (an RQ job timeout, a cancel).
+        proc = subprocess.run(
+            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr
+        )
+        if proc.returncode != 0:
+            stderr.seek(0, os.SEEK_END)
+            stderr.seek(max(0, stderr.tell() - _STDERR_TAIL))
+            tail = stderr.read().decode("utf-8", "replace").strip()
+            if "No space left on device" in tail:
+                # A full disk is the server's problem and worth a retry, not the teacher's.
+                raise OSError(errno.ENOSPC, "No space left on device while writing", tail)
+            raise DamagedAudio(detail=f"ffmpeg exited with {proc.returncode}: {tail}")
+
+
+def _count_samples(path: str) -> int:
+    try:
+        with wave.open(path, "rb") as wav:
+            return wav.getnframes()
+    except (wave.Error, EOFError) as exc:
+        raise DamagedAudio(detail=f"ffmpeg wrote an unreadable WAV: {exc}") from exc
