@@ -76,6 +76,20 @@ def parse_url(name: str, raw: str, schemes: tuple[str, ...]) -> str:
     return value
 
 
+COMPUTE_TYPES = (
+    "default",
+    "auto",
+    "int8",
+    "int8_float32",
+    "int8_float16",
+    "int8_bfloat16",
+    "int16",
+    "float16",
+    "bfloat16",
+    "float32",
+)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything Coachreel reads from its environment."""
@@ -90,6 +104,11 @@ class Settings:
     max_clip_seconds: int = 20 * 60
     ffmpeg_binary: str | None = None
     transcode_max_height: int = 720
+    whisper_model: str | None = None  # None: the bundled tiny.en model
+    whisper_device: str = "cpu"
+    whisper_compute_type: str | None = None  # None: int8 on CPU, float16 on GPU
+    whisper_threads: int = 0  # 0: CTranslate2 decides
+    whisper_language: str | None = "en"
     stale_job_seconds: int = 120
     sweep_interval_seconds: int = 60
     testing: bool = False
@@ -165,6 +184,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         transcode_max_height=parse_int(
             "TRANSCODE_MAX_HEIGHT", get("TRANSCODE_MAX_HEIGHT") or "720", minimum=144
         ),
+        whisper_model=get("WHISPER_MODEL"),
+        whisper_device=parse_choice(
+            "WHISPER_DEVICE", get("WHISPER_DEVICE") or "cpu", ("cpu", "cuda", "auto")
+        ),
+        whisper_compute_type=(
+            parse_choice("WHISPER_COMPUTE_TYPE", raw, COMPUTE_TYPES)
+            if (raw := get("WHISPER_COMPUTE_TYPE"))
+            else None
+        ),
+        whisper_threads=parse_int("WHISPER_THREADS", get("WHISPER_THREADS") or "0", minimum=0),
+        whisper_language=None if (lang := get("WHISPER_LANGUAGE") or "en") == "auto" else lang,
         stale_job_seconds=parse_int(
             "STALE_JOB_SECONDS", get("STALE_JOB_SECONDS") or "120", minimum=1
         ),

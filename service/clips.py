@@ -12,7 +12,16 @@ from sqlalchemy.orm import Session
 
 from service import policy
 from service.errors import Forbidden, InvalidInput, NotFound
-from service.models import Clip, ClipKind, ClipStatus, Comment, Role, User, utcnow
+from service.models import (
+    Clip,
+    ClipKind,
+    ClipStatus,
+    Comment,
+    Role,
+    TranscriptStatus,
+    User,
+    utcnow,
+)
 from service.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -166,6 +175,9 @@ def mark_ready(
     clip.height = height
     clip.processing_method = method
     clip.ready_at = utcnow()
+    if clip.transcript_status is None:
+        clip.transcript_status = TranscriptStatus.PENDING
+        clip.transcript_updated_at = utcnow()
     session.commit()
     return clip
 

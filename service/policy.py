@@ -48,6 +48,10 @@ ENDPOINT_RULES: dict[str, Action] = {
     "clips.poster": Action.VIEW_CLIP,
     "clips.comments": Action.VIEW_CLIP,
     "clips.add_comment": Action.COMMENT_ON_CLIP,
+    "clips.transcript": Action.VIEW_CLIP,
+    "clips.captions": Action.VIEW_CLIP,
+    "clips.transcript_download": Action.VIEW_CLIP,
+    "search.index": Action.SIGNED_IN,
 }
 
 # Which kinds of clip each role may upload.

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
+import re
+import subprocess
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -44,3 +48,69 @@ def upload(
             stream,
             max_bytes=2 * 1024**3,
         )
+
+
+LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
+
+
+def librivox_reference() -> list[tuple[Path, str]]:
+    """The LibriVox recordings from Debian's pocketsphinx-testdata, with what is said in each."""
+    if not LIBRIVOX.is_dir():
+        if os.environ.get("CI") == "true":
+            raise RuntimeError("pocketsphinx-testdata is missing: .ci/run installs it")
+        pytest.skip("real speech tests need Debian's pocketsphinx-testdata")
+    pairs = []
+    for line in (LIBRIVOX / "transcription").read_text().splitlines():
+        # "<s> words words </s> (file-id)"
+        match = re.match(r"\s*(?:<s>)?(.*?)(?:</s>)?\s*\(([^)]+)\)\s*$", line)
+        if match:
+            wav = LIBRIVOX / f"{match.group(2)}.wav"
+            if wav.exists():
+                pairs.append((wav, match.group(1).strip().lower()))
+    return pairs
+
+
+def speech_clip(path: Path, wavs: list[Path], *, silence_after: float = 0.5) -> Path:
+    """Mux real speech recordings, one after another, under a generated test-pattern video."""
+    ffmpeg = media_pipeline.ffmpeg_binary()
+    inputs: list[str] = []
+    for wav in wavs:
+        inputs += ["-i", str(wav)]
+    pad = f"apad=pad_dur={silence_after}"
+    chain = "".join(f"[{i}:a]aresample=16000,{pad}[a{i}];" for i in range(len(wavs)))
+    chain += "".join(f"[a{i}]" for i in range(len(wavs))) + f"concat=n={len(wavs)}:v=0:a=1[aout]"
+    subprocess.run(
+        [
+            ffmpeg,
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            *inputs,
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=25",
+            "-filter_complex",
+            chain,
+            "-map",
+            f"{len(wavs)}:v",
+            "-map",
+            "[aout]",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-shortest",
+            "-movflags",
+            "+faststart",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return path

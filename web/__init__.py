@@ -44,10 +44,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web.auth.routes import bp as auth_bp
     from web.clips.routes import bp as clips_bp
     from web.main.routes import bp as main_bp
+    from web.search.routes import bp as search_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(clips_bp)
+    app.register_blueprint(search_bp)
 
     from web.formatting import register_filters
 

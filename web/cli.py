@@ -93,10 +93,14 @@ def seed() -> None:
 @click.option("--queue", "queues", multiple=True, help="Queue to work (repeatable).")
 def worker(burst: bool, queues: tuple[str, ...]) -> None:
     """Run a background worker (with the retry scheduler and the sweeper)."""
+    from media_pipeline import ModelLoadError
     from workers.queues import QUEUES
     from workers.runner import run_worker
 
-    run_worker(_settings(), queues=queues or QUEUES, burst=burst)
+    try:
+        run_worker(_settings(), queues=queues or QUEUES, burst=burst)
+    except ModelLoadError as exc:
+        raise click.ClickException(f"The speech model could not be loaded: {exc}") from exc
 
 
 @main.command()

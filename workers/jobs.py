@@ -14,13 +14,18 @@ from rq import get_current_job
 from rq.job import Job
 
 import media_pipeline
-from service import clips
+from config import Settings
+from service import clips, transcripts
 from service.models import Clip, ClipStatus
 from workers.context import WorkerContext, current_context
-from workers.queues import enqueue_processing
+from workers.queues import enqueue_processing, enqueue_transcription
 
 log = logging.getLogger(__name__)
 
+TRANSCRIPT_UNEXPECTED = (
+    "Something went wrong on our side while transcribing this clip. The "
+    "clip can still be watched; we will try the transcript again."
+)
 UNEXPECTED = (
     "Something went wrong on our side while preparing this clip. We will try again "
     "automatically; if it keeps failing, please upload it again."
@@ -139,7 +144,11 @@ def process_clip(clip_id: int) -> dict[str, object]:
             ctx.storage.download(clip.original_key, source)
             info = media_pipeline.probe(source)
             transcode = Progress(job, 0.06, 0.9)
-            stage = "remuxing" if info.browser_playable else "transcoding"
+            stage = (
+                "remuxing"
+                if media_pipeline.choose_method(info, options) == "remux"
+                else ("transcoding")
+            )
             transcode.stage(stage)
             result = media_pipeline.make_playable(source, video, options, transcode, info=info)
             Progress(job, 0.9, 0.95).stage("poster")
@@ -171,4 +180,78 @@ def process_clip(clip_id: int) -> dict[str, object]:
         job.meta.update(stage="done", progress=1.0)
         job.save_meta()
     log.info("clip %s ready (%s, %.1fs)", clip_id, result.method, result.duration)
+    # Watchable now; the transcript follows as a stage of its own.
+    enqueue_transcription(ctx.redis, clip_id, result.duration, stale_after=ctx.stale_after)
     return {"clip_id": clip_id, "method": result.method, "duration": result.duration}
+
+
+def whisper_options(settings: Settings) -> media_pipeline.WhisperOptions:
+    """Build the transcriber's options from settings."""
+    return media_pipeline.WhisperOptions(
+        model=settings.whisper_model,
+        device=settings.whisper_device,
+        compute_type=settings.whisper_compute_type,
+        threads=settings.whisper_threads,
+        language=settings.whisper_language,
+    )
+
+
+def transcribe_clip(clip_id: int) -> dict[str, object]:
+    """Transcribe a playable clip, store its captions, and record its segments."""
+    ctx = current_context()
+    with ctx.sessions() as session:
+        clip = transcripts.mark_transcribing(session, clip_id)
+    if clip is None or clip.video_key is None:
+        log.info("clip %s is gone or not playable; no transcript to make", clip_id)
+        return {"clip_id": clip_id, "skipped": True}
+    job = get_current_job()
+    captions_key = None
+    try:
+        with _workdir("transcribe", clip_id) as tmp:
+            work = Path(tmp)
+            Progress(job, 0.0, 0.05).stage("extracting")
+            video = work / "video.mp4"
+            ctx.storage.download(clip.video_key, video)
+            track = media_pipeline.extract_audio(
+                video, work / "audio.wav", ffmpeg=ctx.settings.ffmpeg_binary
+            )
+            options = whisper_options(ctx.settings)
+            if track is None or track.samples == 0:
+                # No sound at all is not an error: the transcript is simply empty.
+                result = media_pipeline.Transcript(
+                    language=options.language or "", duration=clip.duration or 0.0, segments=()
+                )
+            else:
+                transcribing = Progress(job, 0.05, 0.98)
+                transcribing.stage("transcribing")
+                result = media_pipeline.transcribe(track.path, options, transcribing)
+            if result.segments:
+                captions = work / "captions.vtt"
+                captions.write_text(media_pipeline.to_webvtt(result), encoding="utf-8")
+                captions_key = transcripts.captions_key(clip_id)
+                ctx.storage.put_file(captions_key, captions)
+            else:
+                ctx.storage.delete(transcripts.captions_key(clip_id))
+    except media_pipeline.MediaError as exc:
+        log.warning("clip %s cannot be transcribed: %s (%s)", clip_id, exc.reason, exc.detail)
+        with ctx.sessions() as session:
+            transcripts.mark_transcript_failed(session, clip_id, exc.reason)
+        return {"clip_id": clip_id, "failed": exc.reason}
+    except Exception:
+        log.exception("transcribing clip %s failed unexpectedly", clip_id)
+        with ctx.sessions() as session:
+            transcripts.mark_transcript_failed(session, clip_id, TRANSCRIPT_UNEXPECTED)
+        raise
+    segments = [
+        transcripts.SegmentData(s.start, s.end, s.text, [(w.start, w.end, w.text) for w in s.words])
+        for s in result.segments
+    ]
+    with ctx.sessions() as session:
+        transcripts.save_transcript(
+            session, clip_id, segments, language=result.language or None, captions=captions_key
+        )
+    if job is not None:
+        job.meta.update(stage="done", progress=1.0)
+        job.save_meta()
+    log.info("clip %s transcribed: %d segments", clip_id, len(segments))
+    return {"clip_id": clip_id, "segments": len(segments)}

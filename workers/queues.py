@@ -20,7 +20,9 @@ from rq.job import Job, JobStatus
 log = logging.getLogger(__name__)
 
 PROCESS_QUEUE = "process"
-QUEUES = (PROCESS_QUEUE,)
+# Transcription has a queue of its own so GPU hosts can take only that work.
+TRANSCRIBE_QUEUE = "transcribe"
+QUEUES = (PROCESS_QUEUE, TRANSCRIBE_QUEUE)
 
 STALE_AFTER = timedelta(seconds=120)
 LIVE = {
@@ -38,6 +40,12 @@ def _processing_timeout(duration: float | None) -> int:
     # busy host, but not hours: a stuck ffmpeg should be killed and retried.
     seconds = 300 + 3 * (duration or 0)
     return int(min(seconds, 4 * 3600))
+
+
+def _transcribe_timeout(duration: float | None) -> int:
+    # tiny.en on two CPU threads runs at about 20x real time; a larger model or a busy host
+    # is much slower, so allow up to twice real time before calling it stuck.
+    return int(min(300 + 2 * (duration or 0), 4 * 3600))
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,18 @@ POLICY: dict[str, JobPolicy] = {
         Retry(max=3, interval=[10, 60, 300]),
         start_progress=0.05,
     ),
+    "transcribe-clip": JobPolicy(
+        "workers.jobs.transcribe_clip",
+        TRANSCRIBE_QUEUE,
+        _transcribe_timeout,
+        Retry(max=2, interval=[30, 300]),
+    ),
 }
+
+
+# The job kinds of each stage, latest step first.
+PROCESSING_JOBS = ("process-clip", "probe-clip")
+TRANSCRIBE_JOBS = ("transcribe-clip",)
 
 
 def job_id(kind: str, clip_id: int) -> str:
@@ -120,10 +139,17 @@ def enqueue_processing(
     return _enqueue(redis, "process-clip", clip_id, duration, stale_after)
 
 
-def clip_jobs(redis: Redis, clip_id: int) -> list[Job]:
-    """Return the clip's processing jobs that Redis still knows, latest stage first."""
+def enqueue_transcription(
+    redis: Redis, clip_id: int, duration: float | None, *, stale_after: timedelta = STALE_AFTER
+) -> Job:
+    """Queue the transcript stage for a playable clip."""
+    return _enqueue(redis, "transcribe-clip", clip_id, duration, stale_after)
+
+
+def clip_jobs(redis: Redis, clip_id: int, kinds: tuple[str, ...] = PROCESSING_JOBS) -> list[Job]:
+    """Return the clip's jobs of these kinds that Redis still knows, latest stage first."""
     jobs = []
-    for kind in ("process-clip", "probe-clip"):
+    for kind in kinds:
         try:
             jobs.append(Job.fetch(job_id(kind, clip_id), connection=redis))
         except NoSuchJobError:
@@ -143,11 +169,16 @@ def job_is_stale(job: Job, stale_after: timedelta = STALE_AFTER) -> bool:
     return datetime.now(UTC) - beat > stale_after
 
 
-def has_live_job(redis: Redis, clip_id: int, stale_after: timedelta = STALE_AFTER) -> bool:
-    """Say whether some job will still move this clip on."""
+def has_live_job(
+    redis: Redis,
+    clip_id: int,
+    stale_after: timedelta = STALE_AFTER,
+    kinds: tuple[str, ...] = PROCESSING_JOBS,
+) -> bool:
+    """Say whether some job of these kinds will still move this clip on."""
     return any(
         job.get_status() in LIVE and not job_is_stale(job, stale_after)
-        for job in clip_jobs(redis, clip_id)
+        for job in clip_jobs(redis, clip_id, kinds)
     )
 
 
@@ -158,12 +189,16 @@ STAGE_LABELS = {
     "remuxing": "Making it playable",
     "poster": "Choosing a thumbnail",
     "saving": "Saving",
+    "extracting": "Preparing the sound",
+    "transcribing": "Transcribing",
 }
 
 
-def clip_progress(redis: Redis, clip_id: int) -> dict[str, object]:
+def clip_progress(
+    redis: Redis, clip_id: int, kinds: tuple[str, ...] = PROCESSING_JOBS
+) -> dict[str, object]:
     """Return the moving progress of a clip's processing, read from its job's meta."""
-    for job in clip_jobs(redis, clip_id):
+    for job in clip_jobs(redis, clip_id, kinds):
         status = job.get_status()
         if status in LIVE:
             meta = job.get_meta(refresh=True)

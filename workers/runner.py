@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from rq import Queue, Worker
+from rq import Queue, SimpleWorker, Worker
 
+import media_pipeline
 from config import Settings
 from workers.context import build_context, configure_logging, use_context
-from workers.queues import QUEUES
+from workers.jobs import whisper_options
+from workers.queues import QUEUES, TRANSCRIBE_QUEUE
 from workers.sweeper import SweeperThread, sweep
 
 log = logging.getLogger(__name__)
@@ -22,6 +24,11 @@ def run_worker(
 ) -> None:
     """Run one RQ worker (with the scheduler, for retries) and the periodic sweeper."""
     configure_logging()
+    transcribes = TRANSCRIBE_QUEUE in queues
+    if transcribes:
+        # Load the speech model before taking any work: a model that cannot be loaded is this
+        # worker's start-up error (raised here), not a failed clip.
+        media_pipeline.load_model(whisper_options(settings))
     ctx = build_context(settings)
     use_context(ctx)
     requeued = sweep(ctx)
@@ -35,7 +42,11 @@ def run_worker(
         sweeper.start()
     # Heartbeats must come well inside the sweeper's staleness window, or live jobs look dead.
     job_monitoring_interval = max(1, min(10, settings.stale_job_seconds // 3))
-    worker = Worker(
+    # A worker that transcribes runs jobs in its own process, so the model loaded above is
+    # reused by every job (a forked work horse would have to load it again each time, and
+    # CTranslate2's thread pool does not survive a fork).
+    worker_class = SimpleWorker if transcribes else Worker
+    worker = worker_class(
         [Queue(name, connection=ctx.redis) for name in queues],
         connection=ctx.redis,
         job_monitoring_interval=job_monitoring_interval,

@@ -1,7 +1,8 @@
 """Re-queue clips that are stuck: the database is the source of truth, Redis can be lost.
 
-A clip waiting in ``uploaded`` or ``processing`` with no live job (Redis was flushed, a
-worker was killed mid-job, the enqueue after upload never happened) is queued again.
+A clip waiting in ``uploaded`` or ``processing``, or a playable clip whose transcript is
+waiting, with no live job (Redis was flushed, a worker was killed mid-job, the enqueue never
+happened) is queued again.
 """
 
 from __future__ import annotations
@@ -10,10 +11,15 @@ import logging
 import threading
 from datetime import timedelta
 
-from service import clips
+from service import clips, transcripts
 from service.models import utcnow
 from workers.context import WorkerContext
-from workers.queues import enqueue_processing, has_live_job
+from workers.queues import (
+    TRANSCRIBE_JOBS,
+    enqueue_processing,
+    enqueue_transcription,
+    has_live_job,
+)
 
 log = logging.getLogger(__name__)
 
@@ -21,16 +27,25 @@ log = logging.getLogger(__name__)
 def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
     """Re-queue every unfinished clip that no live job will move on; return their ids."""
     grace = ctx.stale_after if grace is None else grace
+    since = utcnow() - grace
     with ctx.sessions() as session:
         stuck = [
+            (c.id, c.duration) for c in clips.unfinished_clips(session, not_touched_since=since)
+        ]
+        untranscribed = [
             (c.id, c.duration)
-            for c in clips.unfinished_clips(session, not_touched_since=utcnow() - grace)
+            for c in transcripts.unfinished_transcripts(session, not_touched_since=since)
         ]
     requeued = []
     for clip_id, duration in stuck:
         if has_live_job(ctx.redis, clip_id, ctx.stale_after):
             continue
         enqueue_processing(ctx.redis, clip_id, duration, stale_after=ctx.stale_after)
+        requeued.append(clip_id)
+    for clip_id, duration in untranscribed:
+        if has_live_job(ctx.redis, clip_id, ctx.stale_after, TRANSCRIBE_JOBS):
+            continue
+        enqueue_transcription(ctx.redis, clip_id, duration, stale_after=ctx.stale_after)
         requeued.append(clip_id)
     if requeued:
         log.warning("re-queued %d stuck clip(s): %s", len(requeued), requeued)

@@ -1,8 +1,9 @@
 """SQLAlchemy models, split by area."""
 
 from service.models.base import Base, utcnow
-from service.models.clips import Clip, ClipKind, ClipStatus, Comment
+from service.models.clips import Clip, ClipKind, ClipStatus, Comment, TranscriptStatus
 from service.models.org import Membership, Mentorship, Role, School, Trust, User
+from service.models.transcripts import TranscriptSegment
 
 __all__ = [
     "Base",
@@ -14,6 +15,8 @@ __all__ = [
     "Mentorship",
     "Role",
     "School",
+    "TranscriptSegment",
+    "TranscriptStatus",
     "Trust",
     "User",
     "utcnow",

@@ -35,6 +35,13 @@ class ClipStatus(enum.StrEnum):
         return self in (ClipStatus.READY, ClipStatus.FAILED)
 
 
+class TranscriptStatus(enum.StrEnum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
+
+
 class Clip(Base):
     __tablename__ = "clips"
 
@@ -58,6 +65,15 @@ class Clip(Base):
     height: Mapped[int | None] = mapped_column(default=None)
     processing_method: Mapped[str | None] = mapped_column(String(20), default=None)
     attempts: Mapped[int] = mapped_column(default=0)
+    # The transcript is a second stage: a clip plays before its transcript is ready, and a
+    # failed transcript never makes the clip unplayable.
+    transcript_status: Mapped[TranscriptStatus | None] = mapped_column(
+        str_enum(TranscriptStatus), default=None, index=True
+    )
+    transcript_failure_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    transcript_language: Mapped[str | None] = mapped_column(String(10), default=None)
+    captions_key: Mapped[str | None] = mapped_column(String(300), default=None)
+    transcript_updated_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     ready_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from service import clips, policy
+from service import clips, policy, transcripts
 from service.models import ClipKind, User
 from tests.conftest import csrf_token
 
@@ -78,6 +78,10 @@ REQUESTS = {
     "clips.poster": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.comments": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.add_comment": ("POST", {"clip_id": "CLIP"}, "comment", 201),
+    "clips.transcript": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "clips.captions": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "clips.transcript_download": ("GET", {"clip_id": "CLIP", "fmt": "txt"}, None, 200),
+    "search.index": ("GET", {"q": "starter"}, None, 200),
 }
 
 
@@ -115,6 +119,14 @@ def ready_clip(ctx, session, demo) -> int:
         width=320,
         height=240,
         method="remux",
+    )
+    ctx.storage.put_stream(transcripts.captions_key(clip.id), io.BytesIO(b"WEBVTT\n"))
+    transcripts.save_transcript(
+        session,
+        clip.id,
+        [transcripts.SegmentData(1, 2, "The starter")],
+        language="en",
+        captions=transcripts.captions_key(clip.id),
     )
     return clip.id
 
@@ -161,10 +173,12 @@ def test_access_matrix(app, client, auth, ready_clip, case):
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_clip_list_shows_exactly_the_visible_clips(client, auth, ready_clip, case):
+def test_lists_and_search_show_exactly_the_visible_clips(client, auth, ready_clip, case):
     email = CASES[case]
     if email is None:
         return
     auth.login(email)
     page = client.get("/clips/").text
     assert ("Matrix clip" in page) == (case in SEES_CLIP)
+    results = client.get("/search/?q=starter").text
+    assert ("Matrix clip" in results) == (case in SEES_CLIP)

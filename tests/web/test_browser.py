@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 
 from service.seed import DEMO_PASSWORD
 from tests.conftest import worker_env
-from tests.factories import generated_clip
+from tests.factories import librivox_reference, speech_clip
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
@@ -87,7 +87,8 @@ def sign_in(page, base: str, email: str) -> None:
 def test_upload_watch_comment_at_playhead_and_seek(
     live_server, worker, browser, demo, tmp_path: Path
 ):
-    clip_file = generated_clip(tmp_path / "lesson.mp4", duration=8, width=640, height=360)
+    wavs = [wav for wav, _ in librivox_reference()[:2]]
+    clip_file = speech_clip(tmp_path / "lesson.mp4", wavs)
     shots = Path(os.environ.get("COACHREEL_SCREENSHOTS", tmp_path))
 
     # The ECT uploads a lesson clip and watches it become playable without reloading.
@@ -135,6 +136,24 @@ def test_upload_watch_comment_at_playhead_and_seek(
     page.evaluate("document.getElementById('video').currentTime = 1")
     page.locator("#timeline .marker").click()
     page.wait_for_function("Math.abs(document.getElementById('video').currentTime - 5.2) < 0.1")
+
+    # The transcript follows: captions can be switched on, and a line seeks the video there.
+    first_line = page.locator("#transcript-list .segment").first
+    first_line.wait_for(timeout=120_000)
+    start = float(first_line.get_attribute("data-start"))
+    page.click("#captions-toggle")
+    assert page.inner_text("#captions-toggle") == "Captions: on"
+    page.evaluate(f"document.getElementById('video').currentTime = {start + 1.0}")
+    page.wait_for_function(
+        "(() => { const t = document.getElementById('video').textTracks[0];"
+        " return t && t.mode === 'showing' && t.activeCues && t.activeCues.length > 0; })()"
+    )
+    page.evaluate("document.getElementById('video').currentTime = 20")
+    first_line.locator("button.at").click()
+    page.wait_for_function(
+        f"Math.abs(document.getElementById('video').currentTime - {start}) < 0.1"
+    )
+    assert "current" in first_line.get_attribute("class")
     page.screenshot(path=str(shots / "mentor-commented.png"))
     mentor.close()
 

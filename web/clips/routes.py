@@ -19,14 +19,15 @@ from flask import (
 from flask_login import current_user
 from redis.exceptions import RedisError
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
+from werkzeug.utils import secure_filename
 from werkzeug.wsgi import wrap_file
 
-from service import clips, policy
-from service.models import ClipKind, ClipStatus, Comment
+from service import clips, policy, transcripts
+from service.models import ClipKind, ClipStatus, Comment, TranscriptStatus
 from web.clips.forms import CommentForm, UploadForm
 from web.errors import wants_json
 from web.resources import db, redis, settings, storage
-from workers.queues import clip_progress, enqueue_processing
+from workers.queues import TRANSCRIBE_JOBS, clip_progress, enqueue_processing
 
 log = logging.getLogger(__name__)
 bp = Blueprint("clips", __name__, url_prefix="/clips")
@@ -122,10 +123,34 @@ def status_json(clip) -> dict[str, object]:  # noqa: ANN001
     elif clip.status == ClipStatus.FAILED:
         data.update(stage="failed", stage_label="Could not be prepared", progress=1.0)
     else:
-        try:
-            data.update(clip_progress(redis(), clip.id))
-        except RedisError:
-            data.update(stage="queued", stage_label="Waiting for a worker", progress=0.0)
+        data.update(_progress(clip.id, clips_jobs=True))
+    data["transcript"] = transcript_status_json(clip)
+    return data
+
+
+def _progress(clip_id: int, clips_jobs: bool) -> dict[str, object]:
+    try:
+        if clips_jobs:
+            return clip_progress(redis(), clip_id)
+        return clip_progress(redis(), clip_id, TRANSCRIBE_JOBS)
+    except RedisError:
+        return {"stage": "queued", "stage_label": "Waiting for a worker", "progress": 0.0}
+
+
+def transcript_status_json(clip) -> dict[str, object]:  # noqa: ANN001
+    status = clip.transcript_status
+    data: dict[str, object] = {"status": status.value if status else None}
+    if status == TranscriptStatus.READY:
+        data.update(
+            url=url_for("clips.transcript", clip_id=clip.id),
+            captions_url=(
+                url_for("clips.captions", clip_id=clip.id) if clip.captions_key else None
+            ),
+        )
+    elif status == TranscriptStatus.FAILED:
+        data["failure_reason"] = clip.transcript_failure_reason
+    elif status is not None:
+        data.update(_progress(clip.id, clips_jobs=False))
     return data
 
 
@@ -190,3 +215,32 @@ def add_comment(clip_id: int):  # noqa: ANN201
     if wants_json():
         return jsonify(comment=comment_json(comment)), 201
     return redirect(url_for("clips.watch", clip_id=clip_id, t=comment.at_seconds))
+
+
+@bp.get("/<int:clip_id>/transcript.json")
+def transcript(clip_id: int):  # noqa: ANN201
+    segments = transcripts.transcript(db(), current_user, clip_id)
+    return jsonify(
+        segments=[
+            {"start": s.start, "end": s.end, "text": s.text, "words": s.words} for s in segments
+        ]
+    )
+
+
+@bp.get("/<int:clip_id>/captions.vtt")
+def captions(clip_id: int):  # noqa: ANN201
+    clip = clips.get_visible_clip(db(), current_user, clip_id)
+    return _serve(clip.captions_key, "text/vtt")
+
+
+@bp.get("/<int:clip_id>/transcript.<any(txt, vtt):fmt>")
+def transcript_download(clip_id: int, fmt: str):  # noqa: ANN201
+    if fmt == "vtt":
+        clip = clips.get_visible_clip(db(), current_user, clip_id)
+        response = _serve(clip.captions_key, "text/vtt")
+    else:
+        clip, body = transcripts.transcript_text(db(), current_user, clip_id)
+        response = current_app.response_class(body, mimetype="text/plain")
+    name = secure_filename(f"{clip.title} transcript.{fmt}") or f"transcript.{fmt}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

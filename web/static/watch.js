@@ -11,6 +11,7 @@
   const noComments = document.getElementById("no-comments");
   const form = document.getElementById("comment-form");
   let comments = JSON.parse(document.getElementById("comments-data").textContent);
+  let commentOnLine = function () {};
 
   function stamp(seconds) {
     const s = Math.max(0, Math.floor(seconds));
@@ -60,33 +61,177 @@
     });
   }
 
-  // Processing: poll the status route until the clip reaches a terminal state.
+  // Processing, then transcription: poll the status route until both reach a terminal state.
+  const TERMINAL = ["ready", "failed"];
+  function showPlayer(s) {
+    if (root.dataset.status === "ready" && !document.getElementById("player").hidden) return;
+    root.dataset.status = "ready";
+    document.getElementById("processing").hidden = true;
+    video.poster = s.poster_url;
+    video.src = s.video_url;
+    document.getElementById("player").hidden = false;
+  }
   function poll() {
     fetch(root.dataset.statusUrl, { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (s) {
-        if (s.status === "ready") {
-          root.dataset.status = "ready";
-          document.getElementById("processing").hidden = true;
-          video.poster = s.poster_url;
-          video.src = s.video_url;
-          document.getElementById("player").hidden = false;
-          return;
-        }
         if (s.status === "failed") {
           document.getElementById("processing").hidden = true;
           document.getElementById("failure-reason").textContent = s.failure_reason;
           document.getElementById("failed").hidden = false;
           return;
         }
-        const pct = Math.floor((s.progress || 0) * 100);
-        document.getElementById("processing-bar").style.width = pct + "%";
-        document.getElementById("processing-text").textContent = s.stage_label + "… " + pct + "%";
+        if (s.status === "ready") {
+          showPlayer(s);
+          showTranscriptStatus(s.transcript);
+          if (TERMINAL.indexOf(s.transcript.status) >= 0) return;
+        } else {
+          const pct = Math.floor((s.progress || 0) * 100);
+          document.getElementById("processing-bar").style.width = pct + "%";
+          document.getElementById("processing-text").textContent = s.stage_label + "… " + pct + "%";
+        }
         setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 3000); });
   }
-  if (root.dataset.status !== "ready" && root.dataset.status !== "failed") poll();
+  const transcriptDone = TERMINAL.indexOf(root.dataset.transcriptStatus) >= 0;
+  if (root.dataset.status !== "failed" && !(root.dataset.status === "ready" && transcriptDone)) poll();
+
+  // The transcript panel: segments in time order, the one being spoken highlighted and kept
+  // in view; a click on a line or a word seeks there.
+  const transcriptList = document.getElementById("transcript-list");
+  const transcriptMessage = document.getElementById("transcript-message");
+  const transcriptProgress = document.getElementById("transcript-progress");
+  const captionsButton = document.getElementById("captions-toggle");
+  let segments = [];
+  let current = -1;
+  let transcriptLoaded = false;
+
+  function showTranscriptStatus(t) {
+    if (!t || !t.status) return;
+    if (t.status === "ready") {
+      transcriptProgress.hidden = true;
+      if (!transcriptLoaded) loadTranscript(t.captions_url);
+    } else if (t.status === "failed") {
+      transcriptProgress.hidden = true;
+      transcriptMessage.textContent = t.failure_reason || "The transcript could not be made.";
+      transcriptMessage.hidden = false;
+    } else {
+      const pct = Math.floor((t.progress || 0) * 100);
+      transcriptProgress.hidden = false;
+      document.getElementById("transcript-bar").style.width = pct + "%";
+      document.getElementById("transcript-text").textContent =
+        (t.stage === "queued" ? "Waiting to transcribe" : t.stage_label) + "… " + pct + "%";
+    }
+  }
+
+  function addCaptions(url) {
+    if (!url || video.querySelector("track")) return;
+    const track = document.createElement("track");
+    track.kind = "captions";
+    track.srclang = "en";
+    track.label = "English";
+    track.src = url;
+    video.append(track);
+    video.textTracks[0].mode = "hidden";
+    captionsButton.hidden = false;
+  }
+  captionsButton.addEventListener("click", function () {
+    const track = video.textTracks[0];
+    if (!track) return;
+    const on = track.mode !== "showing";
+    track.mode = on ? "showing" : "hidden";
+    captionsButton.textContent = "Captions: " + (on ? "on" : "off");
+    captionsButton.setAttribute("aria-pressed", String(on));
+  });
+
+  function loadTranscript(captionsUrl) {
+    transcriptLoaded = true;
+    fetch(root.dataset.transcriptUrl, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        segments = data.segments;
+        renderTranscript();
+        addCaptions(captionsUrl);
+        document.getElementById("downloads").hidden = segments.length === 0;
+      })
+      .catch(function () { transcriptLoaded = false; });
+  }
+
+  function renderTranscript() {
+    transcriptList.replaceChildren();
+    if (!segments.length) {
+      transcriptMessage.textContent = "No speech was found in this clip.";
+      transcriptMessage.hidden = false;
+      return;
+    }
+    transcriptMessage.hidden = true;
+    segments.forEach(function (seg, i) {
+      const item = document.createElement("li");
+      item.className = "segment";
+      item.dataset.start = seg.start;
+      const at = document.createElement("button");
+      at.type = "button";
+      at.className = "at";
+      at.textContent = stamp(seg.start);
+      at.title = "Play from " + stamp(seg.start);
+      at.addEventListener("click", function () { seek(seg.start); });
+      const line = document.createElement("span");
+      line.className = "line";
+      if (seg.words && seg.words.length) {
+        seg.words.forEach(function (w, j) {
+          const word = document.createElement("span");
+          word.className = "word";
+          word.dataset.start = w[0];
+          word.textContent = (j > 0 && !/^\s/.test(w[2]) ? " " : "") + w[2];
+          word.addEventListener("click", function () { seek(Number(w[0])); });
+          line.append(word);
+        });
+      } else {
+        line.textContent = seg.text;
+        line.addEventListener("click", function () { seek(seg.start); });
+      }
+      item.append(at, line);
+      if (form) {
+        const quote = document.createElement("button");
+        quote.type = "button";
+        quote.className = "quote";
+        quote.textContent = "Comment";
+        quote.title = "Comment on this line at " + stamp(seg.start);
+        quote.addEventListener("click", function () { commentOnLine(seg); });
+        item.append(quote);
+      }
+      transcriptList.append(item);
+      seg.element = item;
+      seg.index = i;
+    });
+  }
+
+  function followTranscript() {
+    if (!segments.length) return;
+    const t = video.currentTime;
+    let found = -1;
+    for (let i = 0; i < segments.length; i++) {
+      if (segments[i].start <= t + 0.05) found = i; else break;
+    }
+    if (found >= 0 && t > segments[found].end + 1.5) found = -1;  // in a pause between lines
+    if (found === current) return;
+    if (current >= 0) segments[current].element.classList.remove("current");
+    current = found;
+    if (current < 0) return;
+    const el = segments[current].element;
+    el.classList.add("current");
+    // Keep the line in view inside the panel without scrolling the whole page.
+    const box = transcriptList;
+    if (el.offsetTop < box.scrollTop || el.offsetTop + el.offsetHeight > box.scrollTop + box.clientHeight) {
+      box.scrollTop = el.offsetTop - box.clientHeight / 3;
+    }
+  }
+  video.addEventListener("timeupdate", followTranscript);
+  video.addEventListener("seeked", followTranscript);
+  if (root.dataset.status === "ready" && root.dataset.transcriptStatus === "ready") {
+    loadTranscript(root.dataset.captionsUrl);
+  }
 
   video.addEventListener("loadedmetadata", render);
 
@@ -115,6 +260,16 @@
       body.focus();
     }
     document.getElementById("comment-at-playhead").addEventListener("click", commentAtPlayhead);
+    commentOnLine = function (seg) {
+      video.pause();
+      seek(seg.start);
+      pinned = true;
+      atInput.value = Number(seg.start).toFixed(2);
+      timeLabel.textContent = stamp(seg.start);
+      body.value = "\u201c" + seg.text + "\u201d \u2014 ";
+      body.focus();
+      body.setSelectionRange(body.value.length, body.value.length);
+    };
     document.addEventListener("keydown", function (e) {
       const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
       if (!typing && (e.key === "c" || e.key === "C") && !e.ctrlKey && !e.metaKey && !e.altKey) {

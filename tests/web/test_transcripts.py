@@ -1,0 +1,119 @@
+"""Transcript routes: the status the page polls, the panel's JSON, captions, downloads, search."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from service import clips, transcripts
+from service.transcripts import SegmentData
+from tests.factories import upload
+
+ECT = "ect1@northfield.example"
+
+
+@pytest.fixture
+def clip_id(ctx, session, demo) -> int:
+    clip = upload(session, ctx.storage, ECT, b"original", title="Fractions starter")
+    for key in (clips.video_key(clip.id), clips.poster_key(clip.id)):
+        ctx.storage.put_stream(key, io.BytesIO(b"media"))
+    clips.mark_ready(
+        session,
+        clip.id,
+        video=clips.video_key(clip.id),
+        poster=clips.poster_key(clip.id),
+        duration=30.0,
+        width=320,
+        height=240,
+        method="remux",
+    )
+    return clip.id
+
+
+def _save(ctx, session, clip_id: int) -> None:
+    vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nEyes on me in five, four, three.\n"
+    ctx.storage.put_stream(transcripts.captions_key(clip_id), io.BytesIO(vtt.encode()))
+    transcripts.save_transcript(
+        session,
+        clip_id,
+        [
+            SegmentData(
+                1.0,
+                4.0,
+                "Eyes on me in five, four, three.",
+                [(1.0, 1.4, " Eyes"), (1.4, 1.6, " on"), (1.6, 1.9, " me")],
+            ),
+            SegmentData(65.0, 69.5, "Now turn to your partner & explain <why>."),
+        ],
+        language="en",
+        captions=transcripts.captions_key(clip_id),
+    )
+
+
+def test_status_reports_the_transcript_stage(client, auth, ctx, session, clip_id):
+    auth.login(ECT)
+    status = client.get(f"/clips/{clip_id}/status.json").json
+    assert status["status"] == "ready"
+    assert status["transcript"]["status"] == "pending"
+    assert status["transcript"]["stage_label"] == "Waiting for a worker"
+    transcripts.mark_transcribing(session, clip_id)
+    assert client.get(f"/clips/{clip_id}/status.json").json["transcript"]["status"] == "processing"
+    _save(ctx, session, clip_id)
+    ready = client.get(f"/clips/{clip_id}/status.json").json["transcript"]
+    assert ready == {
+        "status": "ready",
+        "url": f"/clips/{clip_id}/transcript.json",
+        "captions_url": f"/clips/{clip_id}/captions.vtt",
+    }
+
+
+def test_failed_transcript_is_reported_and_the_clip_still_plays(client, auth, session, clip_id):
+    transcripts.mark_transcript_failed(session, clip_id, "The sound could not be read.")
+    auth.login(ECT)
+    status = client.get(f"/clips/{clip_id}/status.json").json
+    assert status["status"] == "ready"
+    assert status["transcript"] == {
+        "status": "failed",
+        "failure_reason": "The sound could not be read.",
+    }
+    response = client.get(f"/clips/{clip_id}/video.mp4")
+    assert response.status_code == 200
+    response.close()
+
+
+def test_panel_json_captions_and_downloads(client, auth, ctx, session, clip_id):
+    _save(ctx, session, clip_id)
+    auth.login("mentor1@northfield.example")
+    segments = client.get(f"/clips/{clip_id}/transcript.json").json["segments"]
+    assert [s["start"] for s in segments] == [1.0, 65.0]
+    assert segments[0]["words"][0] == [1.0, 1.4, " Eyes"]
+
+    captions = client.get(f"/clips/{clip_id}/captions.vtt")
+    assert captions.mimetype == "text/vtt" and captions.data.startswith(b"WEBVTT")
+    captions.close()
+
+    text = client.get(f"/clips/{clip_id}/transcript.txt")
+    assert text.mimetype == "text/plain"
+    assert (
+        'attachment; filename="Fractions_starter_transcript.txt"'
+        == (text.headers["Content-Disposition"])
+    )
+    assert "[00:01] Eyes on me in five, four, three.\n[01:05] Now turn to your partner" in (
+        text.text
+    )
+    vtt = client.get(f"/clips/{clip_id}/transcript.vtt")
+    assert vtt.headers["Content-Disposition"].startswith("attachment")
+    assert vtt.data.startswith(b"WEBVTT")
+    vtt.close()
+
+
+def test_search_page_links_to_the_moment_and_escapes_text(client, auth, ctx, session, clip_id):
+    _save(ctx, session, clip_id)
+    auth.login(ECT)
+    page = client.get("/search/?q=partner").text
+    assert f'href="/clips/{clip_id}?t=65.0"' in page
+    assert "<mark>partner</mark>" in page
+    assert "&amp; explain &lt;why&gt;" in page  # transcript text is never raw HTML
+    assert "Fractions starter" in page and "Sam Taylor" in page
+    assert "Nothing found" in client.get("/search/?q=volcano").text
