@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.init_app(app)
 
     from web.auth.routes import bp as auth_bp
+    from web.clips import comments as _comment_routes  # noqa: F401 - registers its routes
     from web.clips.routes import bp as clips_bp
     from web.main.routes import bp as main_bp
     from web.search.routes import bp as search_bp

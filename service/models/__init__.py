@@ -1,7 +1,8 @@
 """SQLAlchemy models, split by area."""
 
 from service.models.base import Base, utcnow
-from service.models.clips import Clip, ClipKind, ClipStatus, Comment, TranscriptStatus
+from service.models.clips import Clip, ClipKind, ClipStatus, TranscriptStatus
+from service.models.comments import Comment
 from service.models.org import Membership, Mentorship, Role, School, Trust, User
 from service.models.transcripts import TranscriptSegment
 

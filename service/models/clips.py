@@ -1,15 +1,19 @@
-"""Clips and the time-stamped comments on them."""
+"""Clips: uploads, their processing state and their playable outputs."""
 
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, str_enum, utcnow
 from service.models.org import School, User
+
+if TYPE_CHECKING:
+    from service.models.comments import Comment
 
 
 class ClipKind(enum.StrEnum):
@@ -83,17 +87,3 @@ class Clip(Base):
     comments: Mapped[list[Comment]] = relationship(
         back_populates="clip", cascade="all, delete-orphan", order_by="Comment.at_seconds"
     )
-
-
-class Comment(Base):
-    __tablename__ = "comments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    at_seconds: Mapped[float]
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    clip: Mapped[Clip] = relationship(back_populates="comments")
-    author: Mapped[User] = relationship(lazy="joined")

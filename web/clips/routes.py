@@ -6,7 +6,6 @@ import hashlib
 import logging
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -23,24 +22,16 @@ from werkzeug.utils import secure_filename
 from werkzeug.wsgi import wrap_file
 
 from service import clips, policy, transcripts
-from service.models import ClipKind, ClipStatus, Comment, TranscriptStatus
+from service import comments as feedback
+from service.models import ClipKind, ClipStatus, TranscriptStatus
+from web.clips.blueprint import bp
+from web.clips.comments import comment_json
 from web.clips.forms import CommentForm, UploadForm
 from web.errors import wants_json
 from web.resources import db, redis, settings, storage
 from workers.queues import TRANSCRIBE_JOBS, clip_progress, enqueue_processing
 
 log = logging.getLogger(__name__)
-bp = Blueprint("clips", __name__, url_prefix="/clips")
-
-
-def comment_json(comment: Comment) -> dict[str, object]:
-    return {
-        "id": comment.id,
-        "at_seconds": comment.at_seconds,
-        "body": comment.body,
-        "author": comment.author.name,
-        "created_at": comment.created_at.isoformat(),
-    }
 
 
 @bp.get("/")
@@ -95,7 +86,7 @@ def upload():  # noqa: ANN201
 @bp.get("/<int:clip_id>")
 def watch(clip_id: int):  # noqa: ANN201
     clip = clips.get_visible_clip(db(), current_user, clip_id)
-    comments = clips.clip_comments(db(), current_user, clip_id)
+    comments = feedback.clip_comments(db(), current_user, clip_id)
     return render_template(
         "clips/watch.html",
         clip=clip,
@@ -194,27 +185,6 @@ def video(clip_id: int):  # noqa: ANN201
 def poster(clip_id: int):  # noqa: ANN201
     clip = clips.get_visible_clip(db(), current_user, clip_id)
     return _serve(clip.poster_key, "image/jpeg")
-
-
-@bp.get("/<int:clip_id>/comments.json")
-def comments(clip_id: int):  # noqa: ANN201
-    found = clips.clip_comments(db(), current_user, clip_id)
-    return jsonify(comments=[comment_json(c) for c in found])
-
-
-@bp.post("/<int:clip_id>/comments")
-def add_comment(clip_id: int):  # noqa: ANN201
-    form = CommentForm()
-    form.validate_on_submit()
-    # The use case checks access first (404/403) and then the values, so a user who may not
-    # see the clip learns nothing from a validation message.
-    at_seconds = form.at_seconds.data if form.at_seconds.data is not None else float("nan")
-    comment = clips.add_comment(
-        db(), current_user, clip_id, at_seconds=at_seconds, body=form.body.data or ""
-    )
-    if wants_json():
-        return jsonify(comment=comment_json(comment)), 201
-    return redirect(url_for("clips.watch", clip_id=clip_id, t=comment.at_seconds))
 
 
 @bp.get("/<int:clip_id>/transcript.json")
