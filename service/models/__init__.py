@@ -2,7 +2,7 @@
 
 from service.models.base import Base, utcnow
 from service.models.clips import Clip, ClipKind, ClipStatus, TranscriptStatus
-from service.models.comments import Comment
+from service.models.comments import Comment, CommentKind
 from service.models.org import Membership, Mentorship, Role, School, Trust, User
 from service.models.transcripts import TranscriptSegment
 
@@ -12,6 +12,7 @@ __all__ = [
     "ClipKind",
     "ClipStatus",
     "Comment",
+    "CommentKind",
     "Membership",
     "Mentorship",
     "Role",
