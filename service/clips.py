@@ -36,6 +36,7 @@ class UploadDetails:
     title: str
     recorded_on: date
     filename: str
+    step_id: int | None = None  # a rehearsal's action step
 
 
 def original_key(clip_id: int) -> str:
@@ -50,12 +51,11 @@ def poster_key(clip_id: int) -> str:
     return f"clips/{clip_id}/poster.jpg"
 
 
-def _school_for_upload(user: User) -> int:
-    school_ids = [
-        m.school_id for m in user.memberships if m.role == Role.ECT and m.school_id is not None
-    ]
+def _school_for_upload(user: User, kind: ClipKind) -> int:
+    role = Role.MENTOR if kind == ClipKind.MODEL else Role.ECT
+    school_ids = [m.school_id for m in user.memberships if m.role == role and m.school_id]
     if not school_ids:
-        raise Forbidden("Only early career teachers can upload clips.")
+        raise Forbidden("You cannot upload this kind of clip.")
     return school_ids[0]
 
 
@@ -78,10 +78,17 @@ def register_upload(
         raise InvalidInput(f"Please keep the title under {MAX_TITLE} characters.")
     if details.recorded_on > date.today() + timedelta(days=1):
         raise InvalidInput("The date recorded cannot be in the future.")
+    step_id = attempt = None
+    if details.step_id is not None:
+        if details.kind != ClipKind.REHEARSAL:
+            raise InvalidInput("Only rehearsals are linked to an action step.")
+        from service.coaching import rehearsal_step  # coaching builds on clips
+
+        step_id, attempt = rehearsal_step(session, user, details.step_id)
 
     clip = Clip(
         owner_id=user.id,
-        school_id=_school_for_upload(user),
+        school_id=_school_for_upload(user, details.kind),
         kind=details.kind,
         title=title,
         recorded_on=details.recorded_on,
@@ -89,6 +96,8 @@ def register_upload(
         original_key="",
         original_filename=details.filename[:300] or "upload",
         original_size=0,
+        step_id=step_id,
+        attempt=attempt,
     )
     session.add(clip)
     session.flush()  # the id names the storage key

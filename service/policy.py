@@ -19,7 +19,7 @@ import enum
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from service.models import Clip, ClipKind, Mentorship, Role, School, User
+from service.models import ActionStep, Clip, ClipKind, Mentorship, Role, School, User
 
 
 class Action(enum.StrEnum):
@@ -30,6 +30,13 @@ class Action(enum.StrEnum):
     UPLOAD_CLIP = "upload_clip"
     VIEW_CLIP = "view_clip"
     COMMENT_ON_CLIP = "comment_on_clip"
+    # The coaching cycle, decided per ECT, step, clip or session by the use case:
+    VIEW_COACHING = "view_coaching"  # the ECT, their mentor, coordinators, admins; others 404
+    MANAGE_STEPS = "manage_steps"  # the ECT's mentor; others who may view get 403
+    TICK_CRITERIA = "tick_criteria"  # the rehearsing ECT's mentor; others who may view get 403
+    REFLECT = "reflect"  # the ECT on their own session record; others who may view get 403
+    MENTOR_ONLY = "mentor_only"  # any mentor (e.g. adding to the school's step library)
+    SHARE_MODEL = "share_model"  # the mentor who recorded a model clip; viewers get 403
 
 
 # Every endpoint of the web app must be named here; one that is not is refused (fail closed),
@@ -52,11 +59,26 @@ ENDPOINT_RULES: dict[str, Action] = {
     "clips.captions": Action.VIEW_CLIP,
     "clips.transcript_download": Action.VIEW_CLIP,
     "search.index": Action.SIGNED_IN,
+    "coaching.home": Action.SIGNED_IN,
+    "coaching.ect": Action.VIEW_COACHING,
+    "coaching.new_step": Action.MANAGE_STEPS,
+    "coaching.edit_step": Action.MANAGE_STEPS,
+    "coaching.close_step": Action.MANAGE_STEPS,
+    "coaching.repeat_step": Action.MANAGE_STEPS,
+    "coaching.new_session": Action.MANAGE_STEPS,
+    "coaching.reflect": Action.REFLECT,
+    "coaching.library": Action.SIGNED_IN,
+    "coaching.save_template": Action.MENTOR_ONLY,
+    "coaching.models": Action.SIGNED_IN,
+    "coaching.share_model": Action.SHARE_MODEL,
+    "coaching.rehearsal": Action.VIEW_CLIP,
+    "coaching.tick": Action.TICK_CRITERIA,
 }
 
 # Which kinds of clip each role may upload.
 UPLOAD_KINDS: dict[Role, tuple[ClipKind, ...]] = {
     Role.ECT: (ClipKind.LESSON, ClipKind.REHEARSAL),
+    Role.MENTOR: (ClipKind.MODEL,),
 }
 
 
@@ -114,6 +136,20 @@ def clip_visibility(user: User) -> ColumnElement[bool]:
         conditions.append(
             Clip.school_id.in_(select(School.id).where(School.trust_id.in_(trust_ids)))
         )
+    # Model clips show a mentor teaching, not pupils' lessons: one its owner shared is visible
+    # across the school, and one attached to an ECT's step is visible to that ECT.
+    member_schools = [m.school_id for m in user.memberships if m.school_id is not None]
+    if member_schools:
+        conditions.append(
+            and_(
+                Clip.kind == ClipKind.MODEL,
+                Clip.shareable.is_(True),
+                Clip.school_id.in_(member_schools),
+            )
+        )
+    if user.has_role(Role.ECT):
+        attached = select(ActionStep.model_clip_id).where(ActionStep.ect_id == user.id)
+        conditions.append(and_(Clip.kind == ClipKind.MODEL, Clip.id.in_(attached)))
     return or_(*conditions)
 
 
@@ -133,3 +169,53 @@ def can_comment(session: Session, user: User, clip: Clip) -> bool:
         return False
     query = select(Clip.id).where(Clip.id == clip.id, _mentors_owner(user))
     return session.scalar(query) is not None
+
+
+def member_school_ids(session: Session, user: User) -> list[int]:
+    """Return the schools the user belongs to (a trust coordinator: every school of the trust)."""
+    ids = {m.school_id for m in user.memberships if m.school_id is not None}
+    trust_ids = [m.trust_id for m in user.memberships if m.trust_id is not None]
+    if trust_ids:
+        ids.update(session.scalars(select(School.id).where(School.trust_id.in_(trust_ids))))
+    return sorted(ids)
+
+
+def mentor_school(user: User) -> int | None:
+    """Return the school in which the user is a mentor, if any."""
+    return next((m.school_id for m in user.memberships if m.role == Role.MENTOR), None)
+
+
+def can_view_coaching(session: Session, user: User, ect: User) -> bool:
+    """Say whether the user may see an ECT's steps and session records.
+
+    The ECT themselves, their current mentor, a coordinator of their school or trust, and an
+    admin. Reviewers come later, with coaching on coaching.
+    """
+    if not user.is_active:
+        return False
+    if user.has_role(Role.ADMIN) or user.id == ect.id and user.has_role(Role.ECT):
+        return True
+    ect_schools = {m.school_id for m in ect.memberships if m.role == Role.ECT}
+    if not ect_schools:
+        return False
+    if user.has_role(Role.MENTOR):
+        pairing = session.scalar(
+            select(Mentorship.id).where(
+                Mentorship.mentor_id == user.id,
+                Mentorship.ect_id == ect.id,
+                Mentorship.ended_on.is_(None),
+            )
+        )
+        if pairing is not None:
+            return True
+    if user.has_role(Role.COORDINATOR):
+        return bool(ect_schools & set(member_school_ids(session, user)))
+    return False
+
+
+def can_attach_model(mentor: User, clip: Clip) -> bool:
+    """Say whether a mentor may attach this model clip to a step: their own, or shared in school."""
+    if clip.owner_id == mentor.id:
+        return True
+    school = mentor_school(mentor)
+    return clip.shareable and school is not None and clip.school_id == school

@@ -34,6 +34,7 @@ def upload(
     title: str = "Lesson clip",
     kind: ClipKind = ClipKind.LESSON,
     filename: str = "lesson.mp4",
+    step_id: int | None = None,
 ) -> Clip:
     """Register an upload by the user with ``email``, as the upload route does."""
     user = session.scalar(select(User).where(User.email == email))
@@ -44,7 +45,7 @@ def upload(
             session,
             storage,
             user,
-            clips.UploadDetails(kind, title, date.today(), filename),
+            clips.UploadDetails(kind, title, date.today(), filename, step_id=step_id),
             stream,
             max_bytes=2 * 1024**3,
         )

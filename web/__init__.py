@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web.auth.routes import bp as auth_bp
     from web.clips import comments as _comment_routes  # noqa: F401 - registers its routes
     from web.clips.routes import bp as clips_bp
+    from web.coaching.routes import bp as coaching_bp
     from web.main.routes import bp as main_bp
     from web.search.routes import bp as search_bp
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(clips_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(coaching_bp)
 
     from web.formatting import register_filters
 

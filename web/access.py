@@ -31,7 +31,9 @@ def init_app(app: Flask) -> None:
                 abort(401)
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         if rule == policy.Action.UPLOAD_CLIP and not policy.can_upload(current_user):
-            raise Forbidden("Only early career teachers upload clips here.")
+            raise Forbidden("Only early career teachers and mentors upload clips here.")
+        if rule == policy.Action.MENTOR_ONLY and policy.mentor_school(current_user) is None:
+            raise Forbidden("Only mentors can do this.")
         # VIEW_CLIP and COMMENT_ON_CLIP are decided per clip by the use case the view calls,
         # which answers 404 for a clip the user may not see.
         return None

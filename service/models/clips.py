@@ -78,6 +78,16 @@ class Clip(Base):
     transcript_language: Mapped[str | None] = mapped_column(String(10), default=None)
     captions_key: Mapped[str | None] = mapped_column(String(300), default=None)
     transcript_updated_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Rehearsals are attempts at one action step, numbered 1, 2, 3...
+    step_id: Mapped[int | None] = mapped_column(
+        ForeignKey("action_steps.id", ondelete="SET NULL", use_alter=True), default=None, index=True
+    )
+    attempt: Mapped[int | None] = mapped_column(default=None)
+    # Model clips: the owner chooses to share one into the school's model library.
+    shareable: Mapped[bool] = mapped_column(default=False)
+    strand: Mapped[str | None] = mapped_column(String(20), default=None)
+    standard: Mapped[int | None] = mapped_column(default=None)
+    phase: Mapped[str | None] = mapped_column(String(100), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     ready_at: Mapped[datetime | None] = mapped_column(default=None)

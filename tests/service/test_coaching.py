@@ -1,0 +1,251 @@
+"""The coaching cycle's use cases on this backend: steps, libraries, rehearsals, sessions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from service import clips, coaching
+from service.coaching import SessionInput, StepInput
+from service.errors import Forbidden, InvalidInput, NotFound
+from service.models import ActionStep, ClipKind, StepStatus, User
+from tests.factories import upload
+
+MENTOR, ECT, ECT_Y2 = (
+    "mentor1@northfield.example",
+    "ect1@northfield.example",
+    "ect2@northfield.example",
+)
+OTHER_MENTOR = "mentor2@northfield.example"
+
+
+def user(session, email: str) -> User:
+    return session.scalar(select(User).where(User.email == email))
+
+
+def step_input(**changes) -> StepInput:  # noqa: ANN003
+    values = dict(
+        title="Circulate to check every pupil has started within 2 minutes",
+        why="Pupils who stall early lose the whole task.",
+        criteria=["Start circulating within 30 seconds", "Visit every table"],
+        strand="behaviour",
+        standard=7,
+    )
+    values.update(changes)
+    return StepInput(**values)
+
+
+def ready_clip(ctx, session, email: str, kind: ClipKind, title: str = "clip", **extra):
+    clip = upload(session, ctx.storage, email, b"original", title=title, kind=kind, **extra)
+    clips.mark_ready(
+        session,
+        clip.id,
+        video=clips.video_key(clip.id),
+        poster=clips.poster_key(clip.id),
+        duration=30.0,
+        width=320,
+        height=240,
+        method="remux",
+    )
+    return clip
+
+
+def test_step_lifecycle_with_repeat_and_move_on_history(session, demo):
+    mentor, ect = user(session, MENTOR), user(session, ECT)
+    first = coaching.set_action_step(session, mentor, ect.id, step_input())
+    assert first.status == StepStatus.ACTIVE
+    assert first.review_on == date.today() + timedelta(days=7)  # year 1: weekly
+    again = coaching.repeat_action_step(session, mentor, first.id)
+    assert session.get(ActionStep, first.id).status == StepStatus.REPEATED
+    assert again.previous_step_id == first.id and again.criteria == first.criteria
+    assert coaching.current_step(session, ect, ect.id).id == again.id
+    coaching.close_action_step(session, mentor, again.id, StepStatus.MOVED_ON)
+    assert coaching.current_step(session, ect, ect.id) is None
+    with pytest.raises(InvalidInput, match="Only an active step"):
+        coaching.close_action_step(session, mentor, again.id, StepStatus.MET)
+    timeline = coaching.step_timeline(session, ect, ect.id)
+    assert [(e.step.id, e.step.status) for e in timeline] == [
+        (again.id, StepStatus.MOVED_ON),
+        (first.id, StepStatus.REPEATED),
+    ]
+
+
+def test_year_two_steps_default_to_a_fortnight(session, demo):
+    step = coaching.set_action_step(
+        session, user(session, MENTOR), user(session, ECT_Y2).id, step_input()
+    )
+    assert step.review_on == date.today() + timedelta(days=14)
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"title": "  "}, "short title"),
+        ({"criteria": []}, "at least one"),
+        ({"criteria": ["a", "b", "c", "d", "e", "f"]}, "at most 5"),
+        ({"strand": "wellbeing"}, "ECF strand"),
+        ({"standard": 9}, "Teachers' Standard"),
+        ({"review_on": date.today() - timedelta(days=1)}, "in the past"),
+    ],
+)
+def test_bad_steps_are_refused_clearly(session, demo, changes, message):
+    with pytest.raises(InvalidInput, match=message):
+        coaching.set_action_step(
+            session, user(session, MENTOR), user(session, ECT).id, step_input(**changes)
+        )
+
+
+def test_only_the_ects_mentor_sets_and_changes_steps(session, demo):
+    ect = user(session, ECT)
+    with pytest.raises(Forbidden):
+        coaching.set_action_step(session, user(session, OTHER_MENTOR), ect.id, step_input())
+    step = coaching.set_action_step(session, user(session, MENTOR), ect.id, step_input())
+    for email in (OTHER_MENTOR, "mentor1@riverside.example"):
+        with pytest.raises((Forbidden, NotFound)):
+            coaching.edit_action_step(
+                session, user(session, email), step.id, step_input(title="Hijack")
+            )
+    with pytest.raises(NotFound):  # not even visible to a mentor of another school
+        coaching.get_step(session, user(session, "mentor1@riverside.example"), step.id)
+    assert coaching.get_step(session, user(session, "coordinator@northfield.example"), step.id)
+    edited = coaching.edit_action_step(
+        session, user(session, MENTOR), step.id, step_input(title="Circulate in the first minute")
+    )
+    assert edited.title == "Circulate in the first minute"
+
+
+def test_library_is_per_school_and_searchable(session, demo):
+    mentor = user(session, MENTOR)
+    coaching.save_to_library(session, mentor, step_input())
+    coaching.save_to_library(
+        session,
+        mentor,
+        step_input(
+            title="Cold call after wait time",
+            strand="instruction",
+            standard=2,
+            criteria=["Ask, pause three seconds, then name a pupil"],
+        ),
+    )
+    with pytest.raises(InvalidInput, match="already has"):
+        coaching.save_to_library(session, mentor, step_input())
+    titles = [t.title for t in coaching.search_library(session, mentor, strand="instruction")]
+    assert titles == ["Cold call after wait time"]
+    assert [t.standard for t in coaching.search_library(session, mentor, standard=7)] == [7]
+    assert len(coaching.search_library(session, mentor, text="circulate")) == 1
+    assert coaching.search_library(session, user(session, "mentor1@riverside.example")) == []
+    template = coaching.search_library(session, mentor, text="cold")[0]
+    start = coaching.step_from_template(session, mentor, template.id)
+    step = coaching.set_action_step(session, mentor, user(session, ECT).id, start)
+    assert step.title == "Cold call after wait time" and step.standard == 2
+
+
+def test_model_clips_mentor_may_share_and_attach(ctx, session, demo):
+    mentor, other = user(session, MENTOR), user(session, OTHER_MENTOR)
+    ect = user(session, ECT)
+    own = ready_clip(ctx, session, MENTOR, ClipKind.MODEL, "Modelling circulation")
+    theirs = ready_clip(ctx, session, OTHER_MENTOR, ClipKind.MODEL, "Private model")
+    step = coaching.set_action_step(session, mentor, ect.id, step_input(model_clip_id=own.id))
+    assert step.model_clip_id == own.id
+    # The ECT may watch the model attached to their step.
+    assert clips.get_visible_clip(session, ect, own.id).id == own.id
+    with pytest.raises(InvalidInput, match="model clip cannot be used"):
+        coaching.attach_model_clip(session, mentor, step.id, theirs.id)
+    coaching.share_model_clip(
+        session,
+        other,
+        theirs.id,
+        shareable=True,
+        strand="behaviour",
+        standard=7,
+        phase="KS3 science",
+    )
+    assert coaching.attach_model_clip(session, mentor, step.id, theirs.id).model_clip_id == (
+        theirs.id
+    )
+    library = coaching.model_library(session, mentor, strand="behaviour", phase="ks3")
+    assert [c.id for c in library] == [theirs.id]
+    assert coaching.model_library(session, user(session, "mentor1@riverside.example")) == []
+    with pytest.raises(Forbidden):
+        coaching.share_model_clip(
+            session, mentor, theirs.id, shareable=False, strand=None, standard=None, phase=None
+        )
+
+
+def test_rehearsals_are_numbered_attempts_at_the_ects_own_step(ctx, session, demo):
+    mentor, ect = user(session, MENTOR), user(session, ECT)
+    step = coaching.set_action_step(session, mentor, ect.id, step_input())
+    first = ready_clip(ctx, session, ECT, ClipKind.REHEARSAL, step_id=step.id)
+    second = ready_clip(ctx, session, ECT, ClipKind.REHEARSAL, step_id=step.id)
+    assert (first.attempt, second.attempt) == (1, 2)
+    with pytest.raises(InvalidInput, match="your own action steps"):
+        upload(session, ctx.storage, ECT_Y2, b"x", kind=ClipKind.REHEARSAL, step_id=step.id)
+    assert ctx.storage.keys() == sorted(ctx.storage.keys())  # nothing stored for the refusal
+    assert not any(k.startswith("clips/3/") for k in ctx.storage.keys())
+
+    coaching.tick_criterion(session, mentor, second.id, 1, True)
+    coaching.tick_criterion(session, mentor, second.id, 0, True)
+    coaching.tick_criterion(session, mentor, second.id, 0, False)
+    view = coaching.rehearsal_view(session, ect, second.id)
+    assert view.ticked == {1} and [c.attempt for c in view.attempts] == [1, 2]
+    with pytest.raises(InvalidInput, match="not part of the step"):
+        coaching.tick_criterion(session, mentor, second.id, 5, True)
+    with pytest.raises(Forbidden):
+        coaching.tick_criterion(
+            session, user(session, "coordinator@northfield.example"), second.id, 0, True
+        )
+
+
+def test_session_record_and_reflection(ctx, session, demo):
+    mentor, ect = user(session, MENTOR), user(session, ECT)
+    lesson = ready_clip(ctx, session, ECT, ClipKind.LESSON)
+    step = coaching.set_action_step(session, mentor, ect.id, step_input())
+    record = coaching.record_session(
+        session,
+        mentor,
+        ect.id,
+        SessionInput(
+            held_on=date.today(),
+            praise="Your countdown was crisp.",
+            step_id=step.id,
+            practice_rounds=3,
+            practice_notes="Third round: circulated within 20 s.",
+            observation_clip_ids=[lesson.id],
+        ),
+    )
+    assert [c.id for c in record.observation_clips] == [lesson.id]
+    with pytest.raises(InvalidInput, match="in the future"):
+        coaching.record_session(
+            session, mentor, ect.id, SessionInput(held_on=date.today() + timedelta(days=2))
+        )
+    with pytest.raises(InvalidInput, match="own clips"):
+        other = ready_clip(ctx, session, ECT_Y2, ClipKind.LESSON)
+        coaching.record_session(
+            session,
+            mentor,
+            ect.id,
+            SessionInput(held_on=date.today(), observation_clip_ids=[other.id]),
+        )
+    with pytest.raises(Forbidden):
+        coaching.add_reflection(session, mentor, record.id, "I think...")
+    coaching.add_reflection(session, ect, record.id, "I will start circulating sooner.")
+    sessions = coaching.coaching_sessions(
+        session, user(session, "coordinator@northfield.example"), ect.id
+    )
+    assert sessions[0].ect_reflection == "I will start circulating sooner."
+    with pytest.raises(NotFound):
+        coaching.coaching_sessions(session, user(session, "coordinator@riverside.example"), ect.id)
+
+
+def test_mentor_home_lists_ects_steps_and_clips_awaiting_feedback(ctx, session, demo):
+    mentor = user(session, MENTOR)
+    older = ready_clip(ctx, session, ECT, ClipKind.LESSON, "older")
+    newer = ready_clip(ctx, session, ECT, ClipKind.LESSON, "newer")
+    step = coaching.set_action_step(session, mentor, user(session, ECT).id, step_input())
+    home = {s.ect.email: s for s in coaching.mentor_home(session, mentor)}
+    assert set(home) == {ECT, ECT_Y2}
+    assert home[ECT].step.id == step.id and home[ECT].induction_year == 1
+    assert [c.id for c in home[ECT].awaiting_feedback] == [older.id, newer.id]
+    assert home[ECT_Y2].step is None and home[ECT_Y2].awaiting_feedback == []
