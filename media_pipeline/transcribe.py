@@ -83,20 +83,21 @@ _models_pid: int | None = None  # the process that loaded what is in _models
 
 def load_model(options: WhisperOptions) -> WhisperModel:
     """Return the model `options` names, loading it on first use and reusing it after."""
+    global _models_pid
     source = _model_source(options.model)
     device = _device(options.device)
     compute_type = options.compute_type or ("float16" if device == "cuda" else "int8")
     key = (source, device, compute_type, options.threads)
     # One lock for all loads: two threads asking at once must not load a model twice, and
     # loading is a one-off start-up cost anyway.
-    global _models_pid
     with _models_lock:
         if _models and _models_pid != os.getpid():
             # CTranslate2 runs a model on threads of the process that loaded it (its own
             # worker thread and GNU OpenMP's pool), and a forked child has none of them:
-            # there, using the parent's model, freeing it, or even loading a new one hangs
-            # for ever. Say so rather than hang; the parent's models stay referenced here so
-            # that the child never runs their destructors either.
+            # there, using the parent's model or freeing it hangs for ever, and so does
+            # loading a new one once the parent has run OpenMP with several threads. Say so
+            # rather than hang; the parent's models stay referenced here so that the child
+            # never runs their destructors either.
             raise ModelLoadError(
                 "The speech model was loaded before this process was forked, and CTranslate2 "
                 "models cannot be used, freed or reloaded after a fork. Load it only in the "
