@@ -6,7 +6,8 @@ Rules, in words:
 - a coordinator sees every clip of their school, or of every school in their trust;
 - an admin sees everything;
 - a reviewer sees nothing yet (coaching-on-coaching comes later);
-- the owner of a clip and the owner's mentor may comment on it; others who may see it only read.
+- the owner of a clip and the owner's mentor may comment on it; others who may see it only read;
+- a comment's author alone may edit or delete it; the clip's owner alone marks feedback seen.
 
 Anyone may see a clip they own. A clip a user may not see does not exist for them: the
 routes answer 404, never 403, so its existence is not leaked.
@@ -19,7 +20,16 @@ import enum
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from service.models import ActionStep, Clip, ClipKind, Mentorship, Role, School, User
+from service.models import (
+    ActionStep,
+    Clip,
+    ClipKind,
+    Comment,
+    Mentorship,
+    Role,
+    School,
+    User,
+)
 
 
 class Action(enum.StrEnum):
@@ -29,7 +39,10 @@ class Action(enum.StrEnum):
     SIGNED_IN = "signed_in"  # any signed-in user; the page shows only what policy allows
     UPLOAD_CLIP = "upload_clip"
     VIEW_CLIP = "view_clip"
-    COMMENT_ON_CLIP = "comment_on_clip"
+    COMMENT_ON_CLIP = "comment_on_clip"  # also replying; the owner and the owner's mentor
+    # Decided per comment by the use case; others who may see the clip get 403:
+    EDIT_COMMENT = "edit_comment"  # edit or delete: the comment's author only
+    MARK_SEEN = "mark_seen"  # mark feedback seen: the clip's owner only
     # The coaching cycle, decided per ECT, step, clip or session by the use case:
     VIEW_COACHING = "view_coaching"  # the ECT, their mentor, coordinators, admins; others 404
     MANAGE_STEPS = "manage_steps"  # the ECT's mentor; others who may view get 403
@@ -55,6 +68,10 @@ ENDPOINT_RULES: dict[str, Action] = {
     "clips.poster": Action.VIEW_CLIP,
     "clips.comments": Action.VIEW_CLIP,
     "clips.add_comment": Action.COMMENT_ON_CLIP,
+    "clips.reply_comment": Action.COMMENT_ON_CLIP,
+    "clips.edit_comment": Action.EDIT_COMMENT,
+    "clips.delete_comment": Action.EDIT_COMMENT,
+    "clips.mark_seen": Action.MARK_SEEN,
     "clips.transcript": Action.VIEW_CLIP,
     "clips.captions": Action.VIEW_CLIP,
     "clips.transcript_download": Action.VIEW_CLIP,
@@ -169,6 +186,16 @@ def can_comment(session: Session, user: User, clip: Clip) -> bool:
         return False
     query = select(Clip.id).where(Clip.id == clip.id, _mentors_owner(user))
     return session.scalar(query) is not None
+
+
+def can_edit_comment(user: User, comment: Comment) -> bool:
+    """Say whether the user may edit or delete this comment (its author only)."""
+    return user.is_active and comment.author_id == user.id
+
+
+def can_mark_seen(user: User, clip: Clip) -> bool:
+    """Say whether the user may mark feedback on this clip as seen (the clip's owner only)."""
+    return user.is_active and clip.owner_id == user.id
 
 
 def member_school_ids(session: Session, user: User) -> list[int]:
