@@ -107,7 +107,7 @@ class Settings:
     whisper_model: str | None = None  # None: the bundled tiny.en model
     whisper_device: str = "cpu"
     whisper_compute_type: str | None = None  # None: int8 on CPU, float16 on GPU
-    whisper_threads: int = 0  # 0: CTranslate2 decides
+    whisper_threads: int = 0  # 0: one per CPU (CTranslate2's own default of 4 was slower)
     whisper_language: str | None = "en"
     stale_job_seconds: int = 120
     sweep_interval_seconds: int = 60
@@ -193,7 +193,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             if (raw := get("WHISPER_COMPUTE_TYPE"))
             else None
         ),
-        whisper_threads=parse_int("WHISPER_THREADS", get("WHISPER_THREADS") or "0", minimum=0),
+        whisper_threads=parse_int("WHISPER_THREADS", get("WHISPER_THREADS") or "0", minimum=0)
+        or min(os.cpu_count() or 1, 8),
         whisper_language=None if (lang := get("WHISPER_LANGUAGE") or "en") == "auto" else lang,
         stale_job_seconds=parse_int(
             "STALE_JOB_SECONDS", get("STALE_JOB_SECONDS") or "120", minimum=1

@@ -429,6 +429,17 @@ def attach_model_clip(session: Session, mentor: User, step_id: int, clip_id: int
 # --- rehearsals and criterion ticks ---------------------------------------------------------
 
 
+def rehearsable_steps(session: Session, user: User) -> list[ActionStep]:
+    """List the user's own active steps, newest first (what a rehearsal can be linked to)."""
+    return list(
+        session.scalars(
+            select(ActionStep)
+            .where(ActionStep.ect_id == user.id, ActionStep.status == StepStatus.ACTIVE)
+            .order_by(ActionStep.created_at.desc(), ActionStep.id.desc())
+        )
+    )
+
+
 def rehearsal_step(session: Session, ect: User, step_id: int | None) -> tuple[int, int]:
     """Check a rehearsal may be linked to this step; return (step id, next attempt number)."""
     step = session.get(ActionStep, step_id) if step_id is not None else None

@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.utils import secure_filename
 from werkzeug.wsgi import wrap_file
 
-from service import clips, policy, transcripts
+from service import clips, coaching, policy, transcripts
 from service import comments as feedback
 from service.models import ClipKind, ClipStatus, TranscriptStatus
 from web.clips.blueprint import bp
@@ -51,6 +51,13 @@ def _form_errors(form: UploadForm | CommentForm) -> str:
 def upload():  # noqa: ANN201
     form = UploadForm()
     form.set_kinds(policy.upload_kinds(current_user))
+    steps = coaching.rehearsable_steps(db(), current_user)
+    form.set_steps([(step.id, step.title) for step in steps])
+    if not form.is_submitted():
+        wanted = request.args.get("step", "")
+        form.step.data = wanted if wanted else (str(steps[0].id) if steps else "")
+        if request.args.get("kind") in {k.value for k in policy.upload_kinds(current_user)}:
+            form.kind.data = request.args["kind"]
     limit = settings().max_upload_bytes
     if not form.validate_on_submit():
         if form.is_submitted():
@@ -65,6 +72,7 @@ def upload():  # noqa: ANN201
         title=form.title.data or "",
         recorded_on=form.recorded_on.data,
         filename=upload_file.filename or "upload",
+        step_id=form.step_id(),
     )
     clip = clips.register_upload(
         db(), storage(), current_user, details, upload_file.stream, max_bytes=limit

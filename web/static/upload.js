@@ -68,3 +68,14 @@
     xhr.send(new FormData(form));
   });
 })();
+
+// The step picker only matters for rehearsals.
+(function () {
+  "use strict";
+  const kind = document.querySelector("select[name=kind]");
+  const field = document.getElementById("step-field");
+  if (!kind || !field) return;
+  function sync() { field.hidden = kind.value !== "rehearsal"; }
+  kind.addEventListener("change", sync);
+  sync();
+})();
