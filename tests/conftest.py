@@ -10,6 +10,7 @@ The suite runs against one of two backends, chosen by ``COACHREEL_TEST_BACKEND``
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,6 +49,21 @@ class Backend:
 
 def pytest_report_header() -> str:
     return f"coachreel backend: {BACKEND}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Give this run its own temporary folder, so leftover checks see only our own files."""
+    folder = Path(tmp_path_factory.mktemp("tmp"))
+    saved_env, saved_dir = os.environ.get("TMPDIR"), tempfile.tempdir
+    os.environ["TMPDIR"] = str(folder)  # worker processes started by tests inherit it
+    tempfile.tempdir = str(folder)
+    yield folder
+    tempfile.tempdir = saved_dir
+    if saved_env is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = saved_env
 
 
 @pytest.fixture(scope="session")
