@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from service.accounts import create_user
-from service.models import Mentorship, Role, School, Trust, User
+from service.models import Mentorship, Role, School, StepTemplate, Strand, Trust, User
 
 DEMO_PASSWORD = "coachreel-demo"
 TRUST_NAME = "Northfield Learning Trust"
@@ -41,6 +41,62 @@ TEAMS = [
             (Role.ECT, "Jamal Hussain"),
             (Role.ECT, "Ellie Morgan"),
             (Role.REVIEWER, "Fiona Walsh"),
+        ],
+    ),
+]
+
+
+# A starter library of bite-sized steps, in the shape instructional coaching programmes use.
+LIBRARY = [
+    (
+        "Give a precise 3-step instruction before any task",
+        "instruction",
+        4,
+        "Vague instructions cost the first minutes of every task.",
+        [
+            "Say what, how long and what done looks like",
+            "Check for understanding with one question",
+            "Start the task with a clear signal",
+        ],
+    ),
+    (
+        "Circulate to check every pupil has started within 2 minutes",
+        "behaviour",
+        7,
+        "Pupils who stall early lose the whole task, and you see who needs help.",
+        [
+            "Start circulating within 30 seconds",
+            "Visit every table once",
+            "Use a non-verbal prompt before speaking",
+        ],
+    ),
+    (
+        "Cold call after a pause of three seconds",
+        "instruction",
+        2,
+        "Everyone thinks when anyone might be asked.",
+        [
+            "Ask the question to the whole class first",
+            "Pause for three seconds",
+            "Then name a pupil",
+        ],
+    ),
+    (
+        "Use a consistent attention signal and wait for 100%",
+        "behaviour",
+        1,
+        "Talking over pupils teaches them that your voice is background noise.",
+        ["Same signal every time", "Wait until every pupil is facing you", "Narrate the positive"],
+    ),
+    (
+        "Model worked examples with a think-aloud",
+        "subject",
+        3,
+        "Novices need to see the expert's thinking, not just the answer.",
+        [
+            "Say each decision out loud",
+            "Write the steps as you go",
+            "Check one step with the class",
         ],
     ),
 ]
@@ -106,6 +162,18 @@ def seed_demo(session: Session) -> list[DemoLogin]:
                 by_role.setdefault(role, []).append(user)
             mentors, ects = by_role[Role.MENTOR], by_role[Role.ECT]
             # First mentor takes two ECTs (years 1 and 2), the second mentor one (year 1).
+            for title, strand, standard, why, criteria in LIBRARY:
+                session.add(
+                    StepTemplate(
+                        school_id=school.id,
+                        title=title,
+                        why=why,
+                        criteria=criteria,
+                        strand=Strand(strand),
+                        standard=standard,
+                        created_by_id=by_role[Role.MENTOR][0].id,
+                    )
+                )
             for mentor, ect, year in (
                 (mentors[0], ects[0], 1),
                 (mentors[0], ects[1], 2),

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from service import clips, policy, transcripts
+from service import clips, comments, policy, transcripts
 from service.models import ClipKind, User
 from tests.conftest import csrf_token
 
@@ -43,6 +43,7 @@ SEES_CLIP = {
     "admin",
 }
 COMMENTS = {"ECT, owner", "mentor of the owner"}
+AUTHOR = "mentor of the owner"  # wrote the comment the matrix edits, deletes and marks seen
 
 
 def expected(case: str, action: Action, ok: int) -> int:
@@ -59,6 +60,10 @@ def expected(case: str, action: Action, ok: int) -> int:
         return ok if case in SEES_CLIP else 404
     if action == A.COMMENT_ON_CLIP:
         if case in COMMENTS:
+            return ok
+        return 403 if case in SEES_CLIP else 404
+    if action in (A.EDIT_COMMENT, A.MARK_SEEN):
+        if case == (AUTHOR if action == A.EDIT_COMMENT else "ECT, owner"):
             return ok
         return 403 if case in SEES_CLIP else 404
     raise AssertionError(f"no expectation for {action}")
@@ -79,6 +84,11 @@ REQUESTS = {
     "clips.poster": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.comments": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.add_comment": ("POST", {"clip_id": "CLIP"}, "comment", 201),
+    "clips.reply_comment": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "reply", 201),
+    "clips.edit_comment": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "reply", 200),
+    "clips.mark_seen": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "csrf", 200),
+    # Last of the comment rows: the comment is gone afterwards.
+    "clips.delete_comment": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "csrf", 200),
     "clips.transcript": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.captions": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.transcript_download": ("GET", {"clip_id": "CLIP", "fmt": "txt"}, None, 200),
@@ -132,8 +142,14 @@ def ready_clip(ctx, session, demo) -> int:
     return clip.id
 
 
+@pytest.fixture
+def mentor_comment(session, demo, ready_clip) -> int:
+    mentor = session.get(User, demo["mentor1@northfield.example"].id)
+    return comments.add_comment(session, mentor, ready_clip, at_seconds=5, body="Good start").id
+
+
 @pytest.mark.parametrize("case", list(CASES))
-def test_access_matrix(app, client, auth, ready_clip, case):
+def test_access_matrix(app, client, auth, ready_clip, mentor_comment, case):
     email = CASES[case]
     if email is not None:
         assert auth.login(email).status_code == 302
@@ -141,7 +157,8 @@ def test_access_matrix(app, client, auth, ready_clip, case):
     for endpoint, (method, kwargs, body, ok) in REQUESTS.items():
         if endpoint == "auth.logout":
             continue  # would end this user's session mid-matrix; checked last
-        values = {k: (ready_clip if v == "CLIP" else v) for k, v in kwargs.items()}
+        ids = {"CLIP": ready_clip, "COMMENT": mentor_comment}
+        values = {k: ids.get(v, v) for k, v in kwargs.items()}
         with app.test_request_context():
             from flask import url_for
 
@@ -158,6 +175,10 @@ def test_access_matrix(app, client, auth, ready_clip, case):
             }
         elif body == "comment":
             data = {"csrf_token": token, "at_seconds": "12.5", "body": "Nice routine"}
+        elif body == "reply":
+            data = {"csrf_token": token, "body": "Thank you"}
+        elif body == "csrf":
+            data = {"csrf_token": token}
         else:
             data = None
         response = client.open(url, method=method, data=data, headers=headers)

@@ -50,7 +50,7 @@ class CommentForm(FlaskForm):
     end_seconds = FloatField("To", validators=[Optional(), NumberRange(min=0)])
     kind = RadioField(
         "Kind",
-        choices=[(k.value, k.label) for k in CommentKind],
+        choices=[SelectChoice(k.value, k.label) for k in CommentKind],
         default=CommentKind.NOTE.value,
     )
     body = TextAreaField(
