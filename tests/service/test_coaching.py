@@ -118,28 +118,37 @@ def test_only_the_ects_mentor_sets_and_changes_steps(session, demo):
 
 def test_library_is_per_school_and_searchable(session, demo):
     mentor = user(session, MENTOR)
-    coaching.save_to_library(session, mentor, step_input())
+    seeded = len(coaching.search_library(session, mentor))
+    coaching.save_to_library(session, mentor, step_input(title="Narrate the positive"))
     coaching.save_to_library(
         session,
         mentor,
         step_input(
-            title="Cold call after wait time",
+            title="Turn and talk with a sentence stem",
             strand="instruction",
-            standard=2,
-            criteria=["Ask, pause three seconds, then name a pupil"],
+            standard=5,
+            criteria=["Give the stem", "Time it: 60 seconds"],
         ),
     )
     with pytest.raises(InvalidInput, match="already has"):
-        coaching.save_to_library(session, mentor, step_input())
-    titles = [t.title for t in coaching.search_library(session, mentor, strand="instruction")]
-    assert titles == ["Cold call after wait time"]
-    assert [t.standard for t in coaching.search_library(session, mentor, standard=7)] == [7]
-    assert len(coaching.search_library(session, mentor, text="circulate")) == 1
-    assert coaching.search_library(session, user(session, "mentor1@riverside.example")) == []
-    template = coaching.search_library(session, mentor, text="cold")[0]
+        coaching.save_to_library(session, mentor, step_input(title="Narrate the positive"))
+    assert len(coaching.search_library(session, mentor)) == seeded + 2
+    found = coaching.search_library(session, mentor, strand="instruction", standard=5)
+    assert [t.title for t in found] == ["Turn and talk with a sentence stem"]
+    assert all(t.standard == 7 for t in coaching.search_library(session, mentor, standard=7))
+    assert [t.title for t in coaching.search_library(session, mentor, text="sentence stem")] == [
+        "Turn and talk with a sentence stem"
+    ]
+    riverside = coaching.search_library(session, user(session, "mentor1@riverside.example"))
+    assert "Narrate the positive" not in {t.title for t in riverside}
+    template = coaching.search_library(session, mentor, text="turn and talk")[0]
     start = coaching.step_from_template(session, mentor, template.id)
     step = coaching.set_action_step(session, mentor, user(session, ECT).id, start)
-    assert step.title == "Cold call after wait time" and step.standard == 2
+    assert step.title == "Turn and talk with a sentence stem" and step.standard == 5
+    with pytest.raises(NotFound):
+        coaching.step_from_template(
+            session, user(session, "mentor1@riverside.example"), template.id
+        )
 
 
 def test_model_clips_mentor_may_share_and_attach(ctx, session, demo):
