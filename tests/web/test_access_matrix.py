@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from service import clips, comments, policy, transcripts
+from service import clips, coaching, comments, policy, transcripts
 from service.models import ClipKind, User
 from tests.conftest import csrf_token
 
@@ -43,6 +43,8 @@ SEES_CLIP = {
     "admin",
 }
 COMMENTS = {"ECT, owner", "mentor of the owner"}
+# The owner's steps and meetings; the model clip attached to their step and its rehearsal.
+SEES_COACHING = SEES_CLIP
 AUTHOR = "mentor of the owner"  # wrote the comment the matrix edits, deletes and marks seen
 
 
@@ -62,6 +64,15 @@ def expected(case: str, action: Action, ok: int) -> int:
         if case in COMMENTS:
             return ok
         return 403 if case in SEES_CLIP else 404
+    if action == A.VIEW_COACHING:
+        return ok if case in SEES_COACHING else 404
+    if action in (A.MANAGE_STEPS, A.TICK_CRITERIA, A.REFLECT, A.SHARE_MODEL):
+        # The ECT's mentor (who also recorded the model clip); the ECT reflects.
+        if case == ("ECT, owner" if action == A.REFLECT else "mentor of the owner"):
+            return ok
+        return 403 if case in SEES_COACHING else 404
+    if action == A.MENTOR_ONLY:
+        return ok if case in MENTORS else 403
     if action in (A.EDIT_COMMENT, A.MARK_SEEN):
         if case == (AUTHOR if action == A.EDIT_COMMENT else "ECT, owner"):
             return ok
@@ -93,6 +104,30 @@ REQUESTS = {
     "clips.captions": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.transcript_download": ("GET", {"clip_id": "CLIP", "fmt": "txt"}, None, 200),
     "search.index": ("GET", {"q": "starter"}, None, 200),
+    "coaching.home": ("GET", {}, None, 200),
+    "coaching.ect": ("GET", {"ect_id": "ECT"}, None, 200),
+    "coaching.new_step": ("GET", {"ect_id": "ECT"}, None, 200),
+    "coaching.edit_step": ("GET", {"step_id": "STEP"}, None, 200),
+    "coaching.close_step": ("POST", {"step_id": "STEP"}, {"outcome": "met"}, 200),
+    "coaching.repeat_step": ("POST", {"step_id": "STEP2"}, "csrf", 201),
+    "coaching.new_session": ("GET", {"ect_id": "ECT"}, None, 200),
+    "coaching.reflect": ("POST", {"session_id": "SESSION"}, {"reflection": "I will…"}, 200),
+    "coaching.library": ("GET", {"q": "circulate"}, None, 200),
+    "coaching.save_template": (
+        "POST",
+        {},
+        {
+            "title": "Wait for 100%",
+            "criteria": "Same signal",
+            "strand": "behaviour",
+            "standard": "1",
+        },
+        201,
+    ),
+    "coaching.models": ("GET", {}, None, 200),
+    "coaching.share_model": ("POST", {"clip_id": "MODEL"}, {"shareable": "1"}, 200),
+    "coaching.rehearsal": ("GET", {"clip_id": "REHEARSAL"}, None, 200),
+    "coaching.tick": ("POST", {"clip_id": "REHEARSAL", "criterion": 0}, {"met": "1"}, 200),
 }
 
 
@@ -148,8 +183,42 @@ def mentor_comment(session, demo, ready_clip) -> int:
     return comments.add_comment(session, mentor, ready_clip, at_seconds=5, body="Good start").id
 
 
+@pytest.fixture
+def coaching_ids(ctx, session, demo) -> dict[str, int]:
+    """An ECT's step (set by mentor1 with mentor1's model clip), a rehearsal and a meeting."""
+    mentor = session.get(User, demo["mentor1@northfield.example"].id)
+    ect = session.get(User, demo[OWNER].id)
+
+    def ready(user: User, kind: ClipKind, step_id: int | None = None) -> int:
+        details = clips.UploadDetails(kind, "Coaching clip", date.today(), "c.mp4", step_id)
+        clip = clips.register_upload(
+            session, ctx.storage, user, details, io.BytesIO(b"bytes"), max_bytes=1000
+        )
+        clips.mark_ready(
+            session, clip.id, video=clips.video_key(clip.id), poster=None, duration=30.0,
+            width=320, height=240, method="remux",
+        )  # fmt: skip
+        return clip.id
+
+    model = ready(mentor, ClipKind.MODEL)
+    step = coaching.StepInput("Circulate", "", ["Visit every table"], "behaviour", 7, None, model)
+    first = coaching.set_action_step(session, mentor, ect.id, step)
+    second = coaching.set_action_step(session, mentor, ect.id, step)
+    record = coaching.record_session(
+        session, mentor, ect.id, coaching.SessionInput(held_on=date.today(), step_id=first.id)
+    )
+    return {
+        "ECT": ect.id,
+        "STEP": first.id,
+        "STEP2": second.id,
+        "MODEL": model,
+        "REHEARSAL": ready(ect, ClipKind.REHEARSAL, first.id),
+        "SESSION": record.id,
+    }
+
+
 @pytest.mark.parametrize("case", list(CASES))
-def test_access_matrix(app, client, auth, ready_clip, mentor_comment, case):
+def test_access_matrix(app, client, auth, ready_clip, mentor_comment, coaching_ids, case):
     email = CASES[case]
     if email is not None:
         assert auth.login(email).status_code == 302
@@ -157,7 +226,7 @@ def test_access_matrix(app, client, auth, ready_clip, mentor_comment, case):
     for endpoint, (method, kwargs, body, ok) in REQUESTS.items():
         if endpoint == "auth.logout":
             continue  # would end this user's session mid-matrix; checked last
-        ids = {"CLIP": ready_clip, "COMMENT": mentor_comment}
+        ids = {"CLIP": ready_clip, "COMMENT": mentor_comment, **coaching_ids}
         values = {k: ids.get(v, v) for k, v in kwargs.items()}
         with app.test_request_context():
             from flask import url_for
@@ -179,6 +248,8 @@ def test_access_matrix(app, client, auth, ready_clip, mentor_comment, case):
             data = {"csrf_token": token, "body": "Thank you"}
         elif body == "csrf":
             data = {"csrf_token": token}
+        elif isinstance(body, dict):
+            data = {"csrf_token": token, **body}
         else:
             data = None
         response = client.open(url, method=method, data=data, headers=headers)

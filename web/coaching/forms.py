@@ -1,0 +1,157 @@
+"""Forms for the coaching cycle: they parse what was typed; the use cases judge it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from service.coaching import MAX_CRITERIA, SessionInput, StepInput
+from service.models import TEACHERS_STANDARDS, Strand
+
+STRAND_CHOICES = [(s.value, s.label) for s in Strand]
+STANDARD_CHOICES = [(str(n), f"{n}. {name}") for n, name in TEACHERS_STANDARDS.items()]
+
+
+def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """Options for a select, from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class FriendlyDateField(DateField):
+    """A date field whose parse error says what to do."""
+
+    def __init__(self, label: str, message: str, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.message) from None
+
+
+class FriendlyIntegerField(IntegerField):
+    """A whole-number field whose parse error says what to do."""
+
+    def __init__(self, label: str, message: str, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.message) from None
+
+
+def optional_int(value: object) -> int | None:
+    """Read a select's value as an id, or None when blank (or not a number)."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def clean_criteria(values: list[str]) -> list[str]:
+    """Keep the criteria typed, in order, dropping blank inputs."""
+    return [v for v in values if v and v.strip()]
+
+
+def criteria_inputs(values: list[str]) -> list[str]:
+    """Pad the typed criteria to the number of inputs the form shows (never fewer than typed)."""
+    return list(values) + [""] * max(0, MAX_CRITERIA - len(values))
+
+
+class LibraryStepForm(FlaskForm):
+    """A step's wording and tags (the criteria are the repeated ``criteria`` inputs)."""
+
+    title = StringField("Step")
+    why = TextAreaField("Why this step")
+    strand = SelectField("ECF strand", choices=choices(STRAND_CHOICES), validate_choice=False)
+    standard = SelectField(
+        "Teachers' Standard", choices=choices(STANDARD_CHOICES), validate_choice=False
+    )
+
+    def to_input(self, criteria: list[str], **extra) -> StepInput:  # noqa: ANN003
+        return StepInput(
+            title=self.title.data or "",
+            why=self.why.data or "",
+            criteria=clean_criteria(criteria),
+            strand=self.strand.data or "",
+            standard=optional_int(self.standard.data) or 0,
+            **extra,
+        )
+
+    def fill(self, data: StepInput) -> None:
+        self.title.data, self.why.data = data.title, data.why
+        self.strand.data, self.standard.data = data.strand, str(data.standard)
+
+
+class StepForm(LibraryStepForm):
+    review_on = FriendlyDateField(
+        "Review date",
+        "Please give the review date as a date, or leave it blank for the usual cycle.",
+        validators=[Optional()],
+    )
+    model_clip_id = SelectField(
+        "Model clip", choices=choices([("", "No model clip")]), validate_choice=False
+    )
+    save_to_library = BooleanField("Also save this step to my school's library")
+
+    def set_models(self, models: list) -> None:  # noqa: ANN001 - clips
+        self.model_clip_id.choices = choices(
+            [("", "No model clip")] + [(str(c.id), f"{c.title} ({c.owner.name})") for c in models]
+        )
+
+    def step_input(self, criteria: list[str]) -> StepInput:
+        return self.to_input(
+            criteria,
+            review_on=self.review_on.data,
+            model_clip_id=optional_int(self.model_clip_id.data),
+        )
+
+
+class SessionForm(FlaskForm):
+    held_on = FriendlyDateField(
+        "Date of the meeting", "Please give the date of the meeting.", default=date.today
+    )
+    praise = TextAreaField("Praise on the previous step")
+    step_id = SelectField("The new or repeated step", choices=[], validate_choice=False)
+    model_clip_id = SelectField("Model used", choices=[], validate_choice=False)
+    practice_rounds = FriendlyIntegerField(
+        "Practice rounds",
+        "Practice rounds must be a number from 0 to 50.",
+        default=0,
+        validators=[Optional()],
+    )
+    practice_notes = TextAreaField("Practice notes")
+
+    def session_input(self, observation_clip_ids: list[str]) -> SessionInput:
+        return SessionInput(
+            held_on=self.held_on.data or date.today(),
+            praise=self.praise.data or "",
+            step_id=optional_int(self.step_id.data),
+            model_clip_id=optional_int(self.model_clip_id.data),
+            practice_rounds=self.practice_rounds.data or 0,
+            practice_notes=self.practice_notes.data or "",
+            observation_clip_ids=[int(v) for v in observation_clip_ids if v.isdigit()],
+        )
+
+
+class ReflectionForm(FlaskForm):
+    reflection = TextAreaField("Your reflection")
+
+
+def form_errors(form: FlaskForm) -> str:
+    """Join a form's parse errors into one message."""
+    return " ".join(error for errors in form.errors.values() for error in errors)
