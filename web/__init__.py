@@ -57,6 +57,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web.formatting import register_filters
 
     register_filters(app)
+    from service.models import Role
+
+    app.jinja_env.globals["Role"] = Role
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
     return app
