@@ -149,6 +149,7 @@ def set_action_step(
     source_comment_id: int | None = None,
 ) -> ActionStep:
     """Set a new active step for an ECT the mentor mentors."""
+    visible_ect(session, mentor, ect_id)  # 404 before 403: never confirm a stranger exists
     pairing = mentorship_for(session, mentor, ect_id)
     title, why, criteria, strand, standard = _clean_step(data)
     if source_comment_id is not None:
@@ -199,9 +200,9 @@ def close_action_step(
     session: Session, mentor: User, step_id: int, outcome: StepStatus
 ) -> ActionStep:
     """Mark an active step met, or moved on from before every criterion was met."""
+    step = _own_step(session, mentor, step_id)
     if outcome not in (StepStatus.MET, StepStatus.MOVED_ON):
         raise InvalidInput("A step is closed as met or moved on.")
-    step = _own_step(session, mentor, step_id)
     if step.status != StepStatus.ACTIVE:
         raise InvalidInput("Only an active step can be closed.")
     step.status = outcome
@@ -334,6 +335,8 @@ def search_library(
     school_ids = policy.member_school_ids(session, user)
     query = select(StepTemplate).where(StepTemplate.school_id.in_(school_ids))
     if strand:
+        if strand not in {s.value for s in Strand}:
+            raise InvalidInput("Please choose the ECF strand: behaviour, instruction or subject.")
         query = query.where(StepTemplate.strand == Strand(strand))
     if standard:
         query = query.where(StepTemplate.standard == standard)
@@ -525,6 +528,7 @@ def record_session(
     session: Session, mentor: User, ect_id: int, data: SessionInput
 ) -> CoachingSession:
     """Record a weekly coaching meeting for an ECT the mentor mentors."""
+    visible_ect(session, mentor, ect_id)
     pairing = mentorship_for(session, mentor, ect_id)
     if data.held_on > date.today():
         raise InvalidInput("A meeting is recorded once it has happened: the date is in the future.")
@@ -590,6 +594,39 @@ def coaching_sessions(session: Session, user: User, ect_id: int) -> list[Coachin
 
 
 # --- home pages ------------------------------------------------------------------------------
+
+
+def latest_feedback(session: Session, ect: User, *, limit: int = 5) -> list[Comment]:
+    """The newest feedback others left on the ECT's own clips."""
+    query = (
+        select(Comment)
+        .join(Clip, Comment.clip_id == Clip.id)
+        .where(
+            Clip.owner_id == ect.id,
+            Comment.author_id != ect.id,
+            Comment.deleted_at.is_(None),
+            policy.clip_visibility(ect),
+        )
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def visible_ects(session: Session, user: User) -> list[User]:
+    """The ECTs whose coaching record the user may see (for coordinators and admins)."""
+    from service.models import Membership, Role
+
+    school_ids = policy.member_school_ids(session, user)
+    query = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.role == Role.ECT)
+    )
+    if not user.has_role(Role.ADMIN):
+        query = query.where(Membership.school_id.in_(school_ids))
+    candidates = session.scalars(query.order_by(User.name)).unique()
+    return [ect for ect in candidates if policy.can_view_coaching(session, user, ect)]
 
 
 @dataclass(frozen=True)

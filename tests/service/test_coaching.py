@@ -99,8 +99,12 @@ def test_bad_steps_are_refused_clearly(session, demo, changes, message):
 
 def test_only_the_ects_mentor_sets_and_changes_steps(session, demo):
     ect = user(session, ECT)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # another mentor does not even see this ECT's record
         coaching.set_action_step(session, user(session, OTHER_MENTOR), ect.id, step_input())
+    with pytest.raises(Forbidden):  # the coordinator sees it but does not set steps
+        coaching.set_action_step(
+            session, user(session, "coordinator@northfield.example"), ect.id, step_input()
+        )
     step = coaching.set_action_step(session, user(session, MENTOR), ect.id, step_input())
     for email in (OTHER_MENTOR, "mentor1@riverside.example"):
         with pytest.raises((Forbidden, NotFound)):
@@ -118,6 +122,8 @@ def test_only_the_ects_mentor_sets_and_changes_steps(session, demo):
 
 def test_library_is_per_school_and_searchable(session, demo):
     mentor = user(session, MENTOR)
+    with pytest.raises(InvalidInput, match="ECF strand"):
+        coaching.search_library(session, mentor, strand="wellbeing")
     seeded = len(coaching.search_library(session, mentor))
     coaching.save_to_library(session, mentor, step_input(title="Narrate the positive"))
     coaching.save_to_library(
@@ -246,6 +252,23 @@ def test_session_record_and_reflection(ctx, session, demo):
     assert sessions[0].ect_reflection == "I will start circulating sooner."
     with pytest.raises(NotFound):
         coaching.coaching_sessions(session, user(session, "coordinator@riverside.example"), ect.id)
+
+
+def test_coordinators_see_the_ects_of_their_school_or_trust(session, demo):
+    names = {
+        u.email
+        for u in coaching.visible_ects(session, user(session, "coordinator@northfield.example"))
+    }
+    assert names == {
+        "ect1@northfield.example",
+        "ect2@northfield.example",
+        "ect3@northfield.example",
+    }
+    everyone = coaching.visible_ects(
+        session, user(session, "induction-lead@northfield-trust.example")
+    )
+    assert len(everyone) == 6
+    assert coaching.visible_ects(session, user(session, "reviewer@northfield.example")) == []
 
 
 def test_mentor_home_lists_ects_steps_and_clips_awaiting_feedback(ctx, session, demo):

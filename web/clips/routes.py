@@ -171,6 +171,8 @@ def _serve(key: str | None, mimetype: str):  # noqa: ANN202
         wrap_file(request.environ, handle), mimetype=mimetype, direct_passthrough=True
     )
     response.content_length = size
+    # A 304 answer drops the file iterator without closing it: close the file with the response.
+    response.call_on_close(handle.close)
     response.set_etag(hashlib.sha1(f"{key}:{size}".encode()).hexdigest())
     # Classroom video: browsers may keep it for this user, shared caches never.
     response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"

@@ -7,7 +7,6 @@ from datetime import date
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from service import clips, coaching, policy
 from service import comments as feedback
@@ -18,7 +17,6 @@ from service.models import (
     Clip,
     ClipKind,
     CoachingSession,
-    Comment,
     Role,
     StepStatus,
     Strand,
@@ -57,23 +55,6 @@ def _is_mentor_of(ect_id: int) -> bool:
     except Forbidden:
         return False
     return True
-
-
-def _latest_feedback(user: User, limit: int = FEEDBACK_ON_HOME) -> list[Comment]:
-    """The newest comments others left on the user's own clips (read-only, policy-filtered)."""
-    query = (
-        select(Comment)
-        .join(Clip, Comment.clip_id == Clip.id)
-        .where(
-            Clip.owner_id == user.id,
-            Comment.author_id != user.id,
-            Comment.deleted_at.is_(None),
-            policy.clip_visibility(user),
-        )
-        .order_by(Comment.created_at.desc(), Comment.id.desc())
-        .limit(limit)
-    )
-    return list(db().scalars(query))
 
 
 def _feedback_lines(clip_id: int) -> list[dict[str, object]]:
@@ -151,14 +132,8 @@ def home():  # noqa: ANN201
         return render_template("coaching/mentor_home.html", mentees=mentees)
     if current_user.has_role(Role.ECT):
         return _ect_home()
-    # Coordinators, admins and reviewers: the ECTs whose clips they may see, if any.
-    ects: dict[int, User] = {}
-    for clip in clips.visible_clips(db(), current_user):
-        if clip.kind != ClipKind.MODEL and clip.owner.has_role(Role.ECT):
-            ects.setdefault(clip.owner_id, clip.owner)
-    return render_template(
-        "coaching/overview.html", ects=sorted(ects.values(), key=lambda u: u.name)
-    )
+    # Coordinators, admins and reviewers: the ECTs whose coaching record they may see.
+    return render_template("coaching/overview.html", ects=coaching.visible_ects(db(), current_user))
 
 
 def _ect_home(reflection_error: str | None = None, reflection_text: str | None = None):  # noqa: ANN202
@@ -173,7 +148,7 @@ def _ect_home(reflection_error: str | None = None, reflection_text: str | None =
     page = render_template(
         "coaching/ect_home.html",
         step=coaching.current_step(db(), me, me.id),
-        feedback=_latest_feedback(me),
+        feedback=coaching.latest_feedback(db(), me),
         clips=my_clips,
         records=records,
         form=form,
