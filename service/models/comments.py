@@ -14,7 +14,7 @@ from service.models.org import User
 
 
 class CommentKind(enum.StrEnum):
-    """What a piece of feedback is for; the timeline shows each with its own colour and letter."""
+    """What a piece of feedback is for; the page shows each with its own colour and icon."""
 
     PRAISE = "praise"
     NEXT_STEP = "next_step"
@@ -29,11 +29,6 @@ class CommentKind(enum.StrEnum):
             "question": "Question",
             "note": "Note",
         }[self.value]
-
-    @property
-    def letter(self) -> str:
-        """One letter that tells the kinds apart without colour."""
-        return {"praise": "P", "next_step": "N", "question": "Q", "note": "i"}[self.value]
 
 
 class Comment(Base):

@@ -1,4 +1,5 @@
-"""The flows a person uses, in a real Chromium: upload, watch, comment at the playhead, seek."""
+"""The flows a person uses, in a real Chromium: upload, watch, comment at the playhead, seek,
+reply and mark feedback seen."""
 
 from __future__ import annotations
 
@@ -26,14 +27,55 @@ if not os.path.exists(CHROMIUM):
     pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}", allow_module_level=True)
 
 
+class _Response:
+    """A response the server has started, closed once whatever happens to the connection."""
+
+    def __init__(self, iterable):  # noqa: ANN001
+        self.iterable = iterable
+        self.closed = False
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(self.iterable)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            if hasattr(self.iterable, "close"):
+                self.iterable.close()
+
+
+class _ClosingEverything:
+    """Keep every response until the server stops, then close any still open.
+
+    When the browser resets a connection (a page closed mid-video), werkzeug's development
+    server raises while draining the socket and skips the response's close(), so the video
+    file would be left for the garbage collector, which warns (and warnings are errors here).
+    """
+
+    def __init__(self, app):  # noqa: ANN001
+        self.app = app
+        self.responses: list[_Response] = []
+
+    def __call__(self, environ, start_response):  # noqa: ANN001, ANN204
+        response = _Response(self.app(environ, start_response))
+        self.responses.append(response)
+        return response
+
+    def close_all(self) -> None:
+        for response in self.responses:
+            response.close()
+
+
 @pytest.fixture
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    wsgi = _ClosingEverything(app)
+    server = make_server("127.0.0.1", 0, wsgi, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(5)
+    wsgi.close_all()
 
 
 @pytest.fixture
@@ -122,12 +164,18 @@ def test_upload_watch_comment_at_playhead_and_seek(
     page.keyboard.press("c")
     assert page.evaluate("document.activeElement.id") == "comment-body"
     assert page.inner_text("#comment-time") == "00:05"
+    page.click("label.kind-praise")  # the kind of feedback: praise, not the default note
+    page.focus("#comment-body")
     page.keyboard.type("Lovely clear countdown before the starter.")
     page.keyboard.press("Control+Enter")
     item = page.locator("#comment-list .comment", has_text="Lovely clear countdown")
     item.wait_for()
     assert float(item.get_attribute("data-at")) == pytest.approx(5.2, abs=0.05)
+    assert "kind-praise" in item.get_attribute("class")
+    assert item.locator(".kind-badge").inner_text() == "Praise"
     assert page.locator("#timeline .marker").count() == 1
+    assert "kind-praise" in page.locator("#timeline .marker").get_attribute("class")
+    assert page.is_checked("#comment-kinds input[value=note]")  # the next comment starts as a note
 
     # Clicking the comment seeks the video there; so does its marker on the timeline.
     page.evaluate("document.getElementById('video').currentTime = 0")
@@ -153,14 +201,29 @@ def test_upload_watch_comment_at_playhead_and_seek(
     page.wait_for_function(
         f"Math.abs(document.getElementById('video').currentTime - {start}) < 0.1"
     )
-    assert "current" in first_line.get_attribute("class")
+    # currentTime changes at once, the highlight on the "seeked" event a moment later.
+    page.wait_for_function(
+        "document.querySelector('#transcript-list .segment').classList.contains('current')"
+    )
     page.screenshot(path=str(shots / "mentor-commented.png"))
     mentor.close()
 
-    # The ECT sees the mentor's comment on their clip.
-    ect = browser.new_context()
+    # The ECT sees the mentor's praise on their clip, marks it seen and replies, no reload.
+    ect = browser.new_context(viewport={"width": 1280, "height": 800})
     page = ect.new_page()
     sign_in(page, live_server, "ect1@northfield.example")
     page.click("text=Year 9 maths: starter routine")
-    page.locator("#comment-list .comment", has_text="Lovely clear countdown").wait_for()
+    item = page.locator("#comment-list .comment", has_text="Lovely clear countdown")
+    item.wait_for()
+    page.evaluate("window.__sameDocument = true")
+    item.locator("button.seen-toggle").click()
+    page.wait_for_selector("#comment-list .comment.seen button.seen-toggle[aria-pressed=true]")
+    item.locator("button.reply").click()
+    assert page.evaluate("document.activeElement.closest('.reply-form') !== null")
+    page.keyboard.type("Thank you, I will keep the countdown.")
+    page.keyboard.press("Control+Enter")
+    reply = item.locator(".replies .reply", has_text="I will keep the countdown")
+    reply.wait_for()
+    assert page.evaluate("window.__sameDocument") is True
+    page.screenshot(path=str(shots / "ect-replied.png"))
     ect.close()

@@ -65,7 +65,6 @@ def test_a_comment_has_a_kind_and_may_cover_a_range(client, auth, clip_id):
     assert response.status_code == 201
     comment = response.json["comment"]
     assert comment["kind"] == "praise" and comment["kind_label"] == "Praise"
-    assert comment["kind_letter"] == "P"
     assert (comment["at_seconds"], comment["end_seconds"]) == (12.0, 30.5)
     assert comment["can_edit"] is True and comment["replies"] == []
     assert comment["seen"] is False and comment["edited"] is False
@@ -181,6 +180,22 @@ def test_the_ect_marks_feedback_seen_and_the_mentor_sees_it(client, auth, clip_i
     auth.login(ECT)
     unseen = _post(client, top["urls"]["seen"], seen="false")
     assert unseen.json["thread"]["seen"] is False
+
+
+def test_the_watch_page_offers_kinds_and_the_range_button(client, auth, clip_id):
+    auth.login(MENTOR)
+    page = client.get(f"/clips/{clip_id}").text
+    for kind in ("praise", "next_step", "question", "note"):
+        assert f'value="{kind}"' in page
+    assert 'id="comment-end-playhead"' in page
+    assert 'data-can-mark-seen="false"' in page
+    auth.logout()
+    auth.login(ECT)
+    assert 'data-can-mark-seen="true"' in client.get(f"/clips/{clip_id}").text
+    auth.logout()
+    auth.login(COORDINATOR)
+    page = client.get(f"/clips/{clip_id}").text
+    assert 'id="comment-form"' not in page and 'data-can-comment="false"' in page
 
 
 def test_writes_need_the_csrf_token(client, auth, clip_id, ctx):

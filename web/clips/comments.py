@@ -56,7 +56,6 @@ def _one(comment: Comment) -> dict[str, object]:
         data.update(
             kind=comment.kind.value,
             kind_label=comment.kind.label,
-            kind_letter=comment.kind.letter,
             end_seconds=comment.end_seconds,
             by_owner=comment.author_id == comment.clip.owner_id,
             seen=comment.seen_at is not None,

@@ -25,6 +25,264 @@
     video.focus();
   }
 
+  const canComment = root.dataset.canComment === "true";
+  const canMarkSeen = root.dataset.canMarkSeen === "true";
+  // What someone has typed into a reply or an edit survives re-rendering until it is saved.
+  const drafts = { reply: {}, edit: {} };
+  let focusAfterRender = null;
+
+  function span(c) {
+    return c.end_seconds != null ? stamp(c.at_seconds) + "\u2013" + stamp(c.end_seconds) : stamp(c.at_seconds);
+  }
+
+  function spoken(c) {
+    return c.end_seconds != null
+      ? " from " + stamp(c.at_seconds) + " to " + stamp(c.end_seconds)
+      : " at " + stamp(c.at_seconds);
+  }
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function button(className, text, onClick) {
+    const b = el("button", className, text);
+    b.type = "button";
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  // The kind's icon is drawn by the stylesheet (.kind-praise .kind-icon), so the colour and
+  // the shape that tells kinds apart without colour live in one place.
+  function kindIcon() {
+    const icon = el("span", "kind-icon");
+    icon.setAttribute("aria-hidden", "true");
+    return icon;
+  }
+
+  function kindChoices() {
+    return Array.prototype.map.call(document.querySelectorAll("#comment-kinds input"), function (input) {
+      return { value: input.value, label: input.parentNode.textContent.trim() };
+    });
+  }
+
+  function post(url, fields) {
+    const body = fields instanceof FormData ? fields : new FormData();
+    if (!(fields instanceof FormData)) {
+      Object.keys(fields || {}).forEach(function (k) { body.append(k, fields[k]); });
+    }
+    return fetch(url, {
+      method: "POST",
+      headers: { Accept: "application/json", "X-CSRFToken": csrf },
+      body: body,
+    }).then(function (r) {
+      return r.json().then(function (d) { return { ok: r.ok, data: d }; });
+    });
+  }
+
+  // A write answers with the thread it changed, or null when the thread is no longer listed.
+  function applyThread(data) {
+    const i = comments.findIndex(function (c) { return c.id === data.thread_id; });
+    if (data.thread) {
+      if (i >= 0) comments[i] = data.thread; else comments.push(data.thread);
+    } else if (i >= 0) {
+      comments.splice(i, 1);
+    }
+    render();
+  }
+
+  const OFFLINE = "That was not saved: check your connection and try again.";
+
+  function write(url, fields, error, done) {
+    error.textContent = "";
+    post(url, fields)
+      .then(function (res) {
+        if (!res.ok) { error.textContent = res.data.error || "That was not saved."; return; }
+        if (done) done();
+        applyThread(res.data);
+      })
+      .catch(function () { error.textContent = OFFLINE; });
+  }
+
+  function textBox(value, label, onInput) {
+    const box = el("textarea");
+    box.rows = 2;
+    box.maxLength = 5000;
+    box.value = value;
+    box.setAttribute("aria-label", label);
+    box.addEventListener("input", function () { onInput(box.value); });
+    return box;
+  }
+
+  function inlineForm(className, box, submitLabel, onSubmit, onCancel) {
+    const f = el("form", "inline-form " + className);
+    const row = el("div", "comment-row");
+    const save = el("button", "primary small", submitLabel);
+    save.type = "submit";
+    const error = el("span", "inline-error");
+    error.setAttribute("role", "alert");
+    row.append(save, button("small", "Cancel", onCancel), error);
+    f.append(box, row);
+    f.addEventListener("submit", function (e) {
+      e.preventDefault();
+      if (!box.value.trim()) { error.textContent = "Please write something first."; return; }
+      onSubmit(error);
+    });
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); f.requestSubmit(); }
+      if (e.key === "Escape") { e.preventDefault(); onCancel(); }
+    });
+    return f;
+  }
+
+  function editForm(c, topLevel) {
+    const draft = drafts.edit[c.id];
+    const box = textBox(draft.body, "Edit the comment", function (v) { draft.body = v; });
+    const f = inlineForm("edit-form", box, "Save", function (error) {
+      const fields = { body: box.value };
+      if (topLevel) fields.kind = draft.kind;
+      write(c.urls.edit, fields, error, function () {
+        delete drafts.edit[c.id];
+        focusAfterRender = '[data-id="' + c.id + '"] .body';
+      });
+    }, function () {
+      delete drafts.edit[c.id];
+      focusAfterRender = '[data-id="' + c.id + '"] .edit';
+      render();
+    });
+    const choices = kindChoices();
+    if (topLevel && choices.length) {
+      const select = el("select", "kind-select");
+      select.setAttribute("aria-label", "Kind of feedback");
+      choices.forEach(function (k) {
+        const option = el("option", null, k.label);
+        option.value = k.value;
+        select.append(option);
+      });
+      select.value = draft.kind;
+      select.addEventListener("change", function () { draft.kind = select.value; });
+      f.insertBefore(select, box);
+    }
+    return f;
+  }
+
+  function replyForm(c) {
+    const box = textBox(drafts.reply[c.id], "Reply to " + (c.author || "this thread"), function (v) {
+      drafts.reply[c.id] = v;
+    });
+    return inlineForm("reply-form", box, "Reply", function (error) {
+      write(c.urls.reply, { body: box.value }, error, function () {
+        delete drafts.reply[c.id];
+        focusAfterRender = '[data-id="' + c.id + '"] > .comment-actions .reply';
+      });
+    }, function () {
+      delete drafts.reply[c.id];
+      focusAfterRender = '[data-id="' + c.id + '"] > .comment-actions .reply';
+      render();
+    });
+  }
+
+  function ownActions(c, actions, error, topLevel) {
+    if (!c.can_edit) return;
+    actions.append(
+      button("small edit", "Edit", function () {
+        drafts.edit[c.id] = { body: c.body, kind: c.kind };
+        focusAfterRender = '[data-id="' + c.id + '"] textarea';
+        render();
+      }),
+      button("small delete", "Delete", function () {
+        const what = topLevel && c.replies.length ? "Delete this comment? Its replies stay." : "Delete this comment?";
+        if (!window.confirm(what)) return;
+        write(c.urls.delete, {}, error);
+      })
+    );
+  }
+
+  function renderReply(r) {
+    const item = el("li", "reply");
+    item.dataset.id = r.id;
+    const head = el("div", "comment-head");
+    head.append(el("span", "author", r.author));
+    if (r.edited) head.append(el("span", "edited", "edited"));
+    item.append(head);
+    if (drafts.edit[r.id]) item.append(editForm(r, false));
+    else item.append(el("p", "body", r.body));
+    const actions = el("div", "comment-actions");
+    const error = el("span", "inline-error");
+    error.setAttribute("role", "alert");
+    if (!drafts.edit[r.id]) ownActions(r, actions, error, false);
+    if (actions.childElementCount) { actions.append(error); item.append(actions); }
+    return item;
+  }
+
+  function renderThread(c) {
+    const item = el("li", "comment kind-" + c.kind + (c.deleted ? " deleted" : "") + (c.seen ? " seen" : ""));
+    item.dataset.at = c.at_seconds;
+    item.dataset.id = c.id;
+    const head = el("div", "comment-head");
+    const at = button("at", span(c), function () { seek(c.at_seconds); });
+    at.title = "Play from " + stamp(c.at_seconds);
+    head.append(at);
+    if (!c.deleted) {
+      const badge = el("span", "kind-badge");
+      badge.append(kindIcon(), document.createTextNode(c.kind_label));
+      head.append(badge, el("span", "author", c.author));
+      if (c.edited) head.append(el("span", "edited", "edited"));
+      if (c.seen && !canMarkSeen) head.append(el("span", "seen-state", "Seen"));
+    }
+    item.append(head);
+    if (c.deleted) item.append(el("p", "tombstone", "Comment deleted"));
+    else if (drafts.edit[c.id]) item.append(editForm(c, true));
+    else item.append(el("p", "body", c.body));
+
+    const actions = el("div", "comment-actions");
+    const error = el("span", "inline-error");
+    error.setAttribute("role", "alert");
+    if (!c.deleted && !drafts.edit[c.id]) {
+      if (canMarkSeen && !c.by_owner) {
+        const seen = button("small seen-toggle", c.seen ? "Seen \u2713" : "Mark seen", function () {
+          write(c.urls.seen, { seen: c.seen ? "false" : "true" }, error);
+        });
+        seen.setAttribute("aria-pressed", String(c.seen));
+        seen.title = c.seen ? "Mark as not seen yet" : "Let your mentor know you have seen this";
+        actions.append(seen);
+      }
+      if (canComment && drafts.reply[c.id] === undefined) {
+        actions.append(button("small reply", "Reply", function () {
+          drafts.reply[c.id] = "";
+          focusAfterRender = '[data-id="' + c.id + '"] .reply-form textarea';
+          render();
+        }));
+      }
+      ownActions(c, actions, error, true);
+    }
+    if (actions.childElementCount) { actions.append(error); item.append(actions); }
+    if (c.replies.length) {
+      const replies = el("ol", "replies");
+      c.replies.forEach(function (r) { replies.append(renderReply(r)); });
+      item.append(replies);
+    }
+    if (drafts.reply[c.id] !== undefined && !c.deleted) item.append(replyForm(c));
+    return item;
+  }
+
+  function renderMarker(c, duration) {
+    const marker = button("marker kind-" + c.kind, null, function () { seek(c.at_seconds); });
+    const left = Math.min(100, (c.at_seconds / duration) * 100);
+    marker.style.left = left + "%";
+    if (c.end_seconds != null) {
+      marker.classList.add("range");
+      marker.style.width = Math.max(0, Math.min(100, (c.end_seconds / duration) * 100) - left) + "%";
+    }
+    marker.append(kindIcon());
+    marker.title = c.kind_label + " " + span(c) + ": " + c.body.slice(0, 80);
+    marker.setAttribute("aria-label", c.kind_label + spoken(c));
+    return marker;
+  }
+
   function render() {
     comments.sort(function (a, b) { return a.at_seconds - b.at_seconds || a.id - b.id; });
     list.replaceChildren();
@@ -32,33 +290,14 @@
     noComments.hidden = comments.length > 0;
     const duration = video.duration || Number(root.dataset.duration) || 0;
     comments.forEach(function (c) {
-      const item = document.createElement("li");
-      item.className = "comment";
-      item.dataset.at = c.at_seconds;
-      const at = document.createElement("button");
-      at.type = "button";
-      at.className = "at";
-      at.textContent = stamp(c.at_seconds);
-      at.title = "Play from " + stamp(c.at_seconds);
-      at.addEventListener("click", function () { seek(c.at_seconds); });
-      const body = document.createElement("p");
-      body.textContent = c.body;
-      const who = document.createElement("span");
-      who.className = "author";
-      who.textContent = c.author;
-      item.append(at, who, body);
-      list.append(item);
-      if (duration > 0) {
-        const marker = document.createElement("button");
-        marker.type = "button";
-        marker.className = "marker";
-        marker.style.left = Math.min(100, (c.at_seconds / duration) * 100) + "%";
-        marker.title = stamp(c.at_seconds) + " " + c.body.slice(0, 80);
-        marker.setAttribute("aria-label", "Feedback at " + stamp(c.at_seconds));
-        marker.addEventListener("click", function () { seek(c.at_seconds); });
-        timeline.append(marker);
-      }
+      list.append(renderThread(c));
+      if (duration > 0 && !c.deleted) timeline.append(renderMarker(c, duration));
     });
+    if (focusAfterRender) {
+      const target = list.querySelector(focusAfterRender);
+      if (target) target.focus();
+      focusAfterRender = null;
+    }
   }
 
   // Processing, then transcription: poll the status route until both reach a terminal state.
@@ -244,12 +483,18 @@
   if (form) {
     const atInput = document.getElementById("comment-at");
     const timeLabel = document.getElementById("comment-time");
+    const endInput = document.getElementById("comment-end");
+    const endLabel = document.getElementById("comment-end-time");
+    const endButton = document.getElementById("comment-end-playhead");
+    const endClear = document.getElementById("comment-end-clear");
     const body = document.getElementById("comment-body");
     const error = document.getElementById("comment-error");
     let pinned = false;  // once the teacher starts a comment, keep its moment
+    let ended = false;  // and once they set where a range ends, keep that too
 
     video.addEventListener("timeupdate", function () {
       if (!pinned) timeLabel.textContent = stamp(video.currentTime);
+      if (!ended) endLabel.textContent = stamp(video.currentTime);
     });
 
     function commentAtPlayhead() {
@@ -257,13 +502,42 @@
       pinned = true;
       atInput.value = video.currentTime.toFixed(2);
       timeLabel.textContent = stamp(video.currentTime);
+      if (ended && Number(endInput.value) <= Number(atInput.value)) clearEnd();
       body.focus();
     }
+    function endAtPlayhead() {
+      error.textContent = "";
+      if (!pinned) {
+        error.textContent = "First choose where it starts: press C or \u201cComment at\u201d.";
+        return;
+      }
+      const t = video.currentTime;
+      if (t <= Number(atInput.value)) {
+        error.textContent = "Play on past " + stamp(Number(atInput.value)) + ", then set the end.";
+        return;
+      }
+      video.pause();
+      ended = true;
+      endInput.value = t.toFixed(2);
+      endLabel.textContent = stamp(t);
+      endButton.classList.add("set");
+      endClear.hidden = false;
+    }
+    function clearEnd() {
+      ended = false;
+      endInput.value = "";
+      endLabel.textContent = stamp(video.currentTime);
+      endButton.classList.remove("set");
+      endClear.hidden = true;
+    }
     document.getElementById("comment-at-playhead").addEventListener("click", commentAtPlayhead);
+    endButton.addEventListener("click", endAtPlayhead);
+    endClear.addEventListener("click", function () { clearEnd(); body.focus(); });
     commentOnLine = function (seg) {
       video.pause();
       seek(seg.start);
       pinned = true;
+      clearEnd();
       atInput.value = Number(seg.start).toFixed(2);
       timeLabel.textContent = stamp(seg.start);
       body.value = "\u201c" + seg.text + "\u201d \u2014 ";
@@ -272,10 +546,9 @@
     };
     document.addEventListener("keydown", function (e) {
       const typing = /^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName);
-      if (!typing && (e.key === "c" || e.key === "C") && !e.ctrlKey && !e.metaKey && !e.altKey) {
-        e.preventDefault();
-        commentAtPlayhead();
-      }
+      if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === "c" || e.key === "C") { e.preventDefault(); commentAtPlayhead(); }
+      if (e.key === "e" || e.key === "E") { e.preventDefault(); endAtPlayhead(); }
     });
     body.addEventListener("focus", function () {
       if (!pinned) { atInput.value = video.currentTime.toFixed(2); pinned = true; }
@@ -289,18 +562,16 @@
       error.textContent = "";
       if (!body.value.trim()) { error.textContent = "Please write a comment first."; return; }
       if (!pinned) atInput.value = video.currentTime.toFixed(2);
-      fetch(form.action, {
-        method: "POST",
-        headers: { Accept: "application/json", "X-CSRFToken": csrf },
-        body: new FormData(form),
-      })
-        .then(function (r) { return r.json().then(function (d) { return { ok: r.ok, data: d }; }); })
+      // What was typed stays in the form until the server has saved it.
+      post(form.action, new FormData(form))
         .then(function (res) {
           if (!res.ok) { error.textContent = res.data.error || "The comment was not saved."; return; }
           comments.push(res.data.comment);
           render();
           body.value = "";
           pinned = false;
+          clearEnd();
+          form.querySelector("#comment-kinds input[value=note]").checked = true;
           timeLabel.textContent = stamp(video.currentTime);
         })
         .catch(function () { error.textContent = "The comment was not saved: check your connection and try again."; });
