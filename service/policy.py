@@ -225,19 +225,25 @@ def can_view_coaching(session: Session, user: User, ect: User) -> bool:
     ect_schools = {m.school_id for m in ect.memberships if m.role == Role.ECT}
     if not ect_schools:
         return False
-    if user.has_role(Role.MENTOR):
-        pairing = session.scalar(
-            select(Mentorship.id).where(
-                Mentorship.mentor_id == user.id,
-                Mentorship.ect_id == ect.id,
-                Mentorship.ended_on.is_(None),
-            )
-        )
-        if pairing is not None:
-            return True
+    if mentors(session, user, ect.id):
+        return True
     if user.has_role(Role.COORDINATOR):
         return bool(ect_schools & set(member_school_ids(session, user)))
     return False
+
+
+def mentors(session: Session, user: User, ect_id: int) -> bool:
+    """Say whether the user is this ECT's current mentor."""
+    if not user.is_active or not user.has_role(Role.MENTOR):
+        return False
+    pairing = session.scalar(
+        select(Mentorship.id).where(
+            Mentorship.mentor_id == user.id,
+            Mentorship.ect_id == ect_id,
+            Mentorship.ended_on.is_(None),
+        )
+    )
+    return pairing is not None
 
 
 def can_attach_model(mentor: User, clip: Clip) -> bool:

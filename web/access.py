@@ -34,6 +34,6 @@ def init_app(app: Flask) -> None:
             raise Forbidden("Only early career teachers and mentors upload clips here.")
         if rule == policy.Action.MENTOR_ONLY and policy.mentor_school(current_user) is None:
             raise Forbidden("Only mentors can do this.")
-        # VIEW_CLIP and COMMENT_ON_CLIP are decided per clip by the use case the view calls,
-        # which answers 404 for a clip the user may not see.
+        # The other actions are decided per clip, comment, step or ECT by the use case the view
+        # calls: 404 for what the user may not see, 403 for what they see but may not change.
         return None

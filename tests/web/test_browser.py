@@ -141,9 +141,19 @@ def test_upload_watch_comment_at_playhead_and_seek(
     page.select_option("select[name=kind]", "lesson")
     page.fill("input[name=title]", "Year 9 maths: starter routine")
     page.set_input_files("input[type=file]", str(clip_file))
+    # A small upload on loopback can finish before a test could look, so the page notes (in
+    # sessionStorage, which survives the navigation) whether the progress bar was shown.
+    page.evaluate(
+        """() => { const el = document.getElementById('upload-progress');
+        new MutationObserver(() => { if (!el.hidden) sessionStorage.setItem('progressShown',
+          el.querySelector('.progress-text').textContent); })
+          .observe(el, {attributes: true, subtree: true, childList: true, characterData: true});
+        }"""
+    )
     page.click("#upload-button")
-    page.wait_for_selector("#upload-progress:not([hidden])")
     page.wait_for_url(re.compile(r".*/clips/\d+$"))
+    shown = page.evaluate("sessionStorage.getItem('progressShown')")
+    assert shown and ("Upload" in shown or "Starting" in shown), shown
     page.evaluate("window.__sameDocument = true")
     page.wait_for_selector("#player:not([hidden])", timeout=60_000)
     assert page.evaluate("window.__sameDocument") is True  # no reload happened

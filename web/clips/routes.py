@@ -101,6 +101,7 @@ def watch(clip_id: int):  # noqa: ANN201
         comments=[comment_json(c) for c in comments],
         can_comment=policy.can_comment(db(), current_user, clip),
         can_mark_seen=policy.can_mark_seen(current_user, clip),
+        can_set_step=policy.mentors(db(), current_user, clip.owner_id),
         form=CommentForm(),
     )
 

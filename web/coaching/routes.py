@@ -49,14 +49,6 @@ def _day(value: date) -> str:
     return f"{value.day} {value:%b}"
 
 
-def _is_mentor_of(ect_id: int) -> bool:
-    try:
-        coaching.mentorship_for(db(), current_user, ect_id)
-    except Forbidden:
-        return False
-    return True
-
-
 def _feedback_lines(clip_id: int) -> list[dict[str, object]]:
     """The clip's comments as author, time and body, whatever shape the use case returns."""
     lines = []
@@ -169,7 +161,7 @@ def ect(ect_id: int):  # noqa: ANN201
         ect=person,
         timeline=coaching.step_timeline(db(), current_user, ect_id),
         records=coaching.coaching_sessions(db(), current_user, ect_id),
-        is_mentor=_is_mentor_of(ect_id),
+        is_mentor=policy.mentors(db(), current_user, ect_id),
         standards=TEACHERS_STANDARDS,
     )
 
@@ -475,7 +467,7 @@ def rehearsal(clip_id: int):  # noqa: ANN201
         clip=view.clip,
         step=view.step,
         model=view.model,
-        can_tick=_is_mentor_of(view.step.ect_id),
+        can_tick=policy.mentors(db(), current_user, view.step.ect_id),
         feedback=_feedback_lines(view.clip.id),
     )
 

@@ -12,6 +12,8 @@
   const form = document.getElementById("comment-form");
   let comments = JSON.parse(document.getElementById("comments-data").textContent);
   let commentOnLine = function () {};
+  // Only the ECT's mentor gets a link that turns a "next step" comment into an action step.
+  const newStepUrl = root.dataset.newStepUrl || "";
 
   function stamp(seconds) {
     const s = Math.max(0, Math.floor(seconds));
@@ -258,6 +260,11 @@
         }));
       }
       ownActions(c, actions, error, true);
+      if (newStepUrl && c.kind === "next_step") {
+        const link = el("a", "small step-link", "Make this the next step");
+        link.href = newStepUrl + "?comment=" + encodeURIComponent(c.id);
+        actions.append(link);
+      }
     }
     if (actions.childElementCount) { actions.append(error); item.append(actions); }
     if (c.replies.length) {
