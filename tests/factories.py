@@ -115,3 +115,34 @@ def speech_clip(path: Path, wavs: list[Path], *, silence_after: float = 0.5) -> 
         capture_output=True,
     )
     return path
+
+
+def ready_clip(
+    session: Session,
+    storage: Storage,
+    email: str,
+    *,
+    kind: ClipKind = ClipKind.LESSON,
+    title: str = "Lesson clip",
+    step_id: int | None = None,
+    duration: float = 30.0,
+    video: Path | None = None,
+) -> Clip:
+    """Register an upload and mark it ready, with ``video`` (or stand-in bytes) as its video."""
+    clip = upload(session, storage, email, b"original", title=title, kind=kind, step_id=step_id)
+    if video is not None:
+        storage.put_file(clips.video_key(clip.id), video)
+    else:
+        storage.put_stream(clips.video_key(clip.id), io.BytesIO(b"video bytes"))
+    storage.put_stream(clips.poster_key(clip.id), io.BytesIO(b"poster bytes"))
+    clips.mark_ready(
+        session,
+        clip.id,
+        video=clips.video_key(clip.id),
+        poster=clips.poster_key(clip.id),
+        duration=duration,
+        width=320,
+        height=240,
+        method="remux",
+    )
+    return clip

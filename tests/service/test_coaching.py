@@ -11,6 +11,7 @@ from service import clips, coaching
 from service.coaching import SessionInput, StepInput
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.models import ActionStep, ClipKind, StepStatus, User
+from tests import factories
 from tests.factories import upload
 
 MENTOR, ECT, ECT_Y2 = (
@@ -38,18 +39,7 @@ def step_input(**changes) -> StepInput:  # noqa: ANN003
 
 
 def ready_clip(ctx, session, email: str, kind: ClipKind, title: str = "clip", **extra):
-    clip = upload(session, ctx.storage, email, b"original", title=title, kind=kind, **extra)
-    clips.mark_ready(
-        session,
-        clip.id,
-        video=clips.video_key(clip.id),
-        poster=clips.poster_key(clip.id),
-        duration=30.0,
-        width=320,
-        height=240,
-        method="remux",
-    )
-    return clip
+    return factories.ready_clip(session, ctx.storage, email, kind=kind, title=title, **extra)
 
 
 def test_step_lifecycle_with_repeat_and_move_on_history(session, demo):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from service import clips
 from service import comments as feedback
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.models import Clip, Comment, CommentKind, User
-from tests.factories import upload
+from tests.factories import ready_clip
 
 ECT = "ect1@northfield.example"
 MENTOR = "mentor1@northfield.example"
@@ -25,18 +24,7 @@ def _user(session, email: str) -> User:
 
 
 def _ready_clip(session, ctx, email: str = ECT, duration: float = 60.0) -> int:
-    clip = upload(session, ctx.storage, email, b"original bytes")
-    clips.mark_ready(
-        session,
-        clip.id,
-        video=clips.video_key(clip.id),
-        poster=clips.poster_key(clip.id),
-        duration=duration,
-        width=320,
-        height=240,
-        method="remux",
-    )
-    return clip.id
+    return ready_clip(session, ctx.storage, email, duration=duration).id
 
 
 @pytest.fixture

@@ -5,25 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from service import clips, transcripts
+from service import transcripts
 from service.errors import InvalidInput
 from service.models import Clip, TranscriptSegment, User
 from service.transcripts import SegmentData
-from tests.factories import upload
+from tests.factories import ready_clip
 
 
 def _ready_with_transcript(ctx, session, email: str, title: str, lines: list[str]) -> int:
-    clip = upload(session, ctx.storage, email, b"original", title=title)
-    clips.mark_ready(
-        session,
-        clip.id,
-        video=clips.video_key(clip.id),
-        poster=clips.poster_key(clip.id),
-        duration=60.0,
-        width=320,
-        height=240,
-        method="remux",
-    )
+    clip = ready_clip(session, ctx.storage, email, title=title, duration=60.0)
     segments = [SegmentData(i * 5.0, i * 5.0 + 4.0, line) for i, line in enumerate(lines)]
     transcripts.save_transcript(session, clip.id, segments, language="en", captions=None)
     return clip.id

@@ -5,125 +5,14 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from service.seed import DEMO_PASSWORD
-from tests.conftest import worker_env
 from tests.factories import librivox_reference, speech_clip
+from tests.web.browsing import sign_in
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
-
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI") == "true":
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
-    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}", allow_module_level=True)
-
-
-class _Response:
-    """A response the server has started, closed once whatever happens to the connection."""
-
-    def __init__(self, iterable):  # noqa: ANN001
-        self.iterable = iterable
-        self.closed = False
-
-    def __iter__(self):  # noqa: ANN204
-        return iter(self.iterable)
-
-    def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            if hasattr(self.iterable, "close"):
-                self.iterable.close()
-
-
-class _ClosingEverything:
-    """Keep every response until the server stops, then close any still open.
-
-    When the browser resets a connection (a page closed mid-video), werkzeug's development
-    server raises while draining the socket and skips the response's close(), so the video
-    file would be left for the garbage collector, which warns (and warnings are errors here).
-    """
-
-    def __init__(self, app):  # noqa: ANN001
-        self.app = app
-        self.responses: list[_Response] = []
-
-    def __call__(self, environ, start_response):  # noqa: ANN001, ANN204
-        response = _Response(self.app(environ, start_response))
-        self.responses.append(response)
-        return response
-
-    def close_all(self) -> None:
-        for response in self.responses:
-            response.close()
-
-
-@pytest.fixture
-def live_server(app):
-    wsgi = _ClosingEverything(app)
-    server = make_server("127.0.0.1", 0, wsgi, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-    wsgi.close_all()
-
-
-@pytest.fixture
-def worker(settings):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "web.cli", "worker"],
-        env=worker_env(settings),
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield process
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/clips/")
 
 
 def test_upload_watch_comment_at_playhead_and_seek(

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from service import clips, coaching, comments
+from service import coaching, comments
 from service.coaching import SessionInput, StepInput
 from service.models import (
     ActionStep,
@@ -19,8 +19,8 @@ from service.models import (
     StepTemplate,
     User,
 )
+from tests import factories
 from tests.conftest import csrf_token
-from tests.factories import upload
 
 MENTOR, ECT, ECT_Y2 = (
     "mentor1@northfield.example",
@@ -36,18 +36,7 @@ def user(session, email: str) -> User:
 
 
 def ready_clip(ctx, session, email: str, kind: ClipKind, title: str = "clip", **extra):
-    clip = upload(session, ctx.storage, email, b"original", title=title, kind=kind, **extra)
-    clips.mark_ready(
-        session,
-        clip.id,
-        video=clips.video_key(clip.id),
-        poster=clips.poster_key(clip.id),
-        duration=30.0,
-        width=320,
-        height=240,
-        method="remux",
-    )
-    return clip
+    return factories.ready_clip(session, ctx.storage, email, kind=kind, title=title, **extra)
 
 
 def set_step(session, **changes) -> ActionStep:  # noqa: ANN003

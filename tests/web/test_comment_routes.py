@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
-from datetime import date
-
 import pytest
 
-from service import clips
-from service.models import ClipKind, Comment, User
+from service.models import Comment, User
 from tests.conftest import csrf_token
+from tests.factories import ready_clip
 
 ECT = "ect1@northfield.example"
 MENTOR = "mentor1@northfield.example"
@@ -18,25 +15,7 @@ JSON = {"Accept": "application/json"}
 
 
 def _clip(session, ctx, owner: User, title: str = "Lesson") -> int:
-    clip = clips.register_upload(
-        session,
-        ctx.storage,
-        owner,
-        clips.UploadDetails(ClipKind.LESSON, title, date.today(), "lesson.mp4"),
-        io.BytesIO(b"original bytes"),
-        max_bytes=1000,
-    )
-    clips.mark_ready(
-        session,
-        clip.id,
-        video=clips.video_key(clip.id),
-        poster=clips.poster_key(clip.id),
-        duration=60.0,
-        width=320,
-        height=240,
-        method="remux",
-    )
-    return clip.id
+    return ready_clip(session, ctx.storage, owner.email, title=title, duration=60.0).id
 
 
 @pytest.fixture

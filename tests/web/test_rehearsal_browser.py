@@ -4,85 +4,33 @@ together with an adjustable, remembered offset, and the mentor's ticks persist."
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from service import clips
 from service.models import ActionStep, ClipKind, User
-from service.seed import DEMO_PASSWORD
-from tests.factories import generated_clip, upload
+from tests.factories import generated_clip, ready_clip
+from tests.web.browsing import sign_in
 
-CHROMIUM = "/usr/bin/chromium"
 MENTOR, ECT = "mentor1@northfield.example", "ect1@northfield.example"
+
 pytestmark = pytest.mark.browser
-
-if not os.path.exists(CHROMIUM):
-    if os.environ.get("CI") == "true":
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
-    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}", allow_module_level=True)
-
-
-@pytest.fixture
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/clips/")
 
 
 def playable_clip(ctx, session, email: str, kind: ClipKind, path: Path, **extra) -> int:
     """Upload a real generated video as ``email`` and mark it ready with the MP4 as its video."""
     generated_clip(path, duration=8.0)
-    clip = upload(session, ctx.storage, email, path, title=f"{kind.label} clip", kind=kind, **extra)
-    with open(path, "rb") as video:
-        ctx.storage.put_stream(clips.video_key(clip.id), video)
-    clips.mark_ready(
+    return ready_clip(
         session,
-        clip.id,
-        video=clips.video_key(clip.id),
-        poster=None,
+        ctx.storage,
+        email,
+        kind=kind,
+        title=f"{kind.label} clip",
         duration=8.0,
-        width=320,
-        height=240,
-        method="remux",
-    )
-    return clip.id
+        video=path,
+        **extra,
+    ).id
 
 
 IN_SYNC = (

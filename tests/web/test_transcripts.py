@@ -6,29 +6,16 @@ import io
 
 import pytest
 
-from service import clips, transcripts
+from service import transcripts
 from service.transcripts import SegmentData
-from tests.factories import upload
+from tests.factories import ready_clip
 
 ECT = "ect1@northfield.example"
 
 
 @pytest.fixture
 def clip_id(ctx, session, demo) -> int:
-    clip = upload(session, ctx.storage, ECT, b"original", title="Fractions starter")
-    for key in (clips.video_key(clip.id), clips.poster_key(clip.id)):
-        ctx.storage.put_stream(key, io.BytesIO(b"media"))
-    clips.mark_ready(
-        session,
-        clip.id,
-        video=clips.video_key(clip.id),
-        poster=clips.poster_key(clip.id),
-        duration=30.0,
-        width=320,
-        height=240,
-        method="remux",
-    )
-    return clip.id
+    return ready_clip(session, ctx.storage, ECT, title="Fractions starter").id
 
 
 def _save(ctx, session, clip_id: int) -> None:

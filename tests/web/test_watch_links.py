@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import io
-
 from sqlalchemy import select
 
-from service import clips, coaching
+from service import coaching
 from service.coaching import StepInput
 from service.models import ClipKind, User
-from tests.factories import upload
+from tests.factories import ready_clip
 
 ECT, MENTOR = "ect1@northfield.example", "mentor1@northfield.example"
 
 
 def _ready(ctx, session, kind: ClipKind, step_id: int | None = None) -> int:
-    clip = upload(session, ctx.storage, ECT, b"original", kind=kind, step_id=step_id)
-    for key in (clips.video_key(clip.id), clips.poster_key(clip.id)):
-        ctx.storage.put_stream(key, io.BytesIO(b"media"))
-    clips.mark_ready(
-        session,
-        clip.id,
-        video=clips.video_key(clip.id),
-        poster=clips.poster_key(clip.id),
-        duration=30.0,
-        width=320,
-        height=240,
-        method="remux",
-    )
-    return clip.id
+    return ready_clip(session, ctx.storage, ECT, kind=kind, step_id=step_id).id
 
 
 def test_only_the_mentor_can_turn_feedback_into_a_step(client, auth, ctx, session, demo):
