@@ -4,6 +4,7 @@ together with an adjustable, remembered offset, and the mentor's ticks persist."
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,7 @@ def times(page) -> tuple[float, float]:
 
 
 def test_model_and_rehearsal_play_in_sync_and_the_mentor_ticks_criteria(
-    ctx, session, live_server, browser, demo, tmp_path: Path
+    ctx, session, live_server, browser, demo, run_jobs, tmp_path: Path
 ):
     shots = Path(os.environ.get("COACHREEL_SCREENSHOTS", tmp_path))
     model_id = playable_clip(ctx, session, MENTOR, ClipKind.MODEL, tmp_path / "model.mp4")
@@ -72,12 +73,25 @@ def test_model_and_rehearsal_play_in_sync_and_the_mentor_ticks_criteria(
     page.wait_for_url(f"{live_server}/coaching/ects/{ect_id}")
     assert "Circulate to check every pupil has started" in page.inner_text("#timeline")
 
-    # The ECT rehearses it.
+    # The ECT uploads a rehearsal of it: the upload page offers their step.
     session.expire_all()
     step = session.scalar(select(ActionStep).where(ActionStep.ect_id == ect_id))
-    rehearsal_id = playable_clip(
-        ctx, session, ECT, ClipKind.REHEARSAL, tmp_path / "rehearsal.mp4", step_id=step.id
+    ect = browser.new_context(viewport={"width": 1280, "height": 900})
+    ect_page = ect.new_page()
+    sign_in(ect_page, live_server, ECT)
+    ect_page.goto(f"{live_server}/clips/upload")
+    ect_page.select_option("select[name=kind]", "rehearsal")
+    assert ect_page.input_value("select[name=step]") == str(step.id)
+    ect_page.fill("input[name=title]", "Circulating, attempt 1")
+    ect_page.set_input_files(
+        "input[type=file]", str(generated_clip(tmp_path / "r.mp4", duration=8.0))
     )
+    ect_page.click("#upload-button")
+    ect_page.wait_for_url(re.compile(r".*/clips/\d+$"))
+    rehearsal_id = int(ect_page.url.rsplit("/", 1)[1])
+    run_jobs()  # a real worker makes it playable
+    ect_page.wait_for_selector("#player:not([hidden])")
+    ect.close()
 
     # Both videos load side by side, and seeking either moves the other.
     page.goto(f"{live_server}/coaching/rehearsals/{rehearsal_id}")
@@ -147,6 +161,19 @@ def test_model_and_rehearsal_play_in_sync_and_the_mentor_ticks_criteria(
     assert not page.is_checked("#criteria input.tick[data-index='0']")
     page.evaluate("document.getElementById('rehearsal-video').currentTime = 1")
     page.wait_for_function(IN_SYNC.replace("{offset}", "2"))
+
+    # The mentor gives feedback on this attempt from its watch page; the rehearsal page lists it.
+    page.goto(f"{live_server}/clips/{rehearsal_id}")
+    page.wait_for_function("document.getElementById('video').readyState >= 1")
+    page.evaluate("document.getElementById('video').currentTime = 2")
+    page.wait_for_function("Math.abs(document.getElementById('video').currentTime - 2) < 0.1")
+    page.keyboard.press("c")
+    page.keyboard.type("You reached the back table within 20 seconds.")
+    page.keyboard.press("Control+Enter")
+    page.locator("#comment-list .comment", has_text="back table").wait_for()
+    page.click("text=open beside the model")
+    page.wait_for_url(f"{live_server}/coaching/rehearsals/{rehearsal_id}")
+    assert "You reached the back table within 20 seconds." in page.content()
     mentor.close()
 
     # The ECT sees the ticks but cannot change them.
