@@ -7,9 +7,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from service import clips, coaching
-from service.coaching import SessionInput, StepInput
+from service import clips, coaching, meetings
+from service.coaching import StepInput
 from service.errors import Forbidden, InvalidInput, NotFound
+from service.meetings import SessionInput
 from service.models import ActionStep, ClipKind, StepStatus, User
 from tests import factories
 from tests.factories import upload
@@ -207,7 +208,7 @@ def test_session_record_and_reflection(ctx, session, demo):
     mentor, ect = user(session, MENTOR), user(session, ECT)
     lesson = ready_clip(ctx, session, ECT, ClipKind.LESSON)
     step = coaching.set_action_step(session, mentor, ect.id, step_input())
-    record = coaching.record_session(
+    record = meetings.record_session(
         session,
         mentor,
         ect.id,
@@ -222,43 +223,43 @@ def test_session_record_and_reflection(ctx, session, demo):
     )
     assert [c.id for c in record.observation_clips] == [lesson.id]
     with pytest.raises(InvalidInput, match="in the future"):
-        coaching.record_session(
+        meetings.record_session(
             session, mentor, ect.id, SessionInput(held_on=date.today() + timedelta(days=2))
         )
     with pytest.raises(InvalidInput, match="own clips"):
         other = ready_clip(ctx, session, ECT_Y2, ClipKind.LESSON)
-        coaching.record_session(
+        meetings.record_session(
             session,
             mentor,
             ect.id,
             SessionInput(held_on=date.today(), observation_clip_ids=[other.id]),
         )
     with pytest.raises(Forbidden):
-        coaching.add_reflection(session, mentor, record.id, "I think...")
-    coaching.add_reflection(session, ect, record.id, "I will start circulating sooner.")
-    sessions = coaching.coaching_sessions(
+        meetings.add_reflection(session, mentor, record.id, "I think...")
+    meetings.add_reflection(session, ect, record.id, "I will start circulating sooner.")
+    sessions = meetings.coaching_sessions(
         session, user(session, "coordinator@northfield.example"), ect.id
     )
     assert sessions[0].ect_reflection == "I will start circulating sooner."
     with pytest.raises(NotFound):
-        coaching.coaching_sessions(session, user(session, "coordinator@riverside.example"), ect.id)
+        meetings.coaching_sessions(session, user(session, "coordinator@riverside.example"), ect.id)
 
 
 def test_coordinators_see_the_ects_of_their_school_or_trust(session, demo):
     names = {
         u.email
-        for u in coaching.visible_ects(session, user(session, "coordinator@northfield.example"))
+        for u in meetings.visible_ects(session, user(session, "coordinator@northfield.example"))
     }
     assert names == {
         "ect1@northfield.example",
         "ect2@northfield.example",
         "ect3@northfield.example",
     }
-    everyone = coaching.visible_ects(
+    everyone = meetings.visible_ects(
         session, user(session, "induction-lead@northfield-trust.example")
     )
     assert len(everyone) == 6
-    assert coaching.visible_ects(session, user(session, "reviewer@northfield.example")) == []
+    assert meetings.visible_ects(session, user(session, "reviewer@northfield.example")) == []
 
 
 def test_mentor_home_lists_ects_steps_and_clips_awaiting_feedback(ctx, session, demo):
@@ -266,7 +267,7 @@ def test_mentor_home_lists_ects_steps_and_clips_awaiting_feedback(ctx, session, 
     older = ready_clip(ctx, session, ECT, ClipKind.LESSON, "older")
     newer = ready_clip(ctx, session, ECT, ClipKind.LESSON, "newer")
     step = coaching.set_action_step(session, mentor, user(session, ECT).id, step_input())
-    home = {s.ect.email: s for s in coaching.mentor_home(session, mentor)}
+    home = {s.ect.email: s for s in meetings.mentor_home(session, mentor)}
     assert set(home) == {ECT, ECT_Y2}
     assert home[ECT].step.id == step.id and home[ECT].induction_year == 1
     assert [c.id for c in home[ECT].awaiting_feedback] == [older.id, newer.id]

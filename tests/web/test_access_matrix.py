@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from service import clips, coaching, comments, policy, transcripts
+from service import clips, coaching, comments, meetings, policy, transcripts
 from service.models import ClipKind, User
 from tests.conftest import csrf_token
 
@@ -204,8 +204,8 @@ def coaching_ids(ctx, session, demo) -> dict[str, int]:
     step = coaching.StepInput("Circulate", "", ["Visit every table"], "behaviour", 7, None, model)
     first = coaching.set_action_step(session, mentor, ect.id, step)
     second = coaching.set_action_step(session, mentor, ect.id, step)
-    record = coaching.record_session(
-        session, mentor, ect.id, coaching.SessionInput(held_on=date.today(), step_id=first.id)
+    record = meetings.record_session(
+        session, mentor, ect.id, meetings.SessionInput(held_on=date.today(), step_id=first.id)
     )
     return {
         "ECT": ect.id,

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from service import coaching, comments
-from service.coaching import SessionInput, StepInput
+from service import coaching, comments, meetings
+from service.coaching import StepInput
+from service.meetings import SessionInput
 from service.models import (
     ActionStep,
     ClipKind,
@@ -107,7 +108,7 @@ def test_ect_home_shows_step_feedback_clips_and_meetings(ctx, session, client, a
     comments.add_comment(
         session, user(session, MENTOR), lesson.id, at_seconds=12.5, body="Crisp countdown."
     )
-    coaching.record_session(
+    meetings.record_session(
         session,
         user(session, MENTOR),
         user(session, ECT).id,
@@ -355,7 +356,7 @@ def test_mentor_records_a_meeting_in_its_fixed_shape(ctx, session, client, auth,
 
 
 def test_the_ect_reflects_on_the_latest_meeting(session, client, auth, demo):
-    record = coaching.record_session(
+    record = meetings.record_session(
         session,
         user(session, MENTOR),
         user(session, ECT).id,

@@ -16,7 +16,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from service.coaching import MAX_CRITERIA, SessionInput, StepInput
+from service.coaching import MAX_CRITERIA, StepInput
+from service.meetings import SessionInput
 from service.models import TEACHERS_STANDARDS, Strand
 
 STRAND_CHOICES = [(s.value, s.label) for s in Strand]

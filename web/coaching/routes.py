@@ -8,7 +8,7 @@ from datetime import date
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from service import clips, coaching, policy
+from service import clips, coaching, meetings, policy
 from service import comments as feedback
 from service.errors import Forbidden, InvalidInput
 from service.models import (
@@ -120,17 +120,17 @@ def _text_filters() -> tuple[str | None, int | None]:
 @bp.get("/")
 def home():  # noqa: ANN201
     if current_user.has_role(Role.MENTOR):
-        mentees = coaching.mentor_home(db(), current_user)
+        mentees = meetings.mentor_home(db(), current_user)
         return render_template("coaching/mentor_home.html", mentees=mentees)
     if current_user.has_role(Role.ECT):
         return _ect_home()
     # Coordinators, admins and reviewers: the ECTs whose coaching record they may see.
-    return render_template("coaching/overview.html", ects=coaching.visible_ects(db(), current_user))
+    return render_template("coaching/overview.html", ects=meetings.visible_ects(db(), current_user))
 
 
 def _ect_home(reflection_error: str | None = None, reflection_text: str | None = None):  # noqa: ANN202
     me = current_user
-    records = coaching.coaching_sessions(db(), me, me.id)
+    records = meetings.coaching_sessions(db(), me, me.id)
     form = ReflectionForm()
     if records and reflection_text is None:
         form.reflection.data = records[0].ect_reflection or ""
@@ -140,7 +140,7 @@ def _ect_home(reflection_error: str | None = None, reflection_text: str | None =
     page = render_template(
         "coaching/ect_home.html",
         step=coaching.current_step(db(), me, me.id),
-        feedback=coaching.latest_feedback(db(), me),
+        feedback=meetings.latest_feedback(db(), me),
         clips=my_clips,
         records=records,
         form=form,
@@ -160,7 +160,7 @@ def ect(ect_id: int):  # noqa: ANN201
         "coaching/ect.html",
         ect=person,
         timeline=coaching.step_timeline(db(), current_user, ect_id),
-        records=coaching.coaching_sessions(db(), current_user, ect_id),
+        records=meetings.coaching_sessions(db(), current_user, ect_id),
         is_mentor=policy.mentors(db(), current_user, ect_id),
         standards=TEACHERS_STANDARDS,
     )
@@ -334,7 +334,7 @@ def new_session(ect_id: int):  # noqa: ANN201
     if not form.validate():
         return _invalid(form_errors(form), page(form_errors(form)))
     try:
-        record = coaching.record_session(db(), current_user, ect_id, form.session_input(chosen))
+        record = meetings.record_session(db(), current_user, ect_id, form.session_input(chosen))
     except InvalidInput as exc:
         return _invalid(exc.message, page(exc.message))
     if wants_json():
@@ -349,7 +349,7 @@ def reflect(session_id: int):  # noqa: ANN201
     form.validate()
     text = form.reflection.data or ""
     try:
-        record = coaching.add_reflection(db(), current_user, session_id, text)
+        record = meetings.add_reflection(db(), current_user, session_id, text)
     except InvalidInput as exc:
         if wants_json() or not current_user.has_role(Role.ECT):
             raise
@@ -372,7 +372,7 @@ def _library_page(form: LibraryStepForm, criteria: list[str], message: str | Non
         templates=coaching.search_library(
             db(), current_user, strand=strand, standard=standard, text=words
         ),
-        mentees=[m.ect for m in coaching.mentor_home(db(), current_user)] if is_mentor else [],
+        mentees=[m.ect for m in meetings.mentor_home(db(), current_user)] if is_mentor else [],
         is_mentor=is_mentor,
         form=form,
         criteria=criteria_inputs(criteria),
