@@ -46,7 +46,7 @@ def test_upload_watch_comment_at_playhead_and_seek(
     page.evaluate("window.__sameDocument = true")
     page.wait_for_selector("#player:not([hidden])", timeout=60_000)
     assert page.evaluate("window.__sameDocument") is True  # no reload happened
-    page.wait_for_function("document.getElementById('video').readyState >= 1")
+    page.wait_for_function("(document.getElementById('video') || {}).readyState >= 1")
     page.screenshot(path=str(shots / "ect-ready.png"))
     ect.close()
 
@@ -57,7 +57,8 @@ def test_upload_watch_comment_at_playhead_and_seek(
     card = page.locator(".clip-card", has_text="Year 9 maths: starter routine")
     assert card.locator(".badge").inner_text() == "Ready"
     card.click()
-    page.wait_for_function("document.getElementById('video').readyState >= 1")
+    page.wait_for_url(re.compile(r".*/clips/\d+$"))
+    page.wait_for_function("(document.getElementById('video') || {}).readyState >= 1")
     page.evaluate("document.getElementById('video').currentTime = 5.2")
     page.wait_for_function("Math.abs(document.getElementById('video').currentTime - 5.2) < 0.05")
     page.keyboard.press("c")

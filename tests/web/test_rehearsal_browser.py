@@ -96,8 +96,8 @@ def test_model_and_rehearsal_play_in_sync_and_the_mentor_ticks_criteria(
     # Both videos load side by side, and seeking either moves the other.
     page.goto(f"{live_server}/coaching/rehearsals/{rehearsal_id}")
     page.wait_for_function(
-        "document.getElementById('rehearsal-video').readyState >= 2"
-        " && document.getElementById('model-video').readyState >= 2"
+        "(document.getElementById('rehearsal-video') || {}).readyState >= 2"
+        " && (document.getElementById('model-video') || {}).readyState >= 2"
     )
     assert page.input_value("#offset") == "0.0"
     page.evaluate("document.getElementById('rehearsal-video').currentTime = 3")
@@ -153,8 +153,8 @@ def test_model_and_rehearsal_play_in_sync_and_the_mentor_ticks_criteria(
     # After a reload the offset is remembered and the tick persists.
     page.reload()
     page.wait_for_function(
-        "document.getElementById('rehearsal-video').readyState >= 1"
-        " && document.getElementById('model-video').readyState >= 1"
+        "(document.getElementById('rehearsal-video') || {}).readyState >= 1"
+        " && (document.getElementById('model-video') || {}).readyState >= 1"
     )
     assert page.input_value("#offset") == "2.0"
     assert page.is_checked("#criteria input.tick[data-index='1']")
@@ -164,7 +164,7 @@ def test_model_and_rehearsal_play_in_sync_and_the_mentor_ticks_criteria(
 
     # The mentor gives feedback on this attempt from its watch page; the rehearsal page lists it.
     page.goto(f"{live_server}/clips/{rehearsal_id}")
-    page.wait_for_function("document.getElementById('video').readyState >= 1")
+    page.wait_for_function("(document.getElementById('video') || {}).readyState >= 1")
     page.evaluate("document.getElementById('video').currentTime = 2")
     page.wait_for_function("Math.abs(document.getElementById('video').currentTime - 2) < 0.1")
     page.keyboard.press("c")
