@@ -29,32 +29,26 @@ def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class FriendlyDateField(DateField):
+class _FriendlyParseError:
+    """Make a field's parse error say what to do, instead of WTForms' generic wording."""
+
+    def __init__(self, label: str, message: str, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.message) from None
+
+
+class FriendlyDateField(_FriendlyParseError, DateField):
     """A date field whose parse error says what to do."""
 
-    def __init__(self, label: str, message: str, **kwargs) -> None:  # noqa: ANN003
-        super().__init__(label, **kwargs)
-        self.message = message
 
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(self.message) from None
-
-
-class FriendlyIntegerField(IntegerField):
+class FriendlyIntegerField(_FriendlyParseError, IntegerField):
     """A whole-number field whose parse error says what to do."""
-
-    def __init__(self, label: str, message: str, **kwargs) -> None:  # noqa: ANN003
-        super().__init__(label, **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(self.message) from None
 
 
 def optional_int(value: object) -> int | None:
