@@ -20,16 +20,15 @@ probes weighs more against a remux of a fraction of a second.
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
+from timing import spread, time_run  # bench/ is on sys.path when run
 
 from media_pipeline import (
     TranscodeOptions,
@@ -136,14 +135,14 @@ def _measure(case: Case) -> Row:
             # 200 MB file frees its blocks first, which costs ~0.1 s on ext4 and would land
             # in ffmpeg's open() on one side and in os.replace() on the other.
             dst.unlink(missing_ok=True)
-            runs.append(_time(run))
+            runs.append(time_run(run))
         print(
             f"  {case.name}: round {round_ + 1}: ours {ours_runs[-1][0]:.2f} s "
             f"(cpu {ours_runs[-1][1]:.2f} s), bare {bare_runs[-1][0]:.2f} s "
             f"(cpu {bare_runs[-1][1]:.2f} s)",
             flush=True,
         )
-    poster = _time(lambda: make_poster(ours_dst, OUT / "poster.jpg"))[0]
+    poster = time_run(lambda: make_poster(ours_dst, OUT / "poster.jpg"))[0]
     duration = probe(ours_dst).duration
     for leftover in (ours_dst, bare_dst):
         leftover.unlink(missing_ok=True)
@@ -155,29 +154,9 @@ def _measure(case: Case) -> Row:
         bare=statistics.median(w for w, _ in bare_runs),
         ours_cpu=statistics.median(c for _, c in ours_runs),
         bare_cpu=statistics.median(c for _, c in bare_runs),
-        spread=max(_spread([w for w, _ in ours_runs]), _spread([w for w, _ in bare_runs])),
+        spread=max(spread([w for w, _ in ours_runs]), spread([w for w, _ in bare_runs])),
         poster=poster,
     )
-
-
-def _time(run: Callable[[], object]) -> tuple[float, float]:
-    """Return the wall time and the CPU time (ours and our children's) of one run."""
-    before = _cpu()
-    started = time.perf_counter()
-    run()
-    return time.perf_counter() - started, _cpu() - before
-
-
-def _cpu() -> float:
-    total = 0.0
-    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
-        usage = resource.getrusage(who)
-        total += usage.ru_utime + usage.ru_stime
-    return total
-
-
-def _spread(times: list[float]) -> float:
-    return (max(times) - min(times)) / statistics.median(times)
 
 
 def _print_table(rows: list[Row]) -> None:

