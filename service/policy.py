@@ -5,7 +5,12 @@ Rules, in words:
 - a mentor sees the clips of the ECTs they currently mentor, in the school of the pairing;
 - a coordinator sees every clip of their school, or of every school in their trust;
 - an admin sees everything;
-- a reviewer sees nothing yet (coaching-on-coaching comes later);
+- a reviewer sees the clips, steps and session records of the ECTs of the mentors they are
+  assigned to review, and those mentors' model clips; never a clip outside that;
+- a reviewer's note is seen by the reviewer, the mentor it is about, the coordinators of the
+  school and admins; never by the ECT (for whom it does not exist: 404);
+- the induction audit (dashboards, evidence packs, exports, term dates, the audit log) belongs
+  to coordinators, for their school or trust, and admins;
 - the owner of a clip and the owner's mentor may comment on it; others who may see it only read;
 - a comment's author alone may edit or delete it; the clip's owner alone marks feedback seen.
 
@@ -24,8 +29,11 @@ from service.models import (
     ActionStep,
     Clip,
     ClipKind,
+    CoachingSession,
     Comment,
     Mentorship,
+    ReviewerAssignment,
+    ReviewNote,
     Role,
     School,
     User,
@@ -50,6 +58,21 @@ class Action(enum.StrEnum):
     REFLECT = "reflect"  # the ECT on their own session record; others who may view get 403
     MENTOR_ONLY = "mentor_only"  # any mentor (e.g. adding to the school's step library)
     SHARE_MODEL = "share_model"  # the mentor who recorded a model clip; viewers get 403
+    # Coaching on coaching:
+    REVIEW = "review"  # reviewer pages (the queue); others get 403
+    REVIEW_SESSION = "review_session"  # the session's mentor's reviewer; coaching viewers 403
+    VIEW_REVIEW_NOTE = "view_review_note"  # its reviewer, its mentor, coordinators, admins; 404
+    REPLY_REVIEW = "reply_review"  # the note's mentor and reviewer; other viewers get 403
+    VIEW_MENTOR_FEEDBACK = "view_mentor_feedback"  # the mentor, their reviewers, coordinators
+    ASSIGN_REVIEWERS = "assign_reviewers"  # coordinators and admins; others get 403
+    MANAGE_RUBRIC = "manage_rubric"  # a trust's coordinators and admins; others get 403
+    # The induction audit:
+    AUDIT = "audit"  # coordinators and admins (their own scope); others get 403
+    AUDIT_TRUST = "audit_trust"  # the trust's coordinators and admins; others get 403
+    AUDIT_SCHOOL = "audit_school"  # the school's coordinators (school or trust), admins;
+    # other coordinators get 404, everyone else 403
+    AUDIT_ECT = "audit_ect"  # coordinators of the ECT's school, admins; coaching viewers 403
+    LOG_OBSERVATION = "log_observation"  # the ECT's mentor, coordinators; coaching viewers 403
 
 
 # Every endpoint of the web app must be named here; one that is not is refused (fail closed),
@@ -90,6 +113,28 @@ ENDPOINT_RULES: dict[str, Action] = {
     "coaching.share_model": Action.SHARE_MODEL,
     "coaching.rehearsal": Action.VIEW_CLIP,
     "coaching.tick": Action.TICK_CRITERIA,
+    "review.queue": Action.REVIEW,
+    "review.session": Action.REVIEW_SESSION,
+    "review.add_note": Action.REVIEW_SESSION,
+    "review.mark_reviewed": Action.REVIEW_SESSION,
+    "review.note": Action.VIEW_REVIEW_NOTE,
+    "review.reply": Action.REPLY_REVIEW,
+    "review.mine": Action.MENTOR_ONLY,
+    "review.mentor": Action.VIEW_MENTOR_FEEDBACK,
+    "review.assignments": Action.ASSIGN_REVIEWERS,
+    "review.end_assignment": Action.ASSIGN_REVIEWERS,
+    "review.rubric": Action.MANAGE_RUBRIC,
+    "induction.home": Action.AUDIT,
+    "induction.trust": Action.AUDIT_TRUST,
+    "induction.school": Action.AUDIT_SCHOOL,
+    "induction.school_csv": Action.AUDIT_SCHOOL,
+    "induction.charts": Action.AUDIT_SCHOOL,
+    "induction.terms": Action.AUDIT_SCHOOL,
+    "induction.cadence": Action.AUDIT_SCHOOL,  # decided by the pairing's school
+    "induction.evidence": Action.AUDIT_ECT,
+    "induction.evidence_csv": Action.AUDIT_ECT,
+    "induction.log_observation": Action.LOG_OBSERVATION,
+    "audit.log": Action.AUDIT,
 }
 
 # Which kinds of clip each role may upload.
@@ -167,7 +212,26 @@ def clip_visibility(user: User) -> ColumnElement[bool]:
     if user.has_role(Role.ECT):
         attached = select(ActionStep.model_clip_id).where(ActionStep.ect_id == user.id)
         conditions.append(and_(Clip.kind == ClipKind.MODEL, Clip.id.in_(attached)))
+    if user.has_role(Role.REVIEWER):
+        reviewed = _reviewed_mentor_ids(user)
+        conditions.append(
+            exists(
+                select(Mentorship.id).where(
+                    Mentorship.mentor_id.in_(reviewed),
+                    Mentorship.ect_id == Clip.owner_id,
+                    Mentorship.school_id == Clip.school_id,
+                    Mentorship.ended_on.is_(None),
+                )
+            )
+        )
+        conditions.append(and_(Clip.kind == ClipKind.MODEL, Clip.owner_id.in_(reviewed)))
     return or_(*conditions)
+
+
+def _reviewed_mentor_ids(user: User):  # noqa: ANN202 - a scalar subquery
+    return select(ReviewerAssignment.mentor_id).where(
+        ReviewerAssignment.reviewer_id == user.id, ReviewerAssignment.ended_at.is_(None)
+    )
 
 
 def can_view_clip(session: Session, user: User, clip: Clip) -> bool:
@@ -215,8 +279,8 @@ def mentor_school(user: User) -> int | None:
 def can_view_coaching(session: Session, user: User, ect: User) -> bool:
     """Say whether the user may see an ECT's steps and session records.
 
-    The ECT themselves, their current mentor, a coordinator of their school or trust, and an
-    admin. Reviewers come later, with coaching on coaching.
+    The ECT themselves, their current mentor, that mentor's reviewer, a coordinator of their
+    school or trust, and an admin.
     """
     if not user.is_active:
         return False
@@ -226,6 +290,8 @@ def can_view_coaching(session: Session, user: User, ect: User) -> bool:
     if not ect_schools:
         return False
     if mentors(session, user, ect.id):
+        return True
+    if user.has_role(Role.REVIEWER) and reviews_ect(session, user, ect.id):
         return True
     if user.has_role(Role.COORDINATOR):
         return bool(ect_schools & set(member_school_ids(session, user)))
@@ -252,3 +318,139 @@ def can_attach_model(mentor: User, clip: Clip) -> bool:
         return True
     school = mentor_school(mentor)
     return clip.shareable and school is not None and clip.school_id == school
+
+
+# --- coaching on coaching ---------------------------------------------------------------------
+
+
+def reviews_mentor(session: Session, user: User, mentor_id: int) -> bool:
+    """Say whether the user is currently assigned to review this mentor's coaching."""
+    if not user.is_active or not user.has_role(Role.REVIEWER):
+        return False
+    query = select(ReviewerAssignment.id).where(
+        ReviewerAssignment.reviewer_id == user.id,
+        ReviewerAssignment.mentor_id == mentor_id,
+        ReviewerAssignment.ended_at.is_(None),
+    )
+    return session.scalar(query) is not None
+
+
+def reviews_ect(session: Session, user: User, ect_id: int) -> bool:
+    """Say whether the user reviews the coaching of this ECT's current mentor."""
+    if not user.is_active or not user.has_role(Role.REVIEWER):
+        return False
+    query = select(Mentorship.id).where(
+        Mentorship.ect_id == ect_id,
+        Mentorship.ended_on.is_(None),
+        Mentorship.mentor_id.in_(_reviewed_mentor_ids(user)),
+    )
+    return session.scalar(query) is not None
+
+
+def can_review_session(session: Session, user: User, record: CoachingSession) -> bool:
+    """Say whether the user may annotate this session record (its mentor's reviewer)."""
+    return reviews_mentor(session, user, record.mentor_id) and reviews_ect(
+        session, user, record.ect_id
+    )
+
+
+def can_view_review_note(session: Session, user: User, note: ReviewNote) -> bool:
+    """Say whether the user may read a reviewer's note. Never the ECT it concerns."""
+    if not user.is_active:
+        return False
+    if user.id in (note.reviewer_id, note.mentor_id) and user.id != note.ect_id:
+        return True
+    return coordinates_school(session, user, note.school_id)
+
+
+def can_reply_review(user: User, note: ReviewNote) -> bool:
+    """Say whether the user may reply under a review note (its mentor and its reviewer)."""
+    return user.is_active and user.id in (note.reviewer_id, note.mentor_id)
+
+
+def can_view_mentor_feedback(session: Session, user: User, mentor: User) -> bool:
+    """Say whether the user may see the feedback on a mentor's coaching."""
+    if not user.is_active or not mentor.has_role(Role.MENTOR):
+        return False
+    if user.id == mentor.id or reviews_mentor(session, user, mentor.id):
+        return True
+    schools = {m.school_id for m in mentor.memberships if m.role == Role.MENTOR}
+    return any(coordinates_school(session, user, school_id) for school_id in schools)
+
+
+def can_assign_reviewers(user: User) -> bool:
+    """Say whether the user may assign reviewers to mentors (coordinators and admins)."""
+    return user.is_active and (user.has_role(Role.ADMIN) or user.has_role(Role.COORDINATOR))
+
+
+def rubric_trust_ids(user: User) -> list[int] | None:
+    """Return the trusts whose rubric the user may edit (None: every trust, for admins)."""
+    if not user.is_active:
+        return []
+    if user.has_role(Role.ADMIN):
+        return None
+    return sorted(
+        m.trust_id
+        for m in user.memberships
+        if m.role == Role.COORDINATOR and m.trust_id is not None
+    )
+
+
+# --- the induction audit ----------------------------------------------------------------------
+
+
+def audited_school_ids(session: Session, user: User) -> list[int]:
+    """Return the schools whose induction record the user may audit (coordinators, admins)."""
+    if not user.is_active:
+        return []
+    if user.has_role(Role.ADMIN):
+        return list(session.scalars(select(School.id).order_by(School.id)))
+    ids = {
+        m.school_id
+        for m in user.memberships
+        if m.role == Role.COORDINATOR and m.school_id is not None
+    }
+    trust_ids = [m.trust_id for m in user.memberships if m.role == Role.COORDINATOR and m.trust_id]
+    if trust_ids:
+        ids.update(session.scalars(select(School.id).where(School.trust_id.in_(trust_ids))))
+    return sorted(ids)
+
+
+def can_audit(user: User) -> bool:
+    """Say whether the user audits induction anywhere (coordinators and admins)."""
+    return user.is_active and (user.has_role(Role.ADMIN) or user.has_role(Role.COORDINATOR))
+
+
+def coordinates_school(session: Session, user: User, school_id: int) -> bool:
+    """Say whether the user coordinates induction in this school (or is an admin)."""
+    if not user.is_active:
+        return False
+    if user.has_role(Role.ADMIN):
+        return True
+    for m in user.memberships:
+        if m.role != Role.COORDINATOR:
+            continue
+        if m.school_id == school_id:
+            return True
+        if m.trust_id is not None:
+            trust_id = session.scalar(select(School.trust_id).where(School.id == school_id))
+            if trust_id == m.trust_id:
+                return True
+    return False
+
+
+def can_audit_trust(user: User, trust_id: int) -> bool:
+    """Say whether the user may see a whole trust's roll-up (its coordinators, admins)."""
+    if not user.is_active:
+        return False
+    if user.has_role(Role.ADMIN):
+        return True
+    return any(m.role == Role.COORDINATOR and m.trust_id == trust_id for m in user.memberships)
+
+
+def can_log_observation(session: Session, user: User, ect: User) -> bool:
+    """Say whether the user may log an observation of this ECT (their mentor, coordinators)."""
+    if mentors(session, user, ect.id):
+        return True
+    schools = {m.school_id for m in ect.memberships if m.role == Role.ECT}
+    return any(coordinates_school(session, user, school_id) for school_id in schools)

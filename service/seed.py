@@ -10,7 +10,16 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from service.accounts import create_user
-from service.models import Mentorship, Role, School, StepTemplate, Strand, Trust, User
+from service.models import (
+    Mentorship,
+    ReviewerAssignment,
+    Role,
+    School,
+    StepTemplate,
+    Strand,
+    Trust,
+    User,
+)
 
 DEMO_PASSWORD = "coachreel-demo"
 TRUST_NAME = "Northfield Learning Trust"
@@ -187,6 +196,13 @@ def seed_demo(session: Session) -> list[DemoLogin]:
                         induction_year=year,
                         cadence_days=7 if year == 1 else 14,
                         started_on=date.today() - timedelta(days=60),
+                    )
+                )
+            # The school's reviewer helps both its mentors coach better.
+            for mentor in mentors:
+                session.add(
+                    ReviewerAssignment(
+                        reviewer_id=by_role[Role.REVIEWER][0].id, mentor_id=mentor.id
                     )
                 )
         session.commit()

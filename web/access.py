@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from service import policy
 from service.errors import Forbidden
+from service.models import Role
 from web.errors import wants_json
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,18 @@ def init_app(app: Flask) -> None:
             raise Forbidden("Only early career teachers and mentors upload clips here.")
         if rule == policy.Action.MENTOR_ONLY and policy.mentor_school(current_user) is None:
             raise Forbidden("Only mentors can do this.")
+        if rule == policy.Action.REVIEW and not current_user.has_role(Role.REVIEWER):
+            raise Forbidden("Only reviewers of coaching can do this.")
+        if rule == policy.Action.ASSIGN_REVIEWERS and not policy.can_assign_reviewers(current_user):
+            raise Forbidden("Only induction coordinators and admins assign reviewers.")
+        if rule == policy.Action.MANAGE_RUBRIC and policy.rubric_trust_ids(current_user) == []:
+            raise Forbidden("Only a trust's induction coordinators and admins edit its rubric.")
+        if rule in (policy.Action.AUDIT, policy.Action.AUDIT_TRUST) and not policy.can_audit(
+            current_user
+        ):
+            raise Forbidden("Only induction coordinators and admins can see the induction audit.")
+        if rule == policy.Action.AUDIT_SCHOOL and not policy.can_audit(current_user):
+            raise Forbidden("Only induction coordinators and admins can see the induction audit.")
         # The other actions are decided per clip, comment, step or ECT by the use case the view
         # calls: 404 for what the user may not see, 403 for what they see but may not change.
         return None

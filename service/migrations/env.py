@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+from service.migrate import include_name
 from service.models import Base
 
 config = context.config
@@ -20,14 +21,9 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
-def _include_name(name, type_, _parent_names) -> bool:  # noqa: ANN001
-    # The FTS5 index and its shadow tables are managed by hand in migration 0002.
-    return not (type_ == "table" and name is not None and name.startswith("transcript_fts"))
-
-
 def _run(connection) -> None:  # noqa: ANN001
     context.configure(
-        include_name=_include_name,
+        include_name=include_name,
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite needs table rebuilds

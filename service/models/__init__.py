@@ -1,5 +1,6 @@
 """SQLAlchemy models, split by area."""
 
+from service.models.audit import AuditAction, AuditEvent
 from service.models.base import Base, utcnow
 from service.models.clips import Clip, ClipKind, ClipStatus, TranscriptStatus
 from service.models.coaching import (
@@ -12,10 +13,32 @@ from service.models.coaching import (
     Strand,
 )
 from service.models.comments import Comment, CommentKind
+from service.models.induction import HalfTerm, Observation, ObservationKind
 from service.models.org import Membership, Mentorship, Role, School, Trust, User
+from service.models.review import (
+    DEFAULT_RUBRIC,
+    ReviewerAssignment,
+    ReviewNote,
+    ReviewReply,
+    RubricItem,
+    SessionReview,
+    Verdict,
+)
 from service.models.transcripts import TranscriptSegment
 
 __all__ = [
+    "DEFAULT_RUBRIC",
+    "AuditAction",
+    "AuditEvent",
+    "HalfTerm",
+    "Observation",
+    "ObservationKind",
+    "ReviewNote",
+    "ReviewReply",
+    "ReviewerAssignment",
+    "RubricItem",
+    "SessionReview",
+    "Verdict",
     "TEACHERS_STANDARDS",
     "ActionStep",
     "CoachingSession",

@@ -44,6 +44,8 @@ class School(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     trust_id: Mapped[int | None] = mapped_column(ForeignKey("trusts.id"), index=True)
+    # The audit counts days, weeks and half terms in the school's own time zone.
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
 
     trust: Mapped[Trust | None] = relationship(back_populates="schools")
 

@@ -259,7 +259,12 @@ def test_coordinators_see_the_ects_of_their_school_or_trust(session, demo):
         session, user(session, "induction-lead@northfield-trust.example")
     )
     assert len(everyone) == 6
-    assert meetings.visible_ects(session, user(session, "reviewer@northfield.example")) == []
+    # The school's reviewer reviews both its mentors, so sees their ECTs' records.
+    reviewed = meetings.visible_ects(session, user(session, "reviewer@northfield.example"))
+    assert {u.email for u in reviewed} == names
+    assert meetings.visible_ects(session, user(session, "ect1@northfield.example")) == [
+        user(session, "ect1@northfield.example")
+    ]
 
 
 def test_mentor_home_lists_ects_steps_and_clips_awaiting_feedback(ctx, session, demo):

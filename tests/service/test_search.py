@@ -74,7 +74,8 @@ def test_stemming_and_phrases(session, corpus):
         ("coordinator@northfield.example", True, False),
         ("coordinator@riverside.example", False, True),
         ("induction-lead@northfield-trust.example", True, True),
-        ("reviewer@northfield.example", False, False),
+        ("reviewer@northfield.example", True, False),  # reviews mentor1
+        ("reviewer@riverside.example", False, True),
         ("admin@coachreel.example", True, True),
     ],
 )

@@ -35,9 +35,14 @@ CASES = {
 }
 ECTS = {"ECT, owner", "ECT, same school", "ECT, other school"}
 MENTORS = {"mentor of the owner", "mentor, same school", "mentor, other school"}
+REVIEWERS = {"reviewer, same school", "reviewer, other school"}
+COORDINATORS = {"coordinator, same school", "coordinator, other school", "coordinator, whole trust"}
+# The demo assigns each school's reviewer to that school's mentors.
+OWNERS_REVIEWER = "reviewer, same school"
 SEES_CLIP = {
     "ECT, owner",
     "mentor of the owner",
+    OWNERS_REVIEWER,
     "coordinator, same school",
     "coordinator, whole trust",
     "admin",
@@ -46,6 +51,8 @@ COMMENTS = {"ECT, owner", "mentor of the owner"}
 # The owner's steps and meetings; the model clip attached to their step and its rehearsal.
 SEES_COACHING = SEES_CLIP
 AUTHOR = "mentor of the owner"  # wrote the comment the matrix edits, deletes and marks seen
+# Who audits the owner's school (and the trust it belongs to).
+AUDITS_SCHOOL = {"coordinator, same school", "coordinator, whole trust", "admin"}
 
 
 def expected(case: str, action: Action, ok: int) -> int:
@@ -73,6 +80,32 @@ def expected(case: str, action: Action, ok: int) -> int:
         return 403 if case in SEES_COACHING else 404
     if action == A.MENTOR_ONLY:
         return ok if case in MENTORS else 403
+    if action == A.REVIEW:
+        return ok if case in REVIEWERS else 403
+    if action == A.REVIEW_SESSION:  # a session record of the owner's mentor
+        if case == OWNERS_REVIEWER:
+            return ok
+        return 403 if case in SEES_COACHING else 404
+    if action == A.VIEW_REVIEW_NOTE:  # the reviewer's note on the owner's mentor: never the ECT
+        return ok if case in AUDITS_SCHOOL | {OWNERS_REVIEWER, "mentor of the owner"} else 404
+    if action == A.REPLY_REVIEW:
+        if case in (OWNERS_REVIEWER, "mentor of the owner"):
+            return ok
+        return 403 if case in AUDITS_SCHOOL else 404
+    if action == A.VIEW_MENTOR_FEEDBACK:  # the owner's mentor's "feedback on my coaching"
+        return ok if case in AUDITS_SCHOOL | {OWNERS_REVIEWER, "mentor of the owner"} else 404
+    if action in (A.ASSIGN_REVIEWERS, A.AUDIT):
+        return ok if case in COORDINATORS | {"admin"} else 403
+    if action in (A.MANAGE_RUBRIC, A.AUDIT_TRUST):  # the owner's trust
+        return ok if case in ("coordinator, whole trust", "admin") else 403
+    if action == A.AUDIT_SCHOOL:  # the owner's school
+        if case in AUDITS_SCHOOL:
+            return ok
+        return 404 if case in COORDINATORS else 403
+    if action in (A.AUDIT_ECT, A.LOG_OBSERVATION):  # the owner's induction record
+        if case in AUDITS_SCHOOL or (action == A.LOG_OBSERVATION and case == "mentor of the owner"):
+            return ok
+        return 403 if case in SEES_COACHING else 404
     if action in (A.EDIT_COMMENT, A.MARK_SEEN):
         if case == (AUTHOR if action == A.EDIT_COMMENT else "ECT, owner"):
             return ok
@@ -129,6 +162,15 @@ REQUESTS = {
     "coaching.rehearsal": ("GET", {"clip_id": "REHEARSAL"}, None, 200),
     "coaching.tick": ("POST", {"clip_id": "REHEARSAL", "criterion": 0}, {"met": "1"}, 200),
 }
+
+
+def test_every_rule_names_a_route(app):
+    # Rules for routes that do not exist yet would hide a typo in an endpoint's name.
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    planned = {
+        e for e in policy.ENDPOINT_RULES if e.split(".")[0] in ("review", "induction", "audit")
+    }
+    assert set(policy.ENDPOINT_RULES) - endpoints - planned == set()
 
 
 def test_every_route_has_a_policy_rule_and_a_matrix_row(app):
@@ -217,8 +259,22 @@ def coaching_ids(ctx, session, demo) -> dict[str, int]:
     }
 
 
+@pytest.fixture
+def review_ids(session, demo, coaching_ids) -> dict[str, int]:
+    """A reviewer's note on the owner's session record (filled in with coaching on coaching)."""
+    return {}
+
+
+@pytest.fixture
+def induction_ids(session, demo, coaching_ids) -> dict[str, int]:
+    """The owner's school, trust and pairing, for the induction audit routes."""
+    return {}
+
+
 @pytest.mark.parametrize("case", list(CASES))
-def test_access_matrix(app, client, auth, ready_clip, mentor_comment, coaching_ids, case):
+def test_access_matrix(
+    app, client, auth, ready_clip, mentor_comment, coaching_ids, review_ids, induction_ids, case
+):
     email = CASES[case]
     if email is not None:
         assert auth.login(email).status_code == 302
@@ -226,7 +282,13 @@ def test_access_matrix(app, client, auth, ready_clip, mentor_comment, coaching_i
     for endpoint, (method, kwargs, body, ok) in REQUESTS.items():
         if endpoint == "auth.logout":
             continue  # would end this user's session mid-matrix; checked last
-        ids = {"CLIP": ready_clip, "COMMENT": mentor_comment, **coaching_ids}
+        ids = {
+            "CLIP": ready_clip,
+            "COMMENT": mentor_comment,
+            **coaching_ids,
+            **review_ids,
+            **induction_ids,
+        }
         values = {k: ids.get(v, v) for k, v in kwargs.items()}
         with app.test_request_context():
             from flask import url_for

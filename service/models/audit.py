@@ -1,0 +1,61 @@
+"""The audit log: who viewed or changed what, when and from where. Written, never edited."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.models.base import Base, str_enum, utcnow
+from service.models.org import User
+
+
+class AuditAction(enum.StrEnum):
+    VIEW_CLIP = "view_clip"
+    DOWNLOAD_TRANSCRIPT = "download_transcript"
+    EXPORT = "export"
+    PERMISSION_CHANGE = "permission_change"
+
+    @property
+    def label(self) -> str:
+        return {
+            "view_clip": "Viewed a clip",
+            "download_transcript": "Downloaded a transcript",
+            "export": "Exported a report",
+            "permission_change": "Changed who may see what",
+        }[self.value]
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[AuditAction] = mapped_column(str_enum(AuditAction), index=True)
+    clip_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clips.id", ondelete="SET NULL"), default=None, index=True
+    )
+    subject_id: Mapped[int | None] = mapped_column(  # the person the event concerns
+        ForeignKey("users.id"), default=None, index=True
+    )
+    school_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schools.id"), default=None, index=True
+    )
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")
+    subject: Mapped[User | None] = relationship(foreign_keys=[subject_id], lazy="joined")
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_edits(_mapper, _connection, target: AuditEvent) -> None:  # noqa: ANN001
+    raise ValueError(f"audit event {target.id} cannot be changed")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_deletes(_mapper, _connection, target: AuditEvent) -> None:  # noqa: ANN001
+    raise ValueError(f"audit event {target.id} cannot be deleted")
