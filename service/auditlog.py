@@ -1,0 +1,94 @@
+"""The audit log: record who viewed or changed what, and let coordinators and admins read it.
+
+Events are written, never edited: the model refuses updates and deletes, and no route changes
+one. A use case that changes permissions records its event in the same transaction as the
+change, so neither lands without the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from service import policy
+from service.models import AuditAction, AuditEvent, Clip, Role, User
+
+PAGE_SIZE = 100
+
+
+def record(
+    session: Session,
+    actor: User | None,
+    action: AuditAction,
+    *,
+    clip_id: int | None = None,
+    subject_id: int | None = None,
+    school_id: int | None = None,
+    detail: str = "",
+    ip: str = "",
+) -> AuditEvent:
+    """Add an event to the session; the caller commits it with the rest of its work."""
+    if school_id is None and clip_id is not None:
+        school_id = session.scalar(select(Clip.school_id).where(Clip.id == clip_id))
+    if school_id is None and subject_id is not None:
+        school_id = _school_of(session, subject_id)
+    event = AuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        clip_id=clip_id,
+        subject_id=subject_id,
+        school_id=school_id,
+        detail=detail[:500],
+        ip=ip[:64],
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _school_of(session: Session, user_id: int) -> int | None:
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    return next((m.school_id for m in user.memberships if m.school_id is not None), None)
+
+
+@dataclass(frozen=True)
+class EventPage:
+    events: list[AuditEvent]
+    older: int | None  # the id to continue from, when there are older events
+
+
+def browse(
+    session: Session,
+    viewer: User,
+    *,
+    clip_id: int | None = None,
+    person_id: int | None = None,
+    action: AuditAction | None = None,
+    before_id: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> EventPage:
+    """The events the viewer may read, newest first, optionally for one clip or person.
+
+    Admins read every event; a coordinator reads the events of the schools they audit.
+    """
+    query = select(AuditEvent)
+    if not viewer.has_role(Role.ADMIN):
+        schools = policy.audited_school_ids(session, viewer)
+        query = query.where(AuditEvent.school_id.in_(schools))
+    if clip_id is not None:
+        query = query.where(AuditEvent.clip_id == clip_id)
+    if person_id is not None:
+        query = query.where(
+            or_(AuditEvent.actor_id == person_id, AuditEvent.subject_id == person_id)
+        )
+    if action is not None:
+        query = query.where(AuditEvent.action == action)
+    if before_id is not None:
+        query = query.where(AuditEvent.id < before_id)
+    rows = list(session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit + 1)))
+    older = rows[limit - 1].id if len(rows) > limit else None
+    return EventPage(rows[:limit], older)
