@@ -10,12 +10,13 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from service import policy
+from service import auditlog, policy
 from service.clips import get_visible_clip
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.models import (
     TEACHERS_STANDARDS,
     ActionStep,
+    AuditAction,
     Clip,
     ClipKind,
     ClipStatus,
@@ -363,8 +364,12 @@ def share_model_clip(
     strand: str | None,
     standard: int | None,
     phase: str | None,
+    ip: str = "",
 ) -> Clip:
-    """Tag a model clip and say whether it appears in the school's model library."""
+    """Tag a model clip and say whether it appears in the school's model library.
+
+    Sharing or unsharing changes who may see the clip, so it goes in the audit log.
+    """
     clip = get_visible_clip(session, owner, clip_id)
     if clip.owner_id != owner.id or clip.kind != ClipKind.MODEL:
         raise Forbidden("Only the mentor who recorded a model clip can share it.")
@@ -372,6 +377,16 @@ def share_model_clip(
         raise InvalidInput("Please choose the ECF strand: behaviour, instruction or subject.")
     if standard is not None and standard not in TEACHERS_STANDARDS:
         raise InvalidInput("Please choose a Teachers' Standard from 1 to 8.")
+    if clip.shareable != shareable:
+        auditlog.record(
+            session,
+            owner,
+            AuditAction.PERMISSION_CHANGE,
+            clip_id=clip.id,
+            subject_id=owner.id,
+            detail=f"{'shared' if shareable else 'unshared'} model clip {clip.title} in school",
+            ip=ip,
+        )
     clip.shareable = shareable
     clip.strand, clip.standard = strand, standard
     clip.phase = (phase or "").strip()[:100] or None

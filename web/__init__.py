@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     access.init_app(app)
     errors.init_app(app)
 
+    from web.audit.routes import bp as audit_bp
     from web.auth.routes import bp as auth_bp
     from web.clips import comments as _comment_routes  # noqa: F401 - registers its routes
     from web.clips.routes import bp as clips_bp
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(clips_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(coaching_bp)
+    app.register_blueprint(audit_bp)
 
     from web.formatting import register_filters
 

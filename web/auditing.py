@@ -6,7 +6,7 @@ from flask import request
 from flask_login import current_user
 
 from service import auditlog
-from service.models import AuditAction
+from service.models import AuditAction, Clip
 from web.resources import db
 
 
@@ -30,6 +30,12 @@ def audit(
         ip=request.remote_addr or "",
     )
     db().commit()
+
+
+def audit_view(clip: Clip, how: str) -> None:
+    """Record that the current user viewed a clip (once per few minutes per clip)."""
+    if auditlog.record_view(db(), current_user, clip, how=how, ip=request_ip()) is not None:
+        db().commit()
 
 
 def request_ip() -> str:

@@ -161,6 +161,7 @@ REQUESTS = {
     "coaching.share_model": ("POST", {"clip_id": "MODEL"}, {"shareable": "1"}, 200),
     "coaching.rehearsal": ("GET", {"clip_id": "REHEARSAL"}, None, 200),
     "coaching.tick": ("POST", {"clip_id": "REHEARSAL", "criterion": 0}, {"met": "1"}, 200),
+    "audit.log": ("GET", {}, None, 200),
 }
 
 

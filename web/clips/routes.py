@@ -23,7 +23,8 @@ from werkzeug.wsgi import wrap_file
 
 from service import clips, coaching, policy, transcripts
 from service import comments as feedback
-from service.models import ClipKind, ClipStatus, TranscriptStatus
+from service.models import AuditAction, ClipKind, ClipStatus, TranscriptStatus
+from web.auditing import audit, audit_view
 from web.clips.blueprint import bp
 from web.clips.comments import comment_json
 from web.clips.forms import CommentForm, UploadForm
@@ -95,6 +96,7 @@ def upload():  # noqa: ANN201
 def watch(clip_id: int):  # noqa: ANN201
     clip = clips.get_visible_clip(db(), current_user, clip_id)
     comments = feedback.clip_comments(db(), current_user, clip_id)
+    audit_view(clip, "watch page")
     return render_template(
         "clips/watch.html",
         clip=clip,
@@ -190,6 +192,8 @@ def video(clip_id: int):  # noqa: ANN201
     clip = clips.get_visible_clip(db(), current_user, clip_id)
     if clip.status != ClipStatus.READY:
         abort(404)
+    if (request.range is None or request.range.ranges[0][0] == 0) and request.method == "GET":
+        audit_view(clip, "video")  # a player's first request; the rest are range requests
     return _serve(clip.video_key, "video/mp4")
 
 
@@ -224,5 +228,11 @@ def transcript_download(clip_id: int, fmt: str):  # noqa: ANN201
         clip, body = transcripts.transcript_text(db(), current_user, clip_id)
         response = current_app.response_class(body, mimetype="text/plain")
     name = secure_filename(f"{clip.title} transcript.{fmt}") or f"transcript.{fmt}"
+    audit(
+        AuditAction.DOWNLOAD_TRANSCRIPT,
+        clip_id=clip.id,
+        subject_id=clip.owner_id,
+        detail=f"{fmt} of {clip.title}",
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

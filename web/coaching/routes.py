@@ -22,6 +22,7 @@ from service.models import (
     Strand,
     User,
 )
+from web.auditing import audit_view, request_ip
 from web.coaching.forms import (
     STANDARD_CHOICES,
     STRAND_CHOICES,
@@ -436,6 +437,7 @@ def share_model(clip_id: int):  # noqa: ANN201
         strand=request.form.get("strand") or None,
         standard=(optional_int(raw_standard) or 0) if raw_standard else None,
         phase=request.form.get("phase") or None,
+        ip=request_ip(),
     )
     if wants_json():
         return jsonify(
@@ -461,6 +463,7 @@ def share_model(clip_id: int):  # noqa: ANN201
 @bp.get("/rehearsals/<int:clip_id>")
 def rehearsal(clip_id: int):  # noqa: ANN201
     view = coaching.rehearsal_view(db(), current_user, clip_id)
+    audit_view(view.clip, "rehearsal page")
     return render_template(
         "coaching/rehearsal.html",
         view=view,
