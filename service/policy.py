@@ -363,6 +363,20 @@ def can_view_review_note(session: Session, user: User, note: ReviewNote) -> bool
     return coordinates_school(session, user, note.school_id)
 
 
+def review_note_visibility(session: Session, user: User) -> ColumnElement[bool]:
+    """Return a WHERE clause selecting exactly the review notes the user may read.
+
+    The same rule as can_view_review_note, for lists: never the ECT a note concerns.
+    """
+    if not user.is_active:
+        return false()
+    own = and_(
+        or_(ReviewNote.reviewer_id == user.id, ReviewNote.mentor_id == user.id),
+        ReviewNote.ect_id != user.id,
+    )
+    return or_(own, ReviewNote.school_id.in_(audited_school_ids(session, user)))
+
+
 def can_reply_review(user: User, note: ReviewNote) -> bool:
     """Say whether the user may reply under a review note (its mentor and its reviewer)."""
     return user.is_active and user.id in (note.reviewer_id, note.mentor_id)

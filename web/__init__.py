@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web.clips.routes import bp as clips_bp
     from web.coaching.routes import bp as coaching_bp
     from web.main.routes import bp as main_bp
+    from web.review.routes import bp as review_bp
     from web.search.routes import bp as search_bp
 
     app.register_blueprint(main_bp)
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(clips_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(coaching_bp)
+    app.register_blueprint(review_bp)
     app.register_blueprint(audit_bp)
 
     from web.formatting import register_filters

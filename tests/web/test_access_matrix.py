@@ -11,8 +11,17 @@ from datetime import date
 
 import pytest
 
-from service import clips, coaching, comments, meetings, policy, transcripts
-from service.models import ClipKind, User
+from service import (
+    accounts,
+    clips,
+    coaching,
+    comments,
+    meetings,
+    policy,
+    reviews,
+    transcripts,
+)
+from service.models import ClipKind, CoachingSession, Membership, Role, User
 from tests.conftest import csrf_token
 
 A = Action = policy.Action
@@ -161,6 +170,23 @@ REQUESTS = {
     "coaching.share_model": ("POST", {"clip_id": "MODEL"}, {"shareable": "1"}, 200),
     "coaching.rehearsal": ("GET", {"clip_id": "REHEARSAL"}, None, 200),
     "coaching.tick": ("POST", {"clip_id": "REHEARSAL", "criterion": 0}, {"met": "1"}, 200),
+    "review.queue": ("GET", {}, None, 200),
+    "review.session": ("GET", {"session_id": "SESSION"}, None, 200),
+    "review.add_note": (
+        "POST",
+        {"session_id": "SESSION"},
+        {"target": "session", "rubric_item": "RUBRIC_ITEM", "verdict": "strength", "body": "Yes"},
+        201,
+    ),
+    "review.mark_reviewed": ("POST", {"session_id": "SESSION"}, "csrf", 200),
+    "review.note": ("GET", {"note_id": "NOTE"}, None, 200),
+    "review.reply": ("POST", {"note_id": "NOTE"}, "reply", 201),
+    "review.mine": ("GET", {}, None, 302),
+    "review.mentor": ("GET", {"mentor_id": "MENTOR"}, None, 200),
+    "review.assignments": ("GET", {}, None, 200),
+    "review.rubric": ("GET", {}, None, 200),
+    # Last of the review rows: the extra assignment has ended afterwards.
+    "review.end_assignment": ("POST", {"assignment_id": "ASSIGNMENT"}, "csrf", 200),
     "audit.log": ("GET", {}, None, 200),
 }
 
@@ -262,8 +288,41 @@ def coaching_ids(ctx, session, demo) -> dict[str, int]:
 
 @pytest.fixture
 def review_ids(session, demo, coaching_ids) -> dict[str, int]:
-    """A reviewer's note on the owner's session record (filled in with coaching on coaching)."""
-    return {}
+    """A reviewer's note on the owner's session record, and an extra assignment to end."""
+    reviewer = session.get(User, demo[CASES[OWNERS_REVIEWER]].id)
+    mentor = session.get(User, demo["mentor1@northfield.example"].id)
+    record = session.get(CoachingSession, coaching_ids["SESSION"])
+    rubric = reviews.rubric_for(session, reviews.trust_of_school(session, record.school_id))
+    note = reviews.add_review_note(
+        session,
+        reviewer,
+        record.id,
+        target="session",
+        rubric_item_id=rubric[0].id,
+        verdict="work_on",
+        body="Name exactly what went well",
+    )
+    # A mentor in both schools, so every coordinator may end the assignment; with no ECTs,
+    # so ending it changes nobody's view of the owner's record mid-matrix.
+    roaming = accounts.create_user(
+        session,
+        email="roaming-mentor@northfield.example",
+        name="Roaming Mentor",
+        password_hash="!",
+        role=Role.MENTOR,
+        school_id=record.school_id,
+    )
+    other_school = demo["mentor1@riverside.example"].memberships[0].school_id
+    roaming.memberships.append(Membership(role=Role.MENTOR, school_id=other_school))
+    session.commit()
+    admin = session.get(User, demo["admin@coachreel.example"].id)
+    extra = reviews.assign_reviewer(session, admin, reviewer.id, roaming.id)
+    return {
+        "NOTE": note.id,
+        "MENTOR": mentor.id,
+        "ASSIGNMENT": extra.id,
+        "RUBRIC_ITEM": rubric[0].id,
+    }
 
 
 @pytest.fixture
@@ -311,8 +370,8 @@ def test_access_matrix(
             data = {"csrf_token": token, "body": "Thank you"}
         elif body == "csrf":
             data = {"csrf_token": token}
-        elif isinstance(body, dict):
-            data = {"csrf_token": token, **body}
+        elif isinstance(body, dict):  # values may name fixture ids too
+            data = {"csrf_token": token, **{k: str(ids.get(v, v)) for k, v in body.items()}}
         else:
             data = None
         response = client.open(url, method=method, data=data, headers=headers)

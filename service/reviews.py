@@ -1,0 +1,788 @@
+"""Use cases for coaching on coaching: reviewers assigned to mentors, the reviewer's queue,
+rubric-tagged notes on a mentor's comments, steps and meeting records, replies, and the
+mentor's "feedback on my coaching".
+
+Decisions the issue left open:
+- a note on a comment may anchor to the session's mentor's comments (not deleted) on the
+  session's observation clips, or on the ECT's rehearsals of the session's step: feedback
+  between practice rounds is part of what the rubric judges;
+- adding a note does not mark the session reviewed (a reviewer often adds several); the
+  reviewer marks it reviewed when done, which takes it out of their queue;
+- the queue holds the session records of the last QUEUE_WEEKS weeks, so a reviewer newly
+  assigned to a mentor starts from recent coaching, not two years of history;
+- a reviewer may be assigned to a mentor when they review in the mentor's school or in any
+  school of the same trust (a delivery partner's reviewer is given a reviewer membership in
+  each school they serve); admins may assign any reviewer;
+- a trust's rubric is made from DEFAULT_RUBRIC the first time it is needed; schools outside a
+  trust share one rubric (trust NULL) that admins edit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from service import auditlog, policy
+from service.coaching import MAX_TEXT
+from service.errors import Forbidden, InvalidInput, NotFound
+from service.models import (
+    DEFAULT_RUBRIC,
+    ActionStep,
+    AuditAction,
+    Clip,
+    ClipKind,
+    CoachingSession,
+    Comment,
+    Membership,
+    Mentorship,
+    ReviewerAssignment,
+    ReviewNote,
+    ReviewReply,
+    Role,
+    RubricItem,
+    School,
+    SessionReview,
+    Trust,
+    User,
+    Verdict,
+    utcnow,
+)
+
+QUEUE_WEEKS = 8
+RECENTLY_REVIEWED = 10
+MAX_LABEL = 200
+
+# --- the rubric ------------------------------------------------------------------------------
+
+
+def rubric_for(session: Session, trust_id: int | None) -> list[RubricItem]:
+    """Return a trust's rubric in order, retired items included, made from the default once."""
+    items = _rubric_rows(session, trust_id)
+    if items:
+        return items
+    for position, label in enumerate(DEFAULT_RUBRIC):
+        session.add(RubricItem(trust_id=trust_id, label=label, position=position))
+    session.commit()
+    return _rubric_rows(session, trust_id)
+
+
+def _rubric_rows(session: Session, trust_id: int | None) -> list[RubricItem]:
+    where = RubricItem.trust_id.is_(None) if trust_id is None else RubricItem.trust_id == trust_id
+    query = select(RubricItem).where(where).order_by(RubricItem.position, RubricItem.id)
+    return list(session.scalars(query))
+
+
+def trust_of_school(session: Session, school_id: int) -> int | None:
+    """Return the trust a school belongs to (None outside a trust)."""
+    return session.scalar(select(School.trust_id).where(School.id == school_id))
+
+
+@dataclass(frozen=True)
+class RubricChoice:
+    """A rubric the user may edit: a trust (None: schools outside a trust) and its items."""
+
+    trust_id: int | None
+    name: str
+    items: list[RubricItem]
+
+
+def editable_rubrics(session: Session, user: User) -> list[tuple[int | None, str]]:
+    """The rubrics the user may edit, as (trust id, name); admins also the no-trust rubric."""
+    allowed = policy.rubric_trust_ids(user)
+    query = select(Trust.id, Trust.name).order_by(Trust.name)
+    if allowed is not None:
+        query = query.where(Trust.id.in_(allowed))
+    choices: list[tuple[int | None, str]] = [(row.id, row.name) for row in session.execute(query)]
+    if allowed is None:
+        choices.append((None, "Schools outside a trust"))
+    return choices
+
+
+def rubric_to_edit(session: Session, user: User, trust_id: int | None) -> RubricChoice:
+    """Return a rubric the user may edit, made from the default if it is new."""
+    names = dict(editable_rubrics(session, user))
+    if trust_id not in names:
+        raise NotFound("We could not find that trust's rubric.")
+    return RubricChoice(trust_id, names[trust_id], rubric_for(session, trust_id))
+
+
+def _editable_item(session: Session, user: User, item_id: int) -> RubricItem:
+    item = session.get(RubricItem, item_id)
+    if item is None:
+        raise NotFound("We could not find that rubric item.")
+    allowed = policy.rubric_trust_ids(user)
+    if allowed is not None and item.trust_id not in allowed:
+        raise NotFound("We could not find that rubric item.")
+    return item
+
+
+def _label(label: str) -> str:
+    text = " ".join(label.split())
+    if not text:
+        raise InvalidInput("Please write the rubric item, for example “Praise is specific”.")
+    if len(text) > MAX_LABEL:
+        raise InvalidInput(f"Please keep a rubric item under {MAX_LABEL} characters.")
+    return text
+
+
+def add_rubric_item(session: Session, user: User, trust_id: int | None, label: str) -> RubricItem:
+    """Add an item at the end of a trust's rubric."""
+    rubric = rubric_to_edit(session, user, trust_id)
+    text = _label(label)
+    if any(i.label.lower() == text.lower() and not i.retired for i in rubric.items):
+        raise InvalidInput(f"The rubric already has “{text}”.")
+    position = max((i.position for i in rubric.items), default=-1) + 1
+    item = RubricItem(trust_id=trust_id, label=text, position=position)
+    session.add(item)
+    session.commit()
+    return item
+
+
+def rename_rubric_item(session: Session, user: User, item_id: int, label: str) -> RubricItem:
+    """Reword a rubric item; notes already tagged with it show the new wording."""
+    item = _editable_item(session, user, item_id)
+    item.label = _label(label)
+    session.commit()
+    return item
+
+
+def retire_rubric_item(
+    session: Session, user: User, item_id: int, *, retired: bool = True
+) -> RubricItem:
+    """Stop offering an item for new notes (old notes keep it), or offer it again."""
+    item = _editable_item(session, user, item_id)
+    item.retired = retired
+    session.commit()
+    return item
+
+
+def move_rubric_item(session: Session, user: User, item_id: int, offset: int) -> RubricItem:
+    """Move an item one place up (offset -1) or down (+1) in its rubric."""
+    item = _editable_item(session, user, item_id)
+    items = _rubric_rows(session, item.trust_id)
+    index = items.index(item)
+    other = index + (1 if offset > 0 else -1)
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+        for position, row in enumerate(items):
+            row.position = position
+        session.commit()
+    return item
+
+
+# --- reviewer assignments ---------------------------------------------------------------------
+
+
+def _mentor_school_ids(user: User) -> set[int]:
+    return {m.school_id for m in user.memberships if m.role == Role.MENTOR and m.school_id}
+
+
+def _in_scope(session: Session, actor: User, mentor: User) -> bool:
+    return any(
+        policy.coordinates_school(session, actor, school_id)
+        for school_id in _mentor_school_ids(mentor)
+    )
+
+
+def _reviewer_schools(school_ids: set[int]) -> ColumnElement[bool]:
+    """Schools whose reviewers may serve these schools: the same schools and their trusts'."""
+    trusts = select(School.trust_id).where(School.id.in_(school_ids), School.trust_id.is_not(None))
+    return or_(Membership.school_id.in_(school_ids), School.trust_id.in_(trusts))
+
+
+@dataclass(frozen=True)
+class AssignmentsView:
+    assignments: list[ReviewerAssignment]  # current ones, by mentor name
+    mentors: list[User]  # the mentors the actor may assign a reviewer to
+    reviewers: list[User]  # the reviewers they may choose from
+
+
+def assignments_view(session: Session, actor: User) -> AssignmentsView:
+    """The current assignments in the actor's scope, and who they may assign to whom."""
+    if not policy.can_assign_reviewers(actor):
+        raise Forbidden("Only induction coordinators and admins assign reviewers.")
+    admin = actor.has_role(Role.ADMIN)
+    schools = set(policy.audited_school_ids(session, actor))
+    mentors_query = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.role == Role.MENTOR, User.active.is_(True))
+    )
+    if not admin:
+        mentors_query = mentors_query.where(Membership.school_id.in_(schools))
+    mentors = list(session.scalars(mentors_query.order_by(User.name)).unique())
+    reviewers_query = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .join(School, School.id == Membership.school_id)
+        .where(Membership.role == Role.REVIEWER, User.active.is_(True))
+    )
+    if not admin:
+        reviewers_query = reviewers_query.where(_reviewer_schools(schools))
+    reviewers = list(session.scalars(reviewers_query.order_by(User.name)).unique())
+    in_scope = select(Membership.user_id).where(Membership.role == Role.MENTOR)
+    if not admin:
+        in_scope = in_scope.where(Membership.school_id.in_(schools))
+    assignments = list(
+        session.scalars(
+            select(ReviewerAssignment)
+            .join(User, User.id == ReviewerAssignment.mentor_id)
+            .where(
+                ReviewerAssignment.ended_at.is_(None),
+                ReviewerAssignment.mentor_id.in_(in_scope),
+            )
+            .order_by(User.name, ReviewerAssignment.id)
+        ).unique()
+    )
+    return AssignmentsView(assignments, mentors, reviewers)
+
+
+def assign_reviewer(
+    session: Session, actor: User, reviewer_id: int, mentor_id: int, *, ip: str = ""
+) -> ReviewerAssignment:
+    """Assign a reviewer to a mentor in the actor's scope; recorded in the audit log."""
+    if not policy.can_assign_reviewers(actor):
+        raise Forbidden("Only induction coordinators and admins assign reviewers.")
+    mentor = session.get(User, mentor_id)
+    if mentor is None or not mentor.active or not _in_scope(session, actor, mentor):
+        raise InvalidInput("Please choose one of the mentors in your school from the list.")
+    reviewer = session.get(User, reviewer_id)
+    if (
+        reviewer is None
+        or not reviewer.active
+        or not reviewer.has_role(Role.REVIEWER)
+        or reviewer.id == mentor.id
+    ):
+        raise InvalidInput("Please choose a reviewer from the list.")
+    if not actor.has_role(Role.ADMIN):
+        serves = session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .join(School, School.id == Membership.school_id)
+            .where(
+                Membership.user_id == reviewer.id,
+                Membership.role == Role.REVIEWER,
+                _reviewer_schools(_mentor_school_ids(mentor)),
+            )
+        )
+        if not serves:
+            raise InvalidInput(
+                f"{reviewer.name} reviews outside {mentor.name}'s school and trust; "
+                "please ask an admin to add them to the school first."
+            )
+    if policy.reviews_mentor(session, reviewer, mentor.id):
+        raise InvalidInput(f"{reviewer.name} already reviews {mentor.name}'s coaching.")
+    assignment = ReviewerAssignment(
+        reviewer_id=reviewer.id, mentor_id=mentor.id, assigned_by_id=actor.id
+    )
+    session.add(assignment)
+    session.flush()
+    auditlog.record(
+        session,
+        actor,
+        AuditAction.PERMISSION_CHANGE,
+        subject_id=reviewer.id,
+        school_id=min(_mentor_school_ids(mentor)),
+        detail=f"Assigned {reviewer.name} to review {mentor.name}'s coaching "
+        f"(assignment {assignment.id})",
+        ip=ip,
+    )
+    session.commit()
+    return assignment
+
+
+def end_assignment(
+    session: Session, actor: User, assignment_id: int, *, ip: str = ""
+) -> ReviewerAssignment:
+    """End a reviewer's assignment (kept for the record); recorded in the audit log."""
+    if not policy.can_assign_reviewers(actor):
+        raise Forbidden("Only induction coordinators and admins assign reviewers.")
+    assignment = session.get(ReviewerAssignment, assignment_id)
+    if assignment is None or not _in_scope(session, actor, assignment.mentor):
+        raise NotFound("We could not find that reviewer assignment.")
+    if assignment.ended_at is not None:
+        raise InvalidInput("That assignment has already ended.")
+    assignment.ended_at = utcnow()
+    auditlog.record(
+        session,
+        actor,
+        AuditAction.PERMISSION_CHANGE,
+        subject_id=assignment.reviewer_id,
+        school_id=min(_mentor_school_ids(assignment.mentor)),
+        detail=f"Ended {assignment.reviewer.name}'s review of {assignment.mentor.name}'s coaching "
+        f"(assignment {assignment.id})",
+        ip=ip,
+    )
+    session.commit()
+    return assignment
+
+
+# --- the reviewer's queue ---------------------------------------------------------------------
+
+
+def _reviewable_sessions(reviewer: User) -> ColumnElement[bool]:
+    """Session records the reviewer may annotate (the rule of policy.can_review_session)."""
+    reviewed = select(ReviewerAssignment.mentor_id).where(
+        ReviewerAssignment.reviewer_id == reviewer.id, ReviewerAssignment.ended_at.is_(None)
+    )
+    return and_(
+        CoachingSession.mentor_id.in_(reviewed),
+        exists(
+            select(Mentorship.id).where(
+                Mentorship.ect_id == CoachingSession.ect_id,
+                Mentorship.ended_on.is_(None),
+                Mentorship.mentor_id.in_(reviewed),
+            )
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    record: CoachingSession
+    step_title: str | None
+    reviewed_at: datetime | None = None
+    notes: int = 0  # the reviewer's notes on the session record itself
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    waiting: list[QueueEntry]  # not yet reviewed, oldest first
+    recent: list[QueueEntry]  # reviewed, newest review first
+
+
+def review_queue(session: Session, reviewer: User, *, today: date | None = None) -> ReviewQueue:
+    """The reviewer's mentors' recent session records not yet reviewed, oldest first."""
+    if not reviewer.is_active or not reviewer.has_role(Role.REVIEWER):
+        raise Forbidden("Only reviewers of coaching can do this.")
+    since = (today or date.today()) - timedelta(weeks=QUEUE_WEEKS)
+    done = select(SessionReview.id).where(
+        SessionReview.session_id == CoachingSession.id, SessionReview.reviewer_id == reviewer.id
+    )
+    waiting_rows = session.execute(
+        select(CoachingSession, ActionStep.title)
+        .outerjoin(ActionStep, ActionStep.id == CoachingSession.step_id)
+        .where(_reviewable_sessions(reviewer), CoachingSession.held_on >= since, ~exists(done))
+        .order_by(CoachingSession.held_on, CoachingSession.id)
+    ).unique()
+    recent_rows = session.execute(
+        select(CoachingSession, ActionStep.title, SessionReview.reviewed_at)
+        .join(SessionReview, SessionReview.session_id == CoachingSession.id)
+        .outerjoin(ActionStep, ActionStep.id == CoachingSession.step_id)
+        .where(SessionReview.reviewer_id == reviewer.id, _reviewable_sessions(reviewer))
+        .order_by(SessionReview.reviewed_at.desc(), SessionReview.id.desc())
+        .limit(RECENTLY_REVIEWED)
+    ).unique()
+    return ReviewQueue(
+        waiting=[QueueEntry(record, title) for record, title in waiting_rows],
+        recent=[QueueEntry(record, title, at) for record, title, at in recent_rows],
+    )
+
+
+# --- one session record under review ---------------------------------------------------------
+
+
+def _visible_record(session: Session, user: User, session_id: int) -> CoachingSession:
+    record = session.get(CoachingSession, session_id)
+    if record is None or not policy.can_view_coaching(session, user, record.ect):
+        raise NotFound("We could not find that coaching session.")
+    return record
+
+
+def reviewable_session(session: Session, reviewer: User, session_id: int) -> CoachingSession:
+    """Return a session record the user reviews: 404 if hidden, 403 if only visible."""
+    record = _visible_record(session, reviewer, session_id)
+    if not policy.can_review_session(session, reviewer, record):
+        raise Forbidden("Only the mentor's assigned reviewer reviews this coaching session.")
+    return record
+
+
+@dataclass(frozen=True)
+class ClipFeedback:
+    clip: Clip
+    comments: list[Comment]  # the mentor's comments on it, in time order
+
+
+@dataclass(frozen=True)
+class SessionUnderReview:
+    record: CoachingSession
+    step: ActionStep | None
+    observed: list[ClipFeedback]  # the session's observation clips
+    rehearsals: list[ClipFeedback]  # the ECT's rehearsals of the session's step
+    notes: dict[str, list[ReviewNote]]  # by target key: "session", "step", "comment:<id>"
+    rubric: list[RubricItem]  # the items offered for a new note (not retired)
+    reviewed_at: datetime | None
+
+    def notes_on(self, key: str) -> list[ReviewNote]:
+        return self.notes.get(key, [])
+
+
+def _target_key(note: ReviewNote) -> str:
+    if note.comment_id is not None:
+        return f"comment:{note.comment_id}"
+    return "step" if note.step_id is not None else "session"
+
+
+def _session_clips(session: Session, record: CoachingSession) -> tuple[list[Clip], list[Clip]]:
+    observed = sorted(record.observation_clips, key=lambda c: (c.recorded_on, c.id))
+    rehearsals: list[Clip] = []
+    if record.step_id is not None:
+        rehearsals = list(
+            session.scalars(
+                select(Clip)
+                .where(Clip.step_id == record.step_id, Clip.kind == ClipKind.REHEARSAL)
+                .order_by(Clip.attempt, Clip.id)
+            )
+        )
+    return observed, rehearsals
+
+
+def _mentor_comments(session: Session, record: CoachingSession, clip_ids: list[int]):  # noqa: ANN202
+    query = (
+        select(Comment)
+        .where(
+            Comment.clip_id.in_(clip_ids),
+            Comment.author_id == record.mentor_id,
+            Comment.deleted_at.is_(None),
+        )
+        .order_by(Comment.at_seconds, Comment.id)
+    )
+    return list(session.scalars(query))
+
+
+def session_for_review(session: Session, reviewer: User, session_id: int) -> SessionUnderReview:
+    """A session record with its step, clips, the mentor's comments and the notes on them."""
+    record = reviewable_session(session, reviewer, session_id)
+    observed, rehearsals = _session_clips(session, record)
+    comments = _mentor_comments(session, record, [c.id for c in observed + rehearsals])
+    by_clip: dict[int, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        by_clip[comment.clip_id].append(comment)
+    targets = [ReviewNote.session_id == record.id]
+    if record.step_id is not None:
+        targets.append(ReviewNote.step_id == record.step_id)
+    if comments:
+        targets.append(ReviewNote.comment_id.in_([c.id for c in comments]))
+    notes: dict[str, list[ReviewNote]] = defaultdict(list)
+    for note in session.scalars(
+        select(ReviewNote)
+        .options(selectinload(ReviewNote.replies))
+        .where(or_(*targets), policy.review_note_visibility(session, reviewer))
+        .order_by(ReviewNote.created_at, ReviewNote.id)
+    ):
+        notes[_target_key(note)].append(note)
+    reviewed_at = session.scalar(
+        select(SessionReview.reviewed_at).where(
+            SessionReview.session_id == record.id, SessionReview.reviewer_id == reviewer.id
+        )
+    )
+    trust_id = trust_of_school(session, record.school_id)
+    return SessionUnderReview(
+        record=record,
+        step=record.step,
+        observed=[ClipFeedback(c, by_clip[c.id]) for c in observed],
+        rehearsals=[ClipFeedback(c, by_clip[c.id]) for c in rehearsals],
+        notes=dict(notes),
+        rubric=[i for i in rubric_for(session, trust_id) if not i.retired],
+        reviewed_at=reviewed_at,
+    )
+
+
+def _verdict(value: Verdict | str) -> Verdict:
+    try:
+        return Verdict(value)
+    except ValueError:
+        raise InvalidInput(
+            "Please mark the note as a strength or as something to work on."
+        ) from None
+
+
+def _text(body: str, what: str) -> str:
+    text = (body or "").strip()
+    if not text:
+        raise InvalidInput(f"Please write the {what} first.")
+    if len(text) > MAX_TEXT:
+        raise InvalidInput(f"Please keep the {what} under {MAX_TEXT} characters.")
+    return text
+
+
+def _anchor(
+    session: Session, record: CoachingSession, target: str
+) -> tuple[int | None, int | None, int | None]:
+    """Return (comment_id, step_id, session_id) for a target named on the review page."""
+    target = (target or "").strip()
+    if target == "session":
+        return None, None, record.id
+    if target == "step":
+        if record.step_id is None:
+            raise InvalidInput("This coaching session has no action step to comment on.")
+        return None, record.step_id, None
+    kind, _, raw_id = target.partition(":")
+    if kind != "comment" or not raw_id.isdigit():
+        raise InvalidInput(
+            "Please choose what the note is about: the session record, its step, "
+            "or one of the mentor's comments."
+        )
+    comment = session.get(Comment, int(raw_id))
+    observed, rehearsals = _session_clips(session, record)
+    clip_ids = {c.id for c in observed + rehearsals}
+    if (
+        comment is None
+        or comment.is_deleted
+        or comment.author_id != record.mentor_id
+        or comment.clip_id not in clip_ids
+    ):
+        raise InvalidInput(
+            "That comment is not one of the mentor's comments on this session's clips."
+        )
+    return comment.id, None, None
+
+
+def add_review_note(
+    session: Session,
+    reviewer: User,
+    session_id: int,
+    *,
+    target: str,
+    rubric_item_id: int | None,
+    verdict: Verdict | str,
+    body: str,
+) -> ReviewNote:
+    """Annotate a session record, its step or one of the mentor's comments, against the rubric.
+
+    ``target`` is "session", "step" or "comment:<id>". The note does not mark the session
+    reviewed: the reviewer does that with mark_reviewed when they have finished.
+    """
+    record = reviewable_session(session, reviewer, session_id)
+    comment_id, step_id, on_session = _anchor(session, record, target)
+    item = session.get(RubricItem, rubric_item_id) if rubric_item_id is not None else None
+    trust_id = trust_of_school(session, record.school_id)
+    if item is None or item.trust_id != trust_id:
+        raise InvalidInput("Please choose a rubric item from the list.")
+    if item.retired:
+        raise InvalidInput(
+            f"“{item.label}” is no longer in the rubric: please choose another item."
+        )
+    note = ReviewNote(
+        reviewer_id=reviewer.id,
+        mentor_id=record.mentor_id,
+        ect_id=record.ect_id,
+        school_id=record.school_id,
+        comment_id=comment_id,
+        step_id=step_id,
+        session_id=on_session,
+        rubric_item_id=item.id,
+        verdict=_verdict(verdict),
+        body=_text(body, "note"),
+    )
+    session.add(note)
+    session.commit()
+    return note
+
+
+def mark_reviewed(session: Session, reviewer: User, session_id: int) -> SessionReview:
+    """Mark a session record reviewed by this reviewer (it leaves their queue); idempotent."""
+    record = reviewable_session(session, reviewer, session_id)
+    query = select(SessionReview).where(
+        SessionReview.session_id == record.id, SessionReview.reviewer_id == reviewer.id
+    )
+    existing = session.scalar(query)
+    if existing is not None:
+        return existing
+    mark = SessionReview(session_id=record.id, reviewer_id=reviewer.id)
+    session.add(mark)
+    try:
+        session.commit()
+    except IntegrityError:  # marked at the same moment in another request
+        session.rollback()
+        return session.scalars(query).one()
+    return mark
+
+
+# --- a note, its target and its replies ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoteTarget:
+    """What a note is about, quoted for the reader."""
+
+    kind: str  # "session", "step" or "comment"
+    title: str
+    quote: str
+    clip: Clip | None = None
+    at_seconds: float | None = None
+    record: CoachingSession | None = None
+
+
+@dataclass(frozen=True)
+class NoteView:
+    note: ReviewNote
+    target: NoteTarget
+    can_reply: bool
+    ect: User
+
+
+def _targets(session: Session, notes: list[ReviewNote]) -> dict[int, NoteTarget]:
+    """Quote the targets of many notes in three queries."""
+    comment_ids = {n.comment_id for n in notes if n.comment_id is not None}
+    step_ids = {n.step_id for n in notes if n.step_id is not None}
+    session_ids = {n.session_id for n in notes if n.session_id is not None}
+    comments = {
+        c.id: c
+        for c in session.scalars(
+            select(Comment).options(selectinload(Comment.clip)).where(Comment.id.in_(comment_ids))
+        )
+    }
+    steps = {
+        s.id: s for s in session.scalars(select(ActionStep).where(ActionStep.id.in_(step_ids)))
+    }
+    records = {
+        r.id: r
+        for r in session.scalars(
+            select(CoachingSession).where(CoachingSession.id.in_(session_ids))
+        ).unique()
+    }
+    quoted: dict[int, NoteTarget] = {}
+    for note in notes:
+        if note.comment_id is not None:
+            c = comments[note.comment_id]
+            quoted[note.id] = NoteTarget(
+                "comment",
+                f"Comment on “{c.clip.title}”",
+                "" if c.is_deleted else c.body,
+                clip=c.clip,
+                at_seconds=c.at_seconds,
+            )
+        elif note.step_id is not None:
+            s = steps[note.step_id]
+            quoted[note.id] = NoteTarget("step", "Action step", s.title)
+        else:
+            r = records[note.session_id]
+            quoted[note.id] = NoteTarget(
+                "session", f"Meeting on {r.held_on.day} {r.held_on:%b %Y}", r.praise, record=r
+            )
+    return quoted
+
+
+def get_note(session: Session, user: User, note_id: int) -> NoteView:
+    """Return a review note the user may read (never the ECT it concerns: 404)."""
+    note = session.scalar(
+        select(ReviewNote).options(selectinload(ReviewNote.replies)).where(ReviewNote.id == note_id)
+    )
+    if note is None or not policy.can_view_review_note(session, user, note):
+        raise NotFound("We could not find that review note.")
+    return NoteView(
+        note=note,
+        target=_targets(session, [note])[note.id],
+        can_reply=policy.can_reply_review(user, note),
+        ect=session.get(User, note.ect_id),
+    )
+
+
+def reply_to_note(session: Session, user: User, note_id: int, body: str) -> ReviewReply:
+    """Reply under a review note (its mentor and its reviewer)."""
+    note = session.get(ReviewNote, note_id)
+    if note is None or not policy.can_view_review_note(session, user, note):
+        raise NotFound("We could not find that review note.")
+    if not policy.can_reply_review(user, note):
+        raise Forbidden("Only the mentor and the reviewer reply to a review note.")
+    reply = ReviewReply(note_id=note.id, author_id=user.id, body=_text(body, "reply"))
+    session.add(reply)
+    session.commit()
+    return reply
+
+
+# --- feedback on a mentor's coaching ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RubricCount:
+    label: str
+    strength: int = 0
+    work_on: int = 0
+    retired: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.strength + self.work_on
+
+    @property
+    def is_pattern(self) -> bool:
+        """Work on, more than once and more often than a strength."""
+        return self.work_on >= 2 and self.work_on > self.strength
+
+
+@dataclass(frozen=True)
+class FeedbackEntry:
+    note: ReviewNote
+    target: NoteTarget
+    ect: User
+
+
+@dataclass(frozen=True)
+class MentorFeedback:
+    mentor: User
+    months: list[tuple[str, list[FeedbackEntry]]]  # newest month first, newest note first
+    counts: list[RubricCount]  # most "work on" first
+    total: int = 0
+    patterns: list[RubricCount] = field(default_factory=list)
+
+
+def mentor_feedback(session: Session, viewer: User, mentor_id: int) -> MentorFeedback:
+    """Every review note the viewer may read on a mentor's coaching, over time and by item."""
+    mentor = session.get(User, mentor_id)
+    if mentor is None or not policy.can_view_mentor_feedback(session, viewer, mentor):
+        raise NotFound("We could not find that mentor's coaching feedback.")
+    notes = list(
+        session.scalars(
+            select(ReviewNote)
+            .options(selectinload(ReviewNote.replies))
+            .where(
+                ReviewNote.mentor_id == mentor.id, policy.review_note_visibility(session, viewer)
+            )
+            .order_by(ReviewNote.created_at.desc(), ReviewNote.id.desc())
+        )
+    )
+    targets = _targets(session, notes)
+    ects = {
+        u.id: u for u in session.scalars(select(User).where(User.id.in_({n.ect_id for n in notes})))
+    }
+    months: list[tuple[str, list[FeedbackEntry]]] = []
+    for note in notes:
+        label = f"{note.created_at:%B %Y}"
+        if not months or months[-1][0] != label:
+            months.append((label, []))
+        months[-1][1].append(FeedbackEntry(note, targets[note.id], ects[note.ect_id]))
+    counts = _count_by_item(session, mentor, notes)
+    return MentorFeedback(
+        mentor=mentor,
+        months=months,
+        counts=counts,
+        total=len(notes),
+        patterns=[c for c in counts if c.is_pattern],
+    )
+
+
+def _count_by_item(session: Session, mentor: User, notes: list[ReviewNote]) -> list[RubricCount]:
+    """Strengths and work-ons per rubric item, with the current rubric's unused items as zero."""
+    items: dict[int, RubricItem] = {}
+    schools = sorted(_mentor_school_ids(mentor))
+    if schools:
+        current = _rubric_rows(session, trust_of_school(session, schools[0]))
+        items.update((item.id, item) for item in current if not item.retired)
+    tally: dict[int, list[int]] = {item_id: [0, 0] for item_id in items}
+    for note in notes:
+        items.setdefault(note.rubric_item_id, note.rubric_item)
+        pair = tally.setdefault(note.rubric_item_id, [0, 0])
+        pair[0 if note.verdict == Verdict.STRENGTH else 1] += 1
+    counts = [
+        (items[item_id], RubricCount(items[item_id].label, s, w, items[item_id].retired))
+        for item_id, (s, w) in tally.items()
+    ]
+    counts.sort(key=lambda pair: (-pair[1].work_on, -pair[1].strength, pair[0].position))
+    return [count for _, count in counts]
