@@ -1,0 +1,1160 @@
+"""The coordinator's induction audit: is every ECT getting the coaching they are entitled to?
+
+Entitlement: a coaching session every ``cadence_days`` of term time (weekly in induction
+year 1, fortnightly in year 2, editable per pairing), and one formal observation each half term
+(six a year): in odd half terms (1, 3, 5) by the mentor, in even ones (2, 4, 6) by the mentor
+with the ECT lead (``Observation.with_ect_lead``). Days are the school's local dates
+(``School.timezone``) and term time follows the school's calendar (service.terms).
+
+"This half term" is the half term today falls in or, in a holiday, the one that ended last.
+For each ECT of a school (one row each, with their current pairing: the most recently started
+one that has not ended):
+
+- **sessions this half term** = the ECT's coaching sessions held from the half term's first day
+  to today; **expected** = one per cadence period of term time begun, counted from the later
+  of the half term's first day and the pairing's start, to today (or the half term's end);
+- a half term's formal observation is **met** by a formal observation dated within it (in an
+  even half term, only one with the ECT lead); it is **owed** once the pairing has started by
+  the half term's last day and either the half term has ended or today is in its last two
+  weeks (``FORMAL_GRACE_DAYS``); **formal done of due** counts this academic year's owed half
+  terms (and the current one once met) and how many of them are met.
+
+A row is **overdue** when any of these holds, and the page says which in words:
+
+1. the ECT has no current mentor;
+2. the term-time days after the later of their last coaching session and their pairing's start,
+   up to today, exceed the pairing's cadence (holidays do not count);
+3. a half term of this academic year is owed a formal observation that is not met (the current
+   one in its last two weeks, or an earlier one).
+
+Every query here is set-based over all the ECTs in scope (``school_id IN (...)``), so a page
+costs the same number of queries for 2 ECTs or 300.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from service import policy
+from service.errors import Forbidden, InvalidInput, NotFound
+from service.models import (
+    TEACHERS_STANDARDS,
+    ActionStep,
+    Clip,
+    ClipKind,
+    ClipStatus,
+    CoachingSession,
+    Comment,
+    HalfTerm,
+    Membership,
+    Mentorship,
+    Observation,
+    ObservationKind,
+    Role,
+    School,
+    StepStatus,
+    Trust,
+    User,
+)
+from service.terms import (
+    FORMAL_GRACE_DAYS,
+    MAX_CADENCE,
+    MIN_CADENCE,
+    HalfTermDates,
+    SchoolCalendar,
+    Week,
+    check_timezone,
+    check_year,
+    default_cadence,
+    year_label,
+)
+
+FEEDBACK_KINDS = (ClipKind.LESSON, ClipKind.REHEARSAL)
+
+
+class FormalState(enum.StrEnum):
+    """Where this half term's formal observation stands."""
+
+    DONE = "done"
+    NOT_JOINT = "not_joint"  # an even half term's formal observation without the ECT lead
+    DUE = "due"  # not yet done, and not yet in the half term's last two weeks
+    MISSING = "missing"  # not done, and in the last two weeks or past
+    NOT_DUE = "not_due"  # the pairing starts after this half term, or there is none
+
+    @property
+    def label(self) -> str:
+        return {
+            "done": "Done",
+            "not_joint": "Done without the ECT lead",
+            "due": "Due",
+            "missing": "Missing",
+            "not_due": "Not due",
+        }[self.value]
+
+
+# --- loading calendars ------------------------------------------------------------------------
+
+
+def calendars(session: Session, schools: Sequence[School]) -> dict[int, SchoolCalendar]:
+    """Each school's calendar, from its stored half terms (one query for all of them)."""
+    stored: dict[int, dict[int, list[HalfTermDates]]] = defaultdict(lambda: defaultdict(list))
+    rows = session.scalars(select(HalfTerm).where(HalfTerm.school_id.in_([s.id for s in schools])))
+    for row in rows:
+        stored[row.school_id][row.academic_year].append(
+            HalfTermDates(row.academic_year, row.number, row.starts_on, row.ends_on)
+        )
+    return {s.id: SchoolCalendar(s.timezone, stored.get(s.id)) for s in schools}
+
+
+def school_calendar(session: Session, school: School) -> SchoolCalendar:
+    return calendars(session, [school])[school.id]
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def audited_school(session: Session, user: User, school_id: int) -> School:
+    """Return a school whose induction the user audits (404 for anyone else)."""
+    school = session.get(School, school_id)
+    if school is None or not policy.coordinates_school(session, user, school_id):
+        raise NotFound("We could not find that school.")
+    return school
+
+
+def audited_trust(session: Session, user: User, trust_id: int) -> Trust:
+    """Return a trust whose roll-up the user may see (its coordinators, admins)."""
+    trust = session.get(Trust, trust_id)
+    if trust is None:
+        raise NotFound("We could not find that trust.")
+    if not policy.can_audit_trust(user, trust_id):
+        raise Forbidden("Only the trust's induction coordinators and admins see its roll-up.")
+    return trust
+
+
+def audited_ect(session: Session, user: User, ect_id: int) -> tuple[User, School]:
+    """Return an ECT whose induction record the user audits, with their school.
+
+    Coordinators of the ECT's school and admins; others who may see the ECT's coaching get
+    403; anyone else 404.
+    """
+    ect = session.get(User, ect_id)
+    school_id = (
+        next((m.school_id for m in ect.memberships if m.role == Role.ECT), None) if ect else None
+    )
+    if ect is None or school_id is None:
+        raise NotFound("We could not find that teacher's induction record.")
+    if policy.coordinates_school(session, user, school_id):
+        return ect, session.get(School, school_id)
+    if policy.can_view_coaching(session, user, ect):
+        raise Forbidden("The evidence pack is for induction coordinators.")
+    raise NotFound("We could not find that teacher's induction record.")
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where the induction home sends someone: one page, or a list to choose from."""
+
+    url_kind: str  # "trust", "school" or "list"
+    target_id: int | None = None
+    trusts: list[Trust] = field(default_factory=list)
+    schools: list[School] = field(default_factory=list)
+
+
+def landing(session: Session, user: User) -> Landing:
+    """Send trust coordinators and admins to their trust, school coordinators to their school."""
+    if user.has_role(Role.ADMIN):
+        trusts = list(session.scalars(select(Trust).order_by(Trust.name)))
+        loose = list(
+            session.scalars(select(School).where(School.trust_id.is_(None)).order_by(School.name))
+        )
+    else:
+        trust_ids = {
+            m.trust_id for m in user.memberships if m.role == Role.COORDINATOR and m.trust_id
+        }
+        trusts = list(session.scalars(select(Trust).where(Trust.id.in_(trust_ids))))
+        covered = set(session.scalars(select(School.id).where(School.trust_id.in_(trust_ids))))
+        school_ids = {
+            m.school_id
+            for m in user.memberships
+            if m.role == Role.COORDINATOR and m.school_id and m.school_id not in covered
+        }
+        loose = list(session.scalars(select(School).where(School.id.in_(school_ids))))
+    if len(trusts) == 1 and not loose:
+        return Landing("trust", trusts[0].id)
+    if len(loose) == 1 and not trusts:
+        return Landing("school", loose[0].id)
+    return Landing("list", None, trusts, loose)
+
+
+# --- the dashboard ----------------------------------------------------------------------------
+
+
+@dataclass
+class EctRow:
+    """One ECT's line on the school dashboard."""
+
+    ect_id: int
+    ect_name: str
+    ect_email: str
+    school_id: int
+    half_term: HalfTermDates
+    today: date
+    mentorship_id: int | None = None
+    mentor_name: str | None = None
+    induction_year: int | None = None
+    cadence_days: int | None = None
+    started_on: date | None = None
+    last_observation: date | None = None
+    last_session: date | None = None
+    sessions_this_half_term: int = 0
+    sessions_expected: int = 0
+    term_days_since_session: int | None = None
+    formal_this_half_term: FormalState = FormalState.NOT_DUE
+    formal_year_done: int = 0
+    formal_year_due: int = 0
+    step_age_days: int | None = None
+    awaiting_feedback: int = 0
+    oldest_wait: timedelta | None = None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def oldest_wait_days(self) -> float | None:
+        if self.oldest_wait is None:
+            return None
+        return round(self.oldest_wait.total_seconds() / 86400, 1)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    school: School
+    calendar: SchoolCalendar
+    today: date
+    half_term: HalfTermDates
+    rows: list[EctRow]
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for row in self.rows if row.overdue)
+
+
+@dataclass(frozen=True)
+class _Pairing:
+    id: int
+    ect_id: int
+    mentor_id: int
+    mentor_name: str
+    induction_year: int
+    cadence_days: int
+    started_on: date
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(UTC)
+
+
+def _ects(session: Session, school_ids: Iterable[int]) -> list[tuple[int, int, str, str]]:
+    """(school id, ECT id, name, email) of the active ECTs of the schools, by name."""
+    query = (
+        select(Membership.school_id, User.id, User.name, User.email)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Membership.role == Role.ECT,
+            Membership.school_id.in_(list(school_ids)),
+            User.active.is_(True),
+        )
+        .order_by(User.name, User.id)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def _pairings(session: Session, school_ids: Iterable[int]) -> dict[int, _Pairing]:
+    """Each ECT's current pairing (the most recently started one that has not ended)."""
+    query = (
+        select(
+            Mentorship.id,
+            Mentorship.ect_id,
+            Mentorship.mentor_id,
+            User.name,
+            Mentorship.induction_year,
+            Mentorship.cadence_days,
+            Mentorship.started_on,
+        )
+        .join(User, User.id == Mentorship.mentor_id)
+        .where(Mentorship.school_id.in_(list(school_ids)), Mentorship.ended_on.is_(None))
+        .order_by(Mentorship.started_on, Mentorship.id)
+    )
+    return {row[1]: _Pairing(*row) for row in session.execute(query)}
+
+
+def _met(term: HalfTermDates, formals: list[tuple[date, bool]]) -> FormalState | None:
+    """DONE or NOT_JOINT when the half term has a formal observation, else None."""
+    inside = [lead for day, lead in formals if term.contains(day)]
+    if not inside:
+        return None
+    if term.formal_with_ect_lead and not any(inside):
+        return FormalState.NOT_JOINT
+    return FormalState.DONE
+
+
+def _formal(row: EctRow, calendar: SchoolCalendar, formals: list[tuple[date, bool]]) -> None:
+    """Fill in the formal observation columns and reasons (see the module docstring)."""
+    today, current = row.today, row.half_term
+    done = due = 0
+    for term in calendar.year(current.academic_year):
+        if term.starts_on > today:
+            break
+        state = _met(term, formals)
+        eligible = row.started_on is not None and row.started_on <= term.ends_on
+        owed = eligible and (
+            term.ends_on < today or today >= term.ends_on - timedelta(days=FORMAL_GRACE_DAYS - 1)
+        )
+        if term == current:
+            if not eligible:
+                row.formal_this_half_term = FormalState.NOT_DUE
+            elif state is not None:
+                row.formal_this_half_term = state
+            else:
+                row.formal_this_half_term = FormalState.MISSING if owed else FormalState.DUE
+        if owed or (term == current and state == FormalState.DONE):
+            due += 1
+            if state == FormalState.DONE:
+                done += 1
+            else:
+                who = "the mentor with the ECT lead" if term.formal_with_ect_lead else "the mentor"
+                if state == FormalState.NOT_JOINT:
+                    problem = "was not joint with the ECT lead"
+                elif term.ends_on >= today:
+                    problem = f"is not done yet, and the half term ends on {term.ends_on:%-d %b}"
+                else:
+                    problem = "was not done"
+                row.reasons.append(f"{term.name} formal observation (by {who}) {problem}.")
+    row.formal_year_done, row.formal_year_due = done, due
+
+
+def dashboard_rows(
+    session: Session, schools: Sequence[School], *, now: datetime | None = None
+) -> dict[int, list[EctRow]]:
+    """Every ECT row of the given schools, keyed by school, in a fixed number of queries."""
+    now = _now(now)
+    ids = [s.id for s in schools]
+    cals = calendars(session, schools)
+    todays = {s.id: cals[s.id].today(now) for s in schools}
+    currents = {s.id: cals[s.id].current_half_term(todays[s.id]) for s in schools}
+    if not ids:
+        return {}
+    latest = max(todays.values())
+    ects = _ects(session, ids)
+    pairings = _pairings(session, ids)
+
+    last_session = dict(
+        session.execute(
+            select(CoachingSession.ect_id, func.max(CoachingSession.held_on))
+            .where(CoachingSession.school_id.in_(ids), CoachingSession.held_on <= latest)
+            .group_by(CoachingSession.ect_id)
+        ).all()
+    )
+    earliest = min(t.starts_on for t in currents.values())
+    recent: dict[int, list[date]] = defaultdict(list)
+    for ect_id, held_on in session.execute(
+        select(CoachingSession.ect_id, CoachingSession.held_on).where(
+            CoachingSession.school_id.in_(ids),
+            CoachingSession.held_on >= earliest,
+            CoachingSession.held_on <= latest,
+        )
+    ):
+        recent[ect_id].append(held_on)
+    last_observation = dict(
+        session.execute(
+            select(Observation.ect_id, func.max(Observation.observed_on))
+            .where(Observation.school_id.in_(ids), Observation.observed_on <= latest)
+            .group_by(Observation.ect_id)
+        ).all()
+    )
+    year_start = min(cals[s.id].year(currents[s.id].academic_year)[0].starts_on for s in schools)
+    formals: dict[int, list[tuple[date, bool]]] = defaultdict(list)
+    for ect_id, observed_on, lead in session.execute(
+        select(Observation.ect_id, Observation.observed_on, Observation.with_ect_lead).where(
+            Observation.school_id.in_(ids),
+            Observation.kind == ObservationKind.FORMAL,
+            Observation.observed_on >= year_start,
+            Observation.observed_on <= latest,
+        )
+    ):
+        formals[ect_id].append((observed_on, lead))
+    active_steps = dict(
+        session.execute(
+            select(ActionStep.ect_id, func.max(ActionStep.created_at))
+            .where(ActionStep.school_id.in_(ids), ActionStep.status == StepStatus.ACTIVE)
+            .group_by(ActionStep.ect_id)
+        ).all()
+    )
+    awaiting = {
+        owner: (count, oldest)
+        for owner, count, oldest in session.execute(
+            select(Clip.owner_id, func.count(Clip.id), func.min(Clip.created_at))
+            .where(Clip.school_id.in_(ids), _awaits_mentor_feedback())
+            .group_by(Clip.owner_id)
+        )
+    }
+
+    rows: dict[int, list[EctRow]] = {s.id: [] for s in schools}
+    for school_id, ect_id, name, email in ects:
+        calendar, today, current = cals[school_id], todays[school_id], currents[school_id]
+        row = EctRow(ect_id, name, email, school_id, current, today)
+        pairing = pairings.get(ect_id)
+        row.last_session = last_session.get(ect_id)
+        row.last_observation = last_observation.get(ect_id)
+        row.sessions_this_half_term = sum(
+            1 for day in recent.get(ect_id, ()) if current.starts_on <= day <= today
+        )
+        if pairing is None:
+            row.reasons.append("No current mentor.")
+        else:
+            row.mentorship_id, row.mentor_name = pairing.id, pairing.mentor_name
+            row.induction_year, row.cadence_days = pairing.induction_year, pairing.cadence_days
+            row.started_on = pairing.started_on
+            first = max(current.starts_on, pairing.started_on)
+            row.sessions_expected = calendar.expected_sessions(
+                first, min(today, current.ends_on), pairing.cadence_days
+            )
+            if pairing.started_on <= today:
+                anchor = max(row.last_session or pairing.started_on, pairing.started_on)
+                gap = calendar.term_days_since(anchor, today)
+                row.term_days_since_session = gap
+                if gap > pairing.cadence_days:
+                    since = (
+                        f"their last session on {row.last_session:%-d %b %Y}"
+                        if row.last_session and row.last_session >= pairing.started_on
+                        else f"the pairing started on {pairing.started_on:%-d %b %Y}"
+                    )
+                    row.reasons.append(
+                        f"No coaching session for {gap} term-time days since {since}: "
+                        f"due every {pairing.cadence_days} days."
+                    )
+        _formal(row, calendar, formals.get(ect_id, []))
+        created = active_steps.get(ect_id)
+        if created is not None:
+            row.step_age_days = (today - calendar.local_date(created)).days
+        count, oldest = awaiting.get(ect_id, (0, None))
+        row.awaiting_feedback = count
+        row.oldest_wait = now - oldest if oldest is not None else None
+        rows[school_id].append(row)
+    return rows
+
+
+def _awaits_mentor_feedback():  # noqa: ANN202 - a WHERE clause
+    """Ready lessons and rehearsals whose owner's current mentor has not commented on them."""
+    current_mentor_commented = exists(
+        select(Comment.id)
+        .join(Mentorship, Mentorship.mentor_id == Comment.author_id)
+        .where(
+            Comment.clip_id == Clip.id,
+            Comment.deleted_at.is_(None),
+            Mentorship.ect_id == Clip.owner_id,
+            Mentorship.ended_on.is_(None),
+        )
+    )
+    has_mentor = exists(
+        select(Mentorship.id).where(
+            Mentorship.ect_id == Clip.owner_id,
+            Mentorship.school_id == Clip.school_id,
+            Mentorship.ended_on.is_(None),
+        )
+    )
+    return and_(
+        Clip.status == ClipStatus.READY,
+        Clip.kind.in_(FEEDBACK_KINDS),
+        has_mentor,
+        ~current_mentor_commented,
+    )
+
+
+# Sortable columns: key -> (label, value for sorting). Missing values sort last.
+def _nullable(value):  # noqa: ANN001, ANN202
+    return (value is None, value if value is not None else 0)
+
+
+SORTS: dict[str, tuple[str, Callable[[EctRow], object]]] = {
+    "name": ("ECT", lambda r: r.ect_name.lower()),
+    "mentor": ("Mentor", lambda r: (r.mentor_name is None, (r.mentor_name or "").lower())),
+    "year": ("Year", lambda r: _nullable(r.induction_year)),
+    "observation": (
+        "Last observation",
+        lambda r: (r.last_observation is not None, r.last_observation or date.min),
+    ),
+    "session": ("Last session", lambda r: (r.last_session is not None, r.last_session or date.min)),
+    "sessions": ("Sessions", lambda r: r.sessions_this_half_term - r.sessions_expected),
+    "formal": ("Formal", lambda r: r.formal_year_done - r.formal_year_due),
+    "step": ("Step age", lambda r: _nullable(r.step_age_days)),
+    "awaiting": ("Awaiting", lambda r: r.awaiting_feedback),
+    "wait": ("Oldest wait", lambda r: _nullable(r.oldest_wait)),
+    "overdue": ("Overdue", lambda r: (not r.overdue, -len(r.reasons), r.ect_name.lower())),
+}
+DEFAULT_SORT = "overdue"
+
+
+def sort_rows(rows: list[EctRow], sort: str | None) -> tuple[list[EctRow], str]:
+    """Sort rows by a column key (``-key`` for descending); unknown keys sort by overdue."""
+    sort = sort or DEFAULT_SORT
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        sort = key = DEFAULT_SORT
+    ordered = sorted(rows, key=lambda r: r.ect_name.lower())
+    ordered.sort(key=SORTS[key][1], reverse=sort.startswith("-"))  # stable: ties by name
+    return ordered, sort
+
+
+def school_dashboard(
+    session: Session, user: User, school_id: int, *, now: datetime | None = None
+) -> Dashboard:
+    """The school's dashboard: one row per ECT, with why each overdue row is flagged."""
+    school = audited_school(session, user, school_id)
+    now = _now(now)
+    calendar = school_calendar(session, school)
+    today = calendar.today(now)
+    rows = dashboard_rows(session, [school], now=now)[school.id]
+    return Dashboard(school, calendar, today, calendar.current_half_term(today), rows)
+
+
+# --- the trust roll-up ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchoolSummary:
+    school: School
+    half_term: HalfTermDates
+    ects: int
+    overdue: int
+    sessions: int
+    sessions_expected: int
+    formal_done: int
+    formal_due: int
+    awaiting_feedback: int
+    oldest_wait: timedelta | None
+
+
+@dataclass(frozen=True)
+class TrustView:
+    trust: Trust
+    schools: list[SchoolSummary]
+
+
+def summarise(school: School, half_term: HalfTermDates, rows: list[EctRow]) -> SchoolSummary:
+    """Roll a school's ECT rows up into one line."""
+    waits = [r.oldest_wait for r in rows if r.oldest_wait is not None]
+    return SchoolSummary(
+        school=school,
+        half_term=half_term,
+        ects=len(rows),
+        overdue=sum(1 for r in rows if r.overdue),
+        sessions=sum(r.sessions_this_half_term for r in rows),
+        sessions_expected=sum(r.sessions_expected for r in rows),
+        formal_done=sum(r.formal_year_done for r in rows),
+        formal_due=sum(r.formal_year_due for r in rows),
+        awaiting_feedback=sum(r.awaiting_feedback for r in rows),
+        oldest_wait=max(waits) if waits else None,
+    )
+
+
+def trust_view(
+    session: Session, user: User, trust_id: int, *, now: datetime | None = None
+) -> TrustView:
+    """The trust's schools, each rolled up from its dashboard rows."""
+    trust = audited_trust(session, user, trust_id)
+    now = _now(now)
+    schools = list(
+        session.scalars(select(School).where(School.trust_id == trust.id).order_by(School.name))
+    )
+    rows = dashboard_rows(session, schools, now=now)
+    cals = calendars(session, schools)
+    summaries = []
+    for school in schools:
+        calendar = cals[school.id]
+        current = calendar.current_half_term(calendar.today(now))
+        summaries.append(summarise(school, current, rows[school.id]))
+    return TrustView(trust, summaries)
+
+
+# --- CSV of the dashboard ---------------------------------------------------------------------
+
+# Stable column headers: add new ones at the end, never rename (people build sheets on them).
+DASHBOARD_COLUMNS = [
+    "ect_id",
+    "ect_name",
+    "ect_email",
+    "mentor_name",
+    "induction_year",
+    "cadence_days",
+    "half_term",
+    "last_observation",
+    "last_session",
+    "sessions_this_half_term",
+    "sessions_expected",
+    "term_days_since_session",
+    "formal_this_half_term",
+    "formal_year_done",
+    "formal_year_due",
+    "active_step_age_days",
+    "clips_awaiting_feedback",
+    "oldest_wait_days",
+    "overdue",
+    "overdue_reasons",
+]
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def dashboard_csv_rows(rows: Iterable[EctRow]) -> list[list[str]]:
+    """The dashboard as CSV cells (dates ISO 8601, blanks for none), header first."""
+    table = [list(DASHBOARD_COLUMNS)]
+    for r in rows:
+        table.append(
+            [
+                str(r.ect_id),
+                r.ect_name,
+                r.ect_email,
+                r.mentor_name or "",
+                _text(r.induction_year),
+                _text(r.cadence_days),
+                r.half_term.label,
+                _iso(r.last_observation),
+                _iso(r.last_session),
+                str(r.sessions_this_half_term),
+                str(r.sessions_expected),
+                _text(r.term_days_since_session),
+                r.formal_this_half_term.value,
+                str(r.formal_year_done),
+                str(r.formal_year_due),
+                _text(r.step_age_days),
+                str(r.awaiting_feedback),
+                _text(r.oldest_wait_days),
+                "yes" if r.overdue else "no",
+                " ".join(r.reasons),
+            ]
+        )
+    return table
+
+
+def to_csv(table: list[list[str]]) -> str:
+    """Write rows as CSV text, neutralising cells a spreadsheet would run as a formula."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in table:
+        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
+    return buffer.getvalue()
+
+
+# --- pairings: cadence and induction year -----------------------------------------------------
+
+
+def set_cadence(
+    session: Session,
+    user: User,
+    mentorship_id: int,
+    *,
+    induction_year: int | None,
+    cadence_days: int | None,
+) -> Mentorship:
+    """Change a pairing's induction year and cadence.
+
+    A change of year without a cadence sets that year's default (7 days in year 1, 14 in
+    year 2); a cadence given explicitly always wins.
+    """
+    pairing = session.get(Mentorship, mentorship_id)
+    if pairing is None or not policy.coordinates_school(session, user, pairing.school_id):
+        raise NotFound("We could not find that pairing.")
+    if induction_year is not None and induction_year not in (1, 2):
+        raise InvalidInput("The induction year is 1 or 2.")
+    if cadence_days is not None and not MIN_CADENCE <= cadence_days <= MAX_CADENCE:
+        raise InvalidInput(
+            f"The cadence is a number of days from {MIN_CADENCE} to {MAX_CADENCE} "
+            "(7 for weekly, 14 for fortnightly)."
+        )
+    if induction_year is not None and induction_year != pairing.induction_year:
+        pairing.induction_year = induction_year
+        if cadence_days is None:
+            cadence_days = default_cadence(induction_year)
+    if cadence_days is not None:
+        pairing.cadence_days = cadence_days
+    session.commit()
+    return pairing
+
+
+# --- term dates -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermsView:
+    school: School
+    academic_year: int
+    half_terms: tuple[HalfTermDates, ...]
+    custom: bool
+
+
+def terms_view(
+    session: Session, user: User, school_id: int, academic_year: int | None
+) -> TermsView:
+    """The school's half terms for a year (default: the current one), stored or default."""
+    school = audited_school(session, user, school_id)
+    calendar = school_calendar(session, school)
+    year = academic_year or calendar.academic_year_of(calendar.today())
+    return TermsView(school, year, calendar.year(year), calendar.is_custom(year))
+
+
+def save_terms(
+    session: Session,
+    user: User,
+    school_id: int,
+    academic_year: int,
+    spans: list[tuple[date | None, date | None]],
+    timezone: str,
+) -> TermsView:
+    """Store a school's six half terms for a year and its time zone, all or nothing."""
+    school = audited_school(session, user, school_id)
+    if not 2000 <= academic_year <= 2100:
+        raise InvalidInput("Please choose an academic year between 2000 and 2100.")
+    problems = check_year(academic_year, spans)
+    zone_problem = check_timezone(timezone)
+    if zone_problem:
+        problems.append(zone_problem)
+    if problems:
+        raise InvalidInput(" ".join(problems))
+    existing = {
+        t.number: t
+        for t in session.scalars(
+            select(HalfTerm).where(
+                HalfTerm.school_id == school.id, HalfTerm.academic_year == academic_year
+            )
+        )
+    }
+    for number, (start, end) in enumerate(spans, start=1):
+        row = existing.get(number) or HalfTerm(
+            school_id=school.id, academic_year=academic_year, number=number
+        )
+        row.starts_on, row.ends_on = start, end
+        session.add(row)
+    school.timezone = timezone.strip()
+    session.commit()
+    return terms_view(session, user, school.id, academic_year)
+
+
+def reset_terms(session: Session, user: User, school_id: int, academic_year: int) -> TermsView:
+    """Forget a school's own dates for a year: it follows the default calendar again."""
+    school = audited_school(session, user, school_id)
+    for row in session.scalars(
+        select(HalfTerm).where(
+            HalfTerm.school_id == school.id, HalfTerm.academic_year == academic_year
+        )
+    ):
+        session.delete(row)
+    session.commit()
+    return terms_view(session, user, school.id, academic_year)
+
+
+# --- charts -----------------------------------------------------------------------------------
+
+
+class CellState(enum.StrEnum):
+    HOLIDAY = "holiday"  # no term-time days this week
+    FUTURE = "future"  # after this week
+    UNPAIRED = "unpaired"  # before the pairing started, or no pairing
+    MET = "met"  # one or more sessions
+    QUIET = "quiet"  # no session, but within the cadence (a fortnightly pairing's off week)
+    GAP = "gap"  # no session, and the cadence had run out by the week's end
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    week: Week
+    count: int
+    state: CellState
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    ect_id: int
+    ect_name: str
+    mentor_name: str | None
+    cadence_days: int | None
+    cells: list[HeatCell]
+
+    @property
+    def total(self) -> int:
+        return sum(c.count for c in self.cells)
+
+    @property
+    def gaps(self) -> int:
+        return sum(1 for c in self.cells if c.state == CellState.GAP)
+
+
+@dataclass(frozen=True)
+class MentorFeedback:
+    mentor_id: int
+    mentor_name: str
+    clips: int  # clips with feedback from this mentor, uploaded this academic year
+    median: timedelta | None
+
+    @property
+    def median_hours(self) -> float | None:
+        return None if self.median is None else self.median.total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class Charts:
+    school: School
+    academic_year: int
+    today: date
+    weeks: list[Week]
+    heatmap: list[HeatRow]
+    feedback: list[MentorFeedback]
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.academic_year)
+
+
+def heatmap_rows(
+    calendar: SchoolCalendar,
+    weeks: list[Week],
+    today: date,
+    ects: list[tuple[int, str]],
+    pairings: dict[int, _Pairing],
+    sessions: dict[int, list[date]],
+    before: dict[int, date],
+) -> list[HeatRow]:
+    """Bucket each ECT's sessions into the year's weeks and mark holiday weeks and gaps."""
+    rows = []
+    for ect_id, name in ects:
+        pairing = pairings.get(ect_id)
+        days = sorted(sessions.get(ect_id, []))
+        last = before.get(ect_id)
+        cells = []
+        for week in weeks:
+            inside = [d for d in days if week.starts_on <= d <= week.ends_on]
+            if inside:
+                last = max(inside)
+            if week.starts_on > today:
+                state = CellState.FUTURE
+            elif week.holiday:
+                state = CellState.HOLIDAY
+            elif pairing is None or pairing.started_on > week.ends_on:
+                state = CellState.UNPAIRED if not inside else CellState.MET
+            elif inside:
+                state = CellState.MET
+            else:
+                anchor = max(last or pairing.started_on, pairing.started_on)
+                gap = calendar.term_days_since(anchor, min(week.ends_on, today))
+                state = CellState.GAP if gap > pairing.cadence_days else CellState.QUIET
+            cells.append(HeatCell(week, len(inside), state))
+        rows.append(
+            HeatRow(
+                ect_id,
+                name,
+                pairing.mentor_name if pairing else None,
+                pairing.cadence_days if pairing else None,
+                cells,
+            )
+        )
+    return rows
+
+
+def charts(
+    session: Session,
+    user: User,
+    school_id: int,
+    *,
+    academic_year: int | None = None,
+    now: datetime | None = None,
+) -> Charts:
+    """The year's weeks x ECTs heatmap of coaching sessions, and each mentor's median time
+    from an upload to their first feedback on it."""
+    school = audited_school(session, user, school_id)
+    now = _now(now)
+    calendar = school_calendar(session, school)
+    today = calendar.today(now)
+    year = academic_year or calendar.academic_year_of(today)
+    weeks = calendar.weeks(year)
+    first, last = weeks[0].starts_on, weeks[-1].ends_on
+    ects = [(ect_id, name) for _, ect_id, name, _ in _ects(session, [school.id])]
+    pairings = _pairings(session, [school.id])
+    sessions: dict[int, list[date]] = defaultdict(list)
+    for ect_id, held_on in session.execute(
+        select(CoachingSession.ect_id, CoachingSession.held_on).where(
+            CoachingSession.school_id == school.id,
+            CoachingSession.held_on >= first,
+            CoachingSession.held_on <= last,
+        )
+    ):
+        sessions[ect_id].append(held_on)
+    before = dict(
+        session.execute(
+            select(CoachingSession.ect_id, func.max(CoachingSession.held_on))
+            .where(CoachingSession.school_id == school.id, CoachingSession.held_on < first)
+            .group_by(CoachingSession.ect_id)
+        ).all()
+    )
+    heat = heatmap_rows(calendar, weeks, today, ects, pairings, sessions, before)
+    return Charts(
+        school, year, today, weeks, heat, feedback_times(session, school, calendar, year, pairings)
+    )
+
+
+def feedback_times(
+    session: Session,
+    school: School,
+    calendar: SchoolCalendar,
+    academic_year: int,
+    pairings: dict[int, _Pairing] | None = None,
+) -> list[MentorFeedback]:
+    """Per mentor, the median time from an ECT's upload to the mentor's first feedback on it.
+
+    Lessons and rehearsals uploaded in the academic year (school time), by ECTs the mentor is
+    or was paired with in the school; the first comment that has not been deleted.
+    """
+    terms = calendar.year(academic_year)
+    # Bound the query by UTC instants a day either side, then keep the clips whose upload falls
+    # in the year by the school's local date.
+    lower = datetime.combine(terms[0].starts_on - timedelta(days=40), datetime.min.time(), UTC)
+    upper = datetime.combine(terms[-1].ends_on + timedelta(days=41), datetime.min.time(), UTC)
+    year_start = date(academic_year, 8, 1)
+    year_end = date(academic_year + 1, 7, 31)
+    first_feedback = func.min(Comment.created_at)
+    query = (
+        select(Clip.id, Clip.created_at, Mentorship.mentor_id, User.name, first_feedback)
+        .join(
+            Mentorship,
+            and_(Mentorship.ect_id == Clip.owner_id, Mentorship.school_id == Clip.school_id),
+        )
+        .join(User, User.id == Mentorship.mentor_id)
+        .join(
+            Comment,
+            and_(
+                Comment.clip_id == Clip.id,
+                Comment.author_id == Mentorship.mentor_id,
+                Comment.deleted_at.is_(None),
+            ),
+        )
+        .where(
+            Clip.school_id == school.id,
+            Clip.kind.in_(FEEDBACK_KINDS),
+            Clip.created_at >= lower,
+            Clip.created_at < upper,
+        )
+        .group_by(Clip.id, Clip.created_at, Mentorship.mentor_id, User.name)
+    )
+    waits: dict[int, list[timedelta]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for _clip_id, uploaded, mentor_id, name, first in session.execute(query):
+        if not year_start <= calendar.local_date(uploaded) <= year_end:
+            continue
+        names[mentor_id] = name
+        waits[mentor_id].append(max(first - uploaded, timedelta(0)))
+    for pairing in (pairings or {}).values():
+        names.setdefault(pairing.mentor_id, pairing.mentor_name)
+    result = [
+        MentorFeedback(
+            mentor_id,
+            name,
+            len(waits.get(mentor_id, [])),
+            statistics.median(waits[mentor_id]) if waits.get(mentor_id) else None,
+        )
+        for mentor_id, name in names.items()
+    ]
+    return sorted(result, key=lambda m: m.mentor_name.lower())
+
+
+# --- the evidence pack ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HalfTermSummary:
+    half_term: HalfTermDates
+    sessions: int
+    expected: int | None  # None: not paired in this half term
+    formal: FormalState
+    started: bool  # the half term has begun
+
+
+@dataclass(frozen=True)
+class EvidencePack:
+    ect: User
+    school: School
+    calendar: SchoolCalendar
+    today: date
+    pairings: list[Mentorship]
+    years: list[tuple[int, list[HalfTermSummary]]]
+    steps: list[ActionStep]
+    observations: list[Observation]
+    sessions: list[CoachingSession]
+
+    @property
+    def current_pairing(self) -> Mentorship | None:
+        current = [p for p in self.pairings if p.ended_on is None]
+        return current[-1] if current else None
+
+
+def _pairing_during(pairings: list[Mentorship], term: HalfTermDates) -> Mentorship | None:
+    during = [
+        p
+        for p in pairings
+        if p.started_on <= term.ends_on and (p.ended_on is None or p.ended_on >= term.starts_on)
+    ]
+    return during[-1] if during else None
+
+
+def evidence_pack(
+    session: Session, user: User, ect_id: int, *, now: datetime | None = None
+) -> EvidencePack:
+    """Everything a progress review needs about one ECT: steps, observations, sessions, and
+    per half term the sessions held against the entitlement and the formal observation."""
+    ect, school = audited_ect(session, user, ect_id)
+    calendar = school_calendar(session, school)
+    today = calendar.today(_now(now))
+    pairings = list(
+        session.scalars(
+            select(Mentorship)
+            .where(Mentorship.ect_id == ect.id)
+            .order_by(Mentorship.started_on, Mentorship.id)
+        )
+    )
+    steps = list(
+        session.scalars(
+            select(ActionStep)
+            .where(ActionStep.ect_id == ect.id)
+            .order_by(ActionStep.created_at, ActionStep.id)
+        )
+    )
+    observations = list(
+        session.scalars(
+            select(Observation)
+            .where(Observation.ect_id == ect.id)
+            .order_by(Observation.observed_on, Observation.id)
+        )
+    )
+    records = list(
+        session.scalars(
+            select(CoachingSession)
+            .where(CoachingSession.ect_id == ect.id)
+            .order_by(CoachingSession.held_on, CoachingSession.id)
+        )
+    )
+    formals = [
+        (o.observed_on, o.with_ect_lead) for o in observations if o.kind == ObservationKind.FORMAL
+    ]
+    held = [r.held_on for r in records]
+    current_year = calendar.academic_year_of(today)
+    starts = [p.started_on for p in pairings] + held + [o.observed_on for o in observations]
+    first_year = min((calendar.academic_year_of(d) for d in starts), default=current_year)
+    first_year = max(min(first_year, current_year), current_year - 3)
+    years = []
+    for year in range(first_year, current_year + 1):
+        summaries = []
+        for term in calendar.year(year):
+            pairing = _pairing_during(pairings, term)
+            begun = term.starts_on <= today
+            last = min(today, term.ends_on)
+            expected = None
+            if pairing is not None and begun and pairing.started_on <= last:
+                expected = calendar.expected_sessions(
+                    max(term.starts_on, pairing.started_on), last, pairing.cadence_days
+                )
+            state = _met(term, formals)
+            if state is None:
+                if pairing is None or pairing.started_on > term.ends_on:
+                    state = FormalState.NOT_DUE
+                elif term.ends_on < today or today >= term.ends_on - timedelta(
+                    days=FORMAL_GRACE_DAYS - 1
+                ):
+                    state = FormalState.MISSING
+                else:
+                    state = FormalState.DUE if begun else FormalState.NOT_DUE
+            count = sum(1 for d in held if term.starts_on <= d <= last)
+            summaries.append(HalfTermSummary(term, count, expected, state, begun))
+        years.append((year, summaries))
+    return EvidencePack(ect, school, calendar, today, pairings, years, steps, observations, records)
+
+
+EVIDENCE_COLUMNS = [
+    "section",
+    "date",
+    "half_term",
+    "item",
+    "strand",
+    "standard",
+    "status",
+    "people",
+    "detail",
+]
+
+
+def evidence_csv_rows(pack: EvidencePack) -> list[list[str]]:
+    """The evidence pack as CSV cells: summary lines per half term, then steps, observations
+    and sessions, each with its date (ISO 8601) and half term."""
+    calendar_of = {}
+    for _year, summaries in pack.years:
+        for s in summaries:
+            calendar_of[s.half_term.number, s.half_term.academic_year] = s.half_term
+
+    def half_term_label(day: date) -> str:
+        for term in calendar_of.values():
+            if term.contains(day):
+                return term.label
+        return ""
+
+    table = [list(EVIDENCE_COLUMNS)]
+    for _year, summaries in pack.years:
+        for s in summaries:
+            if not s.started:
+                continue
+            expected = "not paired" if s.expected is None else str(s.expected)
+            table.append(
+                ["summary", s.half_term.starts_on.isoformat(), s.half_term.label,
+                 "coaching sessions", "", "", f"{s.sessions} held, {expected} expected", "", ""]
+            )  # fmt: skip
+            table.append(
+                ["summary", s.half_term.starts_on.isoformat(), s.half_term.label,
+                 "formal observation", "", "", s.formal.value, "",
+                 "with the ECT lead" if s.half_term.formal_with_ect_lead else "by the mentor"]
+            )  # fmt: skip
+    for step in pack.steps:
+        day = pack.calendar.local_date(step.created_at)
+        table.append(
+            ["step", day.isoformat(), half_term_label(day), step.title, step.strand.label,
+             f"{step.standard}. {TEACHERS_STANDARDS.get(step.standard, '')}", step.status.label,
+             step.mentor.name, "; ".join(step.criteria)]
+        )  # fmt: skip
+    for o in pack.observations:
+        mode = "from a clip" if o.clip_id else "in person"
+        lead = ", with the ECT lead" if o.with_ect_lead else ""
+        table.append(
+            ["observation", o.observed_on.isoformat(), half_term_label(o.observed_on),
+             f"{o.kind.label} observation", "", "", f"{mode}{lead}", o.observer.name, o.notes]
+        )  # fmt: skip
+    for r in pack.sessions:
+        step_title = r.step.title if r.step else ""
+        table.append(
+            ["session", r.held_on.isoformat(), half_term_label(r.held_on), "coaching session",
+             r.step.strand.label if r.step else "", str(r.step.standard) if r.step else "",
+             step_title, r.mentor.name, r.praise]
+        )  # fmt: skip
+    return table
