@@ -483,39 +483,38 @@ def _awaits_mentor_feedback():  # noqa: ANN202 - a WHERE clause
     )
 
 
-# Sortable columns: key -> (label, value for sorting). Missing values sort last.
-def _nullable(value):  # noqa: ANN001, ANN202
-    return (value is None, value if value is not None else 0)
-
-
+# Sortable columns: key -> (label, value for sorting, or None when the row has none).
 SORTS: dict[str, tuple[str, Callable[[EctRow], object]]] = {
     "name": ("ECT", lambda r: r.ect_name.lower()),
-    "mentor": ("Mentor", lambda r: (r.mentor_name is None, (r.mentor_name or "").lower())),
-    "year": ("Year", lambda r: _nullable(r.induction_year)),
-    "observation": (
-        "Last observation",
-        lambda r: (r.last_observation is not None, r.last_observation or date.min),
-    ),
-    "session": ("Last session", lambda r: (r.last_session is not None, r.last_session or date.min)),
+    "mentor": ("Mentor", lambda r: r.mentor_name.lower() if r.mentor_name else None),
+    "year": ("Year", lambda r: r.induction_year),
+    "observation": ("Last observation", lambda r: r.last_observation),
+    "session": ("Last session", lambda r: r.last_session),
     "sessions": ("Sessions", lambda r: r.sessions_this_half_term - r.sessions_expected),
     "formal": ("Formal", lambda r: r.formal_year_done - r.formal_year_due),
-    "step": ("Step age", lambda r: _nullable(r.step_age_days)),
+    "step": ("Step age", lambda r: r.step_age_days),
     "awaiting": ("Awaiting", lambda r: r.awaiting_feedback),
-    "wait": ("Oldest wait", lambda r: _nullable(r.oldest_wait)),
-    "overdue": ("Overdue", lambda r: (not r.overdue, -len(r.reasons), r.ect_name.lower())),
+    "wait": ("Oldest wait", lambda r: r.oldest_wait),
+    "overdue": ("Overdue", lambda r: (not r.overdue, -len(r.reasons))),
 }
 DEFAULT_SORT = "overdue"
 
 
 def sort_rows(rows: list[EctRow], sort: str | None) -> tuple[list[EctRow], str]:
-    """Sort rows by a column key (``-key`` for descending); unknown keys sort by overdue."""
+    """Sort rows by a column key (``-key`` for descending); unknown keys sort by overdue.
+
+    Ties keep name order, and rows without a value (no mentor, never observed...) come last
+    whichever way the column is sorted.
+    """
     sort = sort or DEFAULT_SORT
     key = sort.removeprefix("-")
     if key not in SORTS:
         sort = key = DEFAULT_SORT
-    ordered = sorted(rows, key=lambda r: r.ect_name.lower())
-    ordered.sort(key=SORTS[key][1], reverse=sort.startswith("-"))  # stable: ties by name
-    return ordered, sort
+    value = SORTS[key][1]
+    by_name = sorted(rows, key=lambda r: (r.ect_name.lower(), r.ect_id))
+    present = [r for r in by_name if value(r) is not None]
+    present.sort(key=value, reverse=sort.startswith("-"))  # stable: ties stay in name order
+    return present + [r for r in by_name if value(r) is None], sort
 
 
 def school_dashboard(
@@ -677,8 +676,9 @@ def set_cadence(
 ) -> Mentorship:
     """Change a pairing's induction year and cadence.
 
-    A change of year without a cadence sets that year's default (7 days in year 1, 14 in
-    year 2); a cadence given explicitly always wins.
+    A change of year sets that year's default cadence (7 days in year 1, 14 in year 2) unless
+    the same change gives a new cadence (one that differs from the pairing's current cadence:
+    a form that shows the current cadence sends it back unchanged).
     """
     pairing = session.get(Mentorship, mentorship_id)
     if pairing is None or not policy.coordinates_school(session, user, pairing.school_id):
@@ -692,7 +692,7 @@ def set_cadence(
         )
     if induction_year is not None and induction_year != pairing.induction_year:
         pairing.induction_year = induction_year
-        if cadence_days is None:
+        if cadence_days is None or cadence_days == pairing.cadence_days:
             cadence_days = default_cadence(induction_year)
     if cadence_days is not None:
         pairing.cadence_days = cadence_days

@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web.clips import comments as _comment_routes  # noqa: F401 - registers its routes
     from web.clips.routes import bp as clips_bp
     from web.coaching.routes import bp as coaching_bp
+    from web.induction.routes import bp as induction_bp
     from web.main.routes import bp as main_bp
     from web.review.routes import bp as review_bp
     from web.search.routes import bp as search_bp
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(coaching_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(induction_bp)
 
     from web.formatting import register_filters
 

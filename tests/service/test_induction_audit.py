@@ -294,7 +294,9 @@ def test_sorting_puts_overdue_first_and_follows_a_column(session, history):
     ordered, sort = induction.sort_rows(rows, "-awaiting")
     assert [r.awaiting_feedback for r in ordered] == [1, 1, 0]
     ordered, _ = induction.sort_rows(rows, "session")
-    assert ordered[0].last_session is None  # never coached sorts first: oldest first
+    assert [r.last_session for r in ordered] == [date(2026, 11, 4), date(2026, 11, 24), None]
+    ordered, _ = induction.sort_rows(rows, "-session")  # never coached stays last
+    assert [r.last_session for r in ordered] == [date(2026, 11, 24), date(2026, 11, 4), None]
     assert induction.sort_rows(rows, "drop table")[1] == "overdue"
 
 
@@ -397,6 +399,14 @@ def test_cadence_changes_follow_the_induction_year(session, history):
         session, history.coordinator, pairing.id, induction_year=2, cadence_days=None
     )
     assert (changed.induction_year, changed.cadence_days) == (2, 14)
+    # The form sends the current cadence back unchanged: the new year's default still applies.
+    changed = induction.set_cadence(
+        session, history.coordinator, pairing.id, induction_year=1, cadence_days=14
+    )
+    assert (changed.induction_year, changed.cadence_days) == (1, 7)
+    changed = induction.set_cadence(
+        session, history.coordinator, pairing.id, induction_year=2, cadence_days=None
+    )
     changed = induction.set_cadence(
         session, history.coordinator, pairing.id, induction_year=1, cadence_days=10
     )

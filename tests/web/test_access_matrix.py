@@ -10,6 +10,7 @@ import io
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from service import (
     accounts,
@@ -21,7 +22,15 @@ from service import (
     reviews,
     transcripts,
 )
-from service.models import ClipKind, CoachingSession, Membership, Role, User
+from service.models import (
+    ClipKind,
+    CoachingSession,
+    Membership,
+    Mentorship,
+    Role,
+    School,
+    User,
+)
 from tests.conftest import csrf_token
 
 A = Action = policy.Action
@@ -188,6 +197,21 @@ REQUESTS = {
     # Last of the review rows: the extra assignment has ended afterwards.
     "review.end_assignment": ("POST", {"assignment_id": "ASSIGNMENT"}, "csrf", 200),
     "audit.log": ("GET", {}, None, 200),
+    "induction.home": ("GET", {}, None, 302),
+    "induction.trust": ("GET", {"trust_id": "TRUST"}, None, 200),
+    "induction.school": ("GET", {"school_id": "SCHOOL", "sort": "-wait"}, None, 200),
+    "induction.school_csv": ("GET", {"school_id": "SCHOOL"}, None, 200),
+    "induction.charts": ("GET", {"school_id": "SCHOOL"}, None, 200),
+    "induction.terms": ("GET", {"school_id": "SCHOOL", "year": 2026}, None, 200),
+    "induction.cadence": (
+        "POST",
+        {"mentorship_id": "PAIRING"},
+        {"induction_year": "1", "cadence_days": "7"},
+        200,
+    ),
+    "induction.evidence": ("GET", {"ect_id": "ECT"}, None, 200),
+    "induction.evidence_csv": ("GET", {"ect_id": "ECT"}, None, 200),
+    "induction.log_observation": ("GET", {"ect_id": "ECT"}, None, 200),
 }
 
 
@@ -328,7 +352,10 @@ def review_ids(session, demo, coaching_ids) -> dict[str, int]:
 @pytest.fixture
 def induction_ids(session, demo, coaching_ids) -> dict[str, int]:
     """The owner's school, trust and pairing, for the induction audit routes."""
-    return {}
+    owner = session.get(User, demo[OWNER].id)
+    pairing = session.scalar(select(Mentorship).where(Mentorship.ect_id == owner.id))
+    school = session.get(School, pairing.school_id)
+    return {"SCHOOL": school.id, "TRUST": school.trust_id, "PAIRING": pairing.id}
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -1,0 +1,1 @@
+"""The coordinator's induction audit: dashboards, charts, term dates, evidence packs."""
