@@ -853,10 +853,10 @@ def heatmap_rows(
             inside = [d for d in days if week.starts_on <= d <= week.ends_on]
             if inside:
                 last = max(inside)
-            if week.starts_on > today:
-                state = CellState.FUTURE
-            elif week.holiday:
+            if week.holiday:
                 state = CellState.HOLIDAY
+            elif week.starts_on > today:
+                state = CellState.FUTURE
             elif pairing is None or pairing.started_on > week.ends_on:
                 state = CellState.UNPAIRED if not inside else CellState.MET
             elif inside:
