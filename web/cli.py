@@ -43,8 +43,9 @@ def migrate() -> None:
 
 
 def _seed(settings: Settings) -> list:
-    """Seed the demo organisation and one processed sample clip."""
+    """Seed the demo organisation, one processed sample clip and a term of coaching history."""
     from service import clips
+    from service.demo_history import seed_history
     from service.models import Clip, User
     from service.seed import seed_demo
     from workers.context import build_context, use_context
@@ -76,21 +77,11 @@ def _seed(settings: Settings) -> list:
                     )
             # Process it right here, so the demo opens with a clip ready to watch.
             process_clip(clip.id)
-            _seed_step(session, ect)
+            session.expire_all()
+            seed_history(session, session.get(Clip, clip.id))
     use_context(None)
     ctx.engine.dispose()
     return logins
-
-
-def _seed_step(session, ect) -> None:  # noqa: ANN001
-    """Give the first demo ECT an active step from the library, set by their mentor."""
-    from service import coaching
-    from service.models import User
-
-    mentor = session.scalar(select(User).where(User.email == "mentor1@northfield.example"))
-    template = coaching.search_library(session, mentor, text="circulate")[0]
-    start = coaching.step_from_template(session, mentor, template.id)
-    coaching.set_action_step(session, mentor, ect.id, start)
 
 
 @main.command()
