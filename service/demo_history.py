@@ -165,11 +165,16 @@ def _reviews(session: Session) -> None:
                 verdict=verdict,
                 body=body,
             )
+            # Reviewers write a few days after the meeting; the mentor replies the day after.
+            note.created_at = note.updated_at = _at(record.held_on + timedelta(days=3), 10)
+            session.commit()
             if n == 1:
                 mentor = session.get(User, assignment.mentor_id)
-                reviews.reply_to_note(
+                reply = reviews.reply_to_note(
                     session, mentor, note.id, "Agreed: I'll split it and model just the first."
                 )
+                reply.created_at = _at(record.held_on + timedelta(days=4), 8)
+                session.commit()
             if n < 2:
                 reviews.mark_reviewed(session, reviewer, record.id)
 
