@@ -36,7 +36,6 @@ from __future__ import annotations
 import csv
 import enum
 import io
-import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -46,9 +45,8 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from service import policy
-from service.errors import Forbidden, InvalidInput, NotFound
+from service.errors import Forbidden, NotFound
 from service.models import (
-    TEACHERS_STANDARDS,
     ActionStep,
     Clip,
     ClipKind,
@@ -68,15 +66,8 @@ from service.models import (
 )
 from service.terms import (
     FORMAL_GRACE_DAYS,
-    MAX_CADENCE,
-    MIN_CADENCE,
     HalfTermDates,
     SchoolCalendar,
-    Week,
-    check_timezone,
-    check_year,
-    default_cadence,
-    year_label,
 )
 
 FEEDBACK_KINDS = (ClipKind.LESSON, ClipKind.REHEARSAL)
@@ -252,7 +243,7 @@ class Dashboard:
 
 
 @dataclass(frozen=True)
-class _Pairing:
+class Pairing:
     id: int
     ect_id: int
     mentor_id: int
@@ -262,11 +253,11 @@ class _Pairing:
     started_on: date
 
 
-def _now(now: datetime | None) -> datetime:
+def now_or_utc(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
 
-def _ects(session: Session, school_ids: Iterable[int]) -> list[tuple[int, int, str, str]]:
+def school_ects(session: Session, school_ids: Iterable[int]) -> list[tuple[int, int, str, str]]:
     """(school id, ECT id, name, email) of the active ECTs of the schools, by name."""
     query = (
         select(Membership.school_id, User.id, User.name, User.email)
@@ -281,7 +272,7 @@ def _ects(session: Session, school_ids: Iterable[int]) -> list[tuple[int, int, s
     return [tuple(row) for row in session.execute(query)]
 
 
-def _pairings(session: Session, school_ids: Iterable[int]) -> dict[int, _Pairing]:
+def current_pairings(session: Session, school_ids: Iterable[int]) -> dict[int, Pairing]:
     """Each ECT's current pairing (the most recently started one that has not ended)."""
     query = (
         select(
@@ -297,10 +288,10 @@ def _pairings(session: Session, school_ids: Iterable[int]) -> dict[int, _Pairing
         .where(Mentorship.school_id.in_(list(school_ids)), Mentorship.ended_on.is_(None))
         .order_by(Mentorship.started_on, Mentorship.id)
     )
-    return {row[1]: _Pairing(*row) for row in session.execute(query)}
+    return {row[1]: Pairing(*row) for row in session.execute(query)}
 
 
-def _met(term: HalfTermDates, formals: list[tuple[date, bool]]) -> FormalState | None:
+def formal_met(term: HalfTermDates, formals: list[tuple[date, bool]]) -> FormalState | None:
     """DONE or NOT_JOINT when the half term has a formal observation, else None."""
     inside = [lead for day, lead in formals if term.contains(day)]
     if not inside:
@@ -317,7 +308,7 @@ def _formal(row: EctRow, calendar: SchoolCalendar, formals: list[tuple[date, boo
     for term in calendar.year(current.academic_year):
         if term.starts_on > today:
             break
-        state = _met(term, formals)
+        state = formal_met(term, formals)
         eligible = row.started_on is not None and row.started_on <= term.ends_on
         owed = eligible and (
             term.ends_on < today or today >= term.ends_on - timedelta(days=FORMAL_GRACE_DAYS - 1)
@@ -349,7 +340,7 @@ def dashboard_rows(
     session: Session, schools: Sequence[School], *, now: datetime | None = None
 ) -> dict[int, list[EctRow]]:
     """Every ECT row of the given schools, keyed by school, in a fixed number of queries."""
-    now = _now(now)
+    now = now_or_utc(now)
     ids = [s.id for s in schools]
     cals = calendars(session, schools)
     todays = {s.id: cals[s.id].today(now) for s in schools}
@@ -357,8 +348,8 @@ def dashboard_rows(
     if not ids:
         return {}
     latest = max(todays.values())
-    ects = _ects(session, ids)
-    pairings = _pairings(session, ids)
+    ects = school_ects(session, ids)
+    pairings = current_pairings(session, ids)
 
     last_session = dict(
         session.execute(
@@ -406,7 +397,7 @@ def dashboard_rows(
         owner: (count, oldest)
         for owner, count, oldest in session.execute(
             select(Clip.owner_id, func.count(Clip.id), func.min(Clip.created_at))
-            .where(Clip.school_id.in_(ids), _awaits_mentor_feedback())
+            .where(Clip.school_id.in_(ids), awaits_mentor_feedback())
             .group_by(Clip.owner_id)
         )
     }
@@ -456,7 +447,7 @@ def dashboard_rows(
     return rows
 
 
-def _awaits_mentor_feedback():  # noqa: ANN202 - a WHERE clause
+def awaits_mentor_feedback():  # noqa: ANN202 - a WHERE clause
     """Ready lessons and rehearsals whose owner's current mentor has not commented on them."""
     current_mentor_commented = exists(
         select(Comment.id)
@@ -522,7 +513,7 @@ def school_dashboard(
 ) -> Dashboard:
     """The school's dashboard: one row per ECT, with why each overdue row is flagged."""
     school = audited_school(session, user, school_id)
-    now = _now(now)
+    now = now_or_utc(now)
     calendar = school_calendar(session, school)
     today = calendar.today(now)
     rows = dashboard_rows(session, [school], now=now)[school.id]
@@ -574,7 +565,7 @@ def trust_view(
 ) -> TrustView:
     """The trust's schools, each rolled up from its dashboard rows."""
     trust = audited_trust(session, user, trust_id)
-    now = _now(now)
+    now = now_or_utc(now)
     schools = list(
         session.scalars(select(School).where(School.trust_id == trust.id).order_by(School.name))
     )
@@ -615,11 +606,11 @@ DASHBOARD_COLUMNS = [
 ]
 
 
-def _iso(value: date | None) -> str:
+def iso_date(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def _text(value: object) -> str:
+def csv_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
@@ -633,20 +624,20 @@ def dashboard_csv_rows(rows: Iterable[EctRow]) -> list[list[str]]:
                 r.ect_name,
                 r.ect_email,
                 r.mentor_name or "",
-                _text(r.induction_year),
-                _text(r.cadence_days),
+                csv_text(r.induction_year),
+                csv_text(r.cadence_days),
                 r.half_term.label,
-                _iso(r.last_observation),
-                _iso(r.last_session),
+                iso_date(r.last_observation),
+                iso_date(r.last_session),
                 str(r.sessions_this_half_term),
                 str(r.sessions_expected),
-                _text(r.term_days_since_session),
+                csv_text(r.term_days_since_session),
                 r.formal_this_half_term.value,
                 str(r.formal_year_done),
                 str(r.formal_year_due),
-                _text(r.step_age_days),
+                csv_text(r.step_age_days),
                 str(r.awaiting_feedback),
-                _text(r.oldest_wait_days),
+                csv_text(r.oldest_wait_days),
                 "yes" if r.overdue else "no",
                 " ".join(r.reasons),
             ]
@@ -661,500 +652,3 @@ def to_csv(table: list[list[str]]) -> str:
     for row in table:
         writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
     return buffer.getvalue()
-
-
-# --- pairings: cadence and induction year -----------------------------------------------------
-
-
-def set_cadence(
-    session: Session,
-    user: User,
-    mentorship_id: int,
-    *,
-    induction_year: int | None,
-    cadence_days: int | None,
-) -> Mentorship:
-    """Change a pairing's induction year and cadence.
-
-    A change of year sets that year's default cadence (7 days in year 1, 14 in year 2) unless
-    the same change gives a new cadence (one that differs from the pairing's current cadence:
-    a form that shows the current cadence sends it back unchanged).
-    """
-    pairing = session.get(Mentorship, mentorship_id)
-    if pairing is None or not policy.coordinates_school(session, user, pairing.school_id):
-        raise NotFound("We could not find that pairing.")
-    if induction_year is not None and induction_year not in (1, 2):
-        raise InvalidInput("The induction year is 1 or 2.")
-    if cadence_days is not None and not MIN_CADENCE <= cadence_days <= MAX_CADENCE:
-        raise InvalidInput(
-            f"The cadence is a number of days from {MIN_CADENCE} to {MAX_CADENCE} "
-            "(7 for weekly, 14 for fortnightly)."
-        )
-    if induction_year is not None and induction_year != pairing.induction_year:
-        pairing.induction_year = induction_year
-        if cadence_days is None or cadence_days == pairing.cadence_days:
-            cadence_days = default_cadence(induction_year)
-    if cadence_days is not None:
-        pairing.cadence_days = cadence_days
-    session.commit()
-    return pairing
-
-
-# --- term dates -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TermsView:
-    school: School
-    academic_year: int
-    half_terms: tuple[HalfTermDates, ...]
-    custom: bool
-
-
-def terms_view(
-    session: Session, user: User, school_id: int, academic_year: int | None
-) -> TermsView:
-    """The school's half terms for a year (default: the current one), stored or default."""
-    school = audited_school(session, user, school_id)
-    calendar = school_calendar(session, school)
-    year = academic_year or calendar.academic_year_of(calendar.today())
-    return TermsView(school, year, calendar.year(year), calendar.is_custom(year))
-
-
-def save_terms(
-    session: Session,
-    user: User,
-    school_id: int,
-    academic_year: int,
-    spans: list[tuple[date | None, date | None]],
-    timezone: str,
-) -> TermsView:
-    """Store a school's six half terms for a year and its time zone, all or nothing."""
-    school = audited_school(session, user, school_id)
-    if not 2000 <= academic_year <= 2100:
-        raise InvalidInput("Please choose an academic year between 2000 and 2100.")
-    problems = check_year(academic_year, spans)
-    zone_problem = check_timezone(timezone)
-    if zone_problem:
-        problems.append(zone_problem)
-    if problems:
-        raise InvalidInput(" ".join(problems))
-    existing = {
-        t.number: t
-        for t in session.scalars(
-            select(HalfTerm).where(
-                HalfTerm.school_id == school.id, HalfTerm.academic_year == academic_year
-            )
-        )
-    }
-    for number, (start, end) in enumerate(spans, start=1):
-        row = existing.get(number) or HalfTerm(
-            school_id=school.id, academic_year=academic_year, number=number
-        )
-        row.starts_on, row.ends_on = start, end
-        session.add(row)
-    school.timezone = timezone.strip()
-    session.commit()
-    return terms_view(session, user, school.id, academic_year)
-
-
-def reset_terms(session: Session, user: User, school_id: int, academic_year: int) -> TermsView:
-    """Forget a school's own dates for a year: it follows the default calendar again."""
-    school = audited_school(session, user, school_id)
-    for row in session.scalars(
-        select(HalfTerm).where(
-            HalfTerm.school_id == school.id, HalfTerm.academic_year == academic_year
-        )
-    ):
-        session.delete(row)
-    session.commit()
-    return terms_view(session, user, school.id, academic_year)
-
-
-# --- charts -----------------------------------------------------------------------------------
-
-
-class CellState(enum.StrEnum):
-    HOLIDAY = "holiday"  # no term-time days this week
-    FUTURE = "future"  # after this week
-    UNPAIRED = "unpaired"  # before the pairing started, or no pairing
-    MET = "met"  # one or more sessions
-    QUIET = "quiet"  # no session, but within the cadence (a fortnightly pairing's off week)
-    GAP = "gap"  # no session, and the cadence had run out by the week's end
-
-
-@dataclass(frozen=True)
-class HeatCell:
-    week: Week
-    count: int
-    state: CellState
-
-
-@dataclass(frozen=True)
-class HeatRow:
-    ect_id: int
-    ect_name: str
-    mentor_name: str | None
-    cadence_days: int | None
-    cells: list[HeatCell]
-
-    @property
-    def total(self) -> int:
-        return sum(c.count for c in self.cells)
-
-    @property
-    def gaps(self) -> int:
-        return sum(1 for c in self.cells if c.state == CellState.GAP)
-
-
-@dataclass(frozen=True)
-class MentorFeedback:
-    mentor_id: int
-    mentor_name: str
-    clips: int  # clips with feedback from this mentor, uploaded this academic year
-    median: timedelta | None
-
-    @property
-    def median_hours(self) -> float | None:
-        return None if self.median is None else self.median.total_seconds() / 3600
-
-
-@dataclass(frozen=True)
-class Charts:
-    school: School
-    academic_year: int
-    today: date
-    weeks: list[Week]
-    heatmap: list[HeatRow]
-    feedback: list[MentorFeedback]
-
-    @property
-    def year_label(self) -> str:
-        return year_label(self.academic_year)
-
-
-def heatmap_rows(
-    calendar: SchoolCalendar,
-    weeks: list[Week],
-    today: date,
-    ects: list[tuple[int, str]],
-    pairings: dict[int, _Pairing],
-    sessions: dict[int, list[date]],
-    before: dict[int, date],
-) -> list[HeatRow]:
-    """Bucket each ECT's sessions into the year's weeks and mark holiday weeks and gaps."""
-    rows = []
-    for ect_id, name in ects:
-        pairing = pairings.get(ect_id)
-        days = sorted(sessions.get(ect_id, []))
-        last = before.get(ect_id)
-        cells = []
-        for week in weeks:
-            inside = [d for d in days if week.starts_on <= d <= week.ends_on]
-            if inside:
-                last = max(inside)
-            if week.holiday:
-                state = CellState.HOLIDAY
-            elif week.starts_on > today:
-                state = CellState.FUTURE
-            elif pairing is None or pairing.started_on > week.ends_on:
-                state = CellState.UNPAIRED if not inside else CellState.MET
-            elif inside:
-                state = CellState.MET
-            else:
-                anchor = max(last or pairing.started_on, pairing.started_on)
-                gap = calendar.term_days_since(anchor, min(week.ends_on, today))
-                state = CellState.GAP if gap > pairing.cadence_days else CellState.QUIET
-            cells.append(HeatCell(week, len(inside), state))
-        rows.append(
-            HeatRow(
-                ect_id,
-                name,
-                pairing.mentor_name if pairing else None,
-                pairing.cadence_days if pairing else None,
-                cells,
-            )
-        )
-    return rows
-
-
-def charts(
-    session: Session,
-    user: User,
-    school_id: int,
-    *,
-    academic_year: int | None = None,
-    now: datetime | None = None,
-) -> Charts:
-    """The year's weeks x ECTs heatmap of coaching sessions, and each mentor's median time
-    from an upload to their first feedback on it."""
-    school = audited_school(session, user, school_id)
-    now = _now(now)
-    calendar = school_calendar(session, school)
-    today = calendar.today(now)
-    year = academic_year or calendar.academic_year_of(today)
-    weeks = calendar.weeks(year)
-    first, last = weeks[0].starts_on, weeks[-1].ends_on
-    ects = [(ect_id, name) for _, ect_id, name, _ in _ects(session, [school.id])]
-    pairings = _pairings(session, [school.id])
-    sessions: dict[int, list[date]] = defaultdict(list)
-    for ect_id, held_on in session.execute(
-        select(CoachingSession.ect_id, CoachingSession.held_on).where(
-            CoachingSession.school_id == school.id,
-            CoachingSession.held_on >= first,
-            CoachingSession.held_on <= last,
-        )
-    ):
-        sessions[ect_id].append(held_on)
-    before = dict(
-        session.execute(
-            select(CoachingSession.ect_id, func.max(CoachingSession.held_on))
-            .where(CoachingSession.school_id == school.id, CoachingSession.held_on < first)
-            .group_by(CoachingSession.ect_id)
-        ).all()
-    )
-    heat = heatmap_rows(calendar, weeks, today, ects, pairings, sessions, before)
-    return Charts(
-        school, year, today, weeks, heat, feedback_times(session, school, calendar, year, pairings)
-    )
-
-
-def feedback_times(
-    session: Session,
-    school: School,
-    calendar: SchoolCalendar,
-    academic_year: int,
-    pairings: dict[int, _Pairing] | None = None,
-) -> list[MentorFeedback]:
-    """Per mentor, the median time from an ECT's upload to the mentor's first feedback on it.
-
-    Lessons and rehearsals uploaded in the academic year (school time), by ECTs the mentor is
-    or was paired with in the school; the first comment that has not been deleted.
-    """
-    terms = calendar.year(academic_year)
-    # Bound the query by UTC instants a day either side, then keep the clips whose upload falls
-    # in the year by the school's local date.
-    lower = datetime.combine(terms[0].starts_on - timedelta(days=40), datetime.min.time(), UTC)
-    upper = datetime.combine(terms[-1].ends_on + timedelta(days=41), datetime.min.time(), UTC)
-    year_start = date(academic_year, 8, 1)
-    year_end = date(academic_year + 1, 7, 31)
-    first_feedback = func.min(Comment.created_at)
-    query = (
-        select(Clip.id, Clip.created_at, Mentorship.mentor_id, User.name, first_feedback)
-        .join(
-            Mentorship,
-            and_(Mentorship.ect_id == Clip.owner_id, Mentorship.school_id == Clip.school_id),
-        )
-        .join(User, User.id == Mentorship.mentor_id)
-        .join(
-            Comment,
-            and_(
-                Comment.clip_id == Clip.id,
-                Comment.author_id == Mentorship.mentor_id,
-                Comment.deleted_at.is_(None),
-            ),
-        )
-        .where(
-            Clip.school_id == school.id,
-            Clip.kind.in_(FEEDBACK_KINDS),
-            Clip.created_at >= lower,
-            Clip.created_at < upper,
-        )
-        .group_by(Clip.id, Clip.created_at, Mentorship.mentor_id, User.name)
-    )
-    waits: dict[int, list[timedelta]] = defaultdict(list)
-    names: dict[int, str] = {}
-    for _clip_id, uploaded, mentor_id, name, first in session.execute(query):
-        if not year_start <= calendar.local_date(uploaded) <= year_end:
-            continue
-        names[mentor_id] = name
-        waits[mentor_id].append(max(first - uploaded, timedelta(0)))
-    for pairing in (pairings or {}).values():
-        names.setdefault(pairing.mentor_id, pairing.mentor_name)
-    result = [
-        MentorFeedback(
-            mentor_id,
-            name,
-            len(waits.get(mentor_id, [])),
-            statistics.median(waits[mentor_id]) if waits.get(mentor_id) else None,
-        )
-        for mentor_id, name in names.items()
-    ]
-    return sorted(result, key=lambda m: m.mentor_name.lower())
-
-
-# --- the evidence pack ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HalfTermSummary:
-    half_term: HalfTermDates
-    sessions: int
-    expected: int | None  # None: not paired in this half term
-    formal: FormalState
-    started: bool  # the half term has begun
-
-
-@dataclass(frozen=True)
-class EvidencePack:
-    ect: User
-    school: School
-    calendar: SchoolCalendar
-    today: date
-    pairings: list[Mentorship]
-    years: list[tuple[int, list[HalfTermSummary]]]
-    steps: list[ActionStep]
-    observations: list[Observation]
-    sessions: list[CoachingSession]
-
-    @property
-    def current_pairing(self) -> Mentorship | None:
-        current = [p for p in self.pairings if p.ended_on is None]
-        return current[-1] if current else None
-
-
-def _pairing_during(pairings: list[Mentorship], term: HalfTermDates) -> Mentorship | None:
-    during = [
-        p
-        for p in pairings
-        if p.started_on <= term.ends_on and (p.ended_on is None or p.ended_on >= term.starts_on)
-    ]
-    return during[-1] if during else None
-
-
-def evidence_pack(
-    session: Session, user: User, ect_id: int, *, now: datetime | None = None
-) -> EvidencePack:
-    """Everything a progress review needs about one ECT: steps, observations, sessions, and
-    per half term the sessions held against the entitlement and the formal observation."""
-    ect, school = audited_ect(session, user, ect_id)
-    calendar = school_calendar(session, school)
-    today = calendar.today(_now(now))
-    pairings = list(
-        session.scalars(
-            select(Mentorship)
-            .where(Mentorship.ect_id == ect.id)
-            .order_by(Mentorship.started_on, Mentorship.id)
-        )
-    )
-    steps = list(
-        session.scalars(
-            select(ActionStep)
-            .where(ActionStep.ect_id == ect.id)
-            .order_by(ActionStep.created_at, ActionStep.id)
-        )
-    )
-    observations = list(
-        session.scalars(
-            select(Observation)
-            .where(Observation.ect_id == ect.id)
-            .order_by(Observation.observed_on, Observation.id)
-        )
-    )
-    records = list(
-        session.scalars(
-            select(CoachingSession)
-            .where(CoachingSession.ect_id == ect.id)
-            .order_by(CoachingSession.held_on, CoachingSession.id)
-        )
-    )
-    formals = [
-        (o.observed_on, o.with_ect_lead) for o in observations if o.kind == ObservationKind.FORMAL
-    ]
-    held = [r.held_on for r in records]
-    current_year = calendar.academic_year_of(today)
-    starts = [p.started_on for p in pairings] + held + [o.observed_on for o in observations]
-    first_year = min((calendar.academic_year_of(d) for d in starts), default=current_year)
-    first_year = max(min(first_year, current_year), current_year - 3)
-    years = []
-    for year in range(first_year, current_year + 1):
-        summaries = []
-        for term in calendar.year(year):
-            pairing = _pairing_during(pairings, term)
-            begun = term.starts_on <= today
-            last = min(today, term.ends_on)
-            expected = None
-            if pairing is not None and begun and pairing.started_on <= last:
-                expected = calendar.expected_sessions(
-                    max(term.starts_on, pairing.started_on), last, pairing.cadence_days
-                )
-            state = _met(term, formals)
-            if state is None:
-                if pairing is None or pairing.started_on > term.ends_on:
-                    state = FormalState.NOT_DUE
-                elif term.ends_on < today or today >= term.ends_on - timedelta(
-                    days=FORMAL_GRACE_DAYS - 1
-                ):
-                    state = FormalState.MISSING
-                else:
-                    state = FormalState.DUE if begun else FormalState.NOT_DUE
-            count = sum(1 for d in held if term.starts_on <= d <= last)
-            summaries.append(HalfTermSummary(term, count, expected, state, begun))
-        years.append((year, summaries))
-    return EvidencePack(ect, school, calendar, today, pairings, years, steps, observations, records)
-
-
-EVIDENCE_COLUMNS = [
-    "section",
-    "date",
-    "half_term",
-    "item",
-    "strand",
-    "standard",
-    "status",
-    "people",
-    "detail",
-]
-
-
-def evidence_csv_rows(pack: EvidencePack) -> list[list[str]]:
-    """The evidence pack as CSV cells: summary lines per half term, then steps, observations
-    and sessions, each with its date (ISO 8601) and half term."""
-    calendar_of = {}
-    for _year, summaries in pack.years:
-        for s in summaries:
-            calendar_of[s.half_term.number, s.half_term.academic_year] = s.half_term
-
-    def half_term_label(day: date) -> str:
-        for term in calendar_of.values():
-            if term.contains(day):
-                return term.label
-        return ""
-
-    table = [list(EVIDENCE_COLUMNS)]
-    for _year, summaries in pack.years:
-        for s in summaries:
-            if not s.started:
-                continue
-            expected = "not paired" if s.expected is None else str(s.expected)
-            table.append(
-                ["summary", s.half_term.starts_on.isoformat(), s.half_term.label,
-                 "coaching sessions", "", "", f"{s.sessions} held, {expected} expected", "", ""]
-            )  # fmt: skip
-            table.append(
-                ["summary", s.half_term.starts_on.isoformat(), s.half_term.label,
-                 "formal observation", "", "", s.formal.value, "",
-                 "with the ECT lead" if s.half_term.formal_with_ect_lead else "by the mentor"]
-            )  # fmt: skip
-    for step in pack.steps:
-        day = pack.calendar.local_date(step.created_at)
-        table.append(
-            ["step", day.isoformat(), half_term_label(day), step.title, step.strand.label,
-             f"{step.standard}. {TEACHERS_STANDARDS.get(step.standard, '')}", step.status.label,
-             step.mentor.name, "; ".join(step.criteria)]
-        )  # fmt: skip
-    for o in pack.observations:
-        mode = "from a clip" if o.clip_id else "in person"
-        lead = ", with the ECT lead" if o.with_ect_lead else ""
-        table.append(
-            ["observation", o.observed_on.isoformat(), half_term_label(o.observed_on),
-             f"{o.kind.label} observation", "", "", f"{mode}{lead}", o.observer.name, o.notes]
-        )  # fmt: skip
-    for r in pack.sessions:
-        step_title = r.step.title if r.step else ""
-        table.append(
-            ["session", r.held_on.isoformat(), half_term_label(r.held_on), "coaching session",
-             r.step.strand.label if r.step else "", str(r.step.standard) if r.step else "",
-             step_title, r.mentor.name, r.praise]
-        )  # fmt: skip
-    return table

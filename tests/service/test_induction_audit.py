@@ -11,10 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event, select
 
-from service import induction, observations
+from service import evidence, induction, induction_charts, induction_settings, observations
 from service.accounts import create_user
 from service.errors import Forbidden, InvalidInput, NotFound
-from service.induction import CellState, FormalState
+from service.induction import FormalState
+from service.induction_charts import CellState
 from service.models import (
     ActionStep,
     Clip,
@@ -339,7 +340,7 @@ def test_dashboard_csv_columns_and_a_row(session, history):
 
 
 def test_evidence_pack(session, history):
-    pack = induction.evidence_pack(session, history.coordinator, history.ect1.id, now=NOW)
+    pack = evidence.evidence_pack(session, history.coordinator, history.ect1.id, now=NOW)
     assert [s.title for s in pack.steps] == ["Wait for 100%", "Cold call after a pause"]
     assert [o.observed_on for o in pack.observations] == [date(2026, 10, 1), date(2026, 11, 20)]
     assert [r.held_on for r in pack.sessions][:2] == [date(2026, 10, 13), date(2026, 11, 3)]
@@ -349,8 +350,8 @@ def test_evidence_pack(session, history):
     assert (autumn1.sessions, autumn1.expected, autumn1.formal) == (1, 8, FormalState.DONE)
     assert (autumn2.sessions, autumn2.expected, autumn2.formal) == (4, 4, FormalState.DUE)
     assert not spring1.started and spring1.expected is None
-    table = induction.evidence_csv_rows(pack)
-    assert table[0] == induction.EVIDENCE_COLUMNS
+    table = evidence.evidence_csv_rows(pack)
+    assert table[0] == evidence.EVIDENCE_COLUMNS
     steps = [r for r in table if r[0] == "step"]
     assert steps[1][:7] == [
         "step", "2026-11-17", "Autumn 2 2026/27", "Cold call after a pause", "Instruction",
@@ -363,15 +364,15 @@ def test_evidence_pack(session, history):
     # The ECT, their mentor and their mentor's reviewer see the coaching but not the pack.
     for email in ("ect1@northfield.example", "mentor1@northfield.example"):
         with pytest.raises(Forbidden):
-            induction.evidence_pack(session, user(session, email), history.ect1.id, now=NOW)
+            evidence.evidence_pack(session, user(session, email), history.ect1.id, now=NOW)
     with pytest.raises(NotFound):
-        induction.evidence_pack(
+        evidence.evidence_pack(
             session, user(session, "coordinator@riverside.example"), history.ect1.id, now=NOW
         )
 
 
 def test_charts_heatmap_and_median_feedback(session, history):
-    charts = induction.charts(session, history.coordinator, history.school.id, now=NOW)
+    charts = induction_charts.charts(session, history.coordinator, history.school.id, now=NOW)
     assert charts.academic_year == 2026 and len(charts.weeks) == 47
     rows = {r.ect_name: r for r in charts.heatmap}
     two = rows["Aisha Begum"]
@@ -395,28 +396,28 @@ def test_charts_heatmap_and_median_feedback(session, history):
 
 def test_cadence_changes_follow_the_induction_year(session, history):
     pairing = pairing_of(session, history.ect1)
-    changed = induction.set_cadence(
+    changed = induction_settings.set_cadence(
         session, history.coordinator, pairing.id, induction_year=2, cadence_days=None
     )
     assert (changed.induction_year, changed.cadence_days) == (2, 14)
     # The form sends the current cadence back unchanged: the new year's default still applies.
-    changed = induction.set_cadence(
+    changed = induction_settings.set_cadence(
         session, history.coordinator, pairing.id, induction_year=1, cadence_days=14
     )
     assert (changed.induction_year, changed.cadence_days) == (1, 7)
-    changed = induction.set_cadence(
+    changed = induction_settings.set_cadence(
         session, history.coordinator, pairing.id, induction_year=2, cadence_days=None
     )
-    changed = induction.set_cadence(
+    changed = induction_settings.set_cadence(
         session, history.coordinator, pairing.id, induction_year=1, cadence_days=10
     )
     assert (changed.induction_year, changed.cadence_days) == (1, 10)
     with pytest.raises(InvalidInput, match="from 1 to 56"):
-        induction.set_cadence(
+        induction_settings.set_cadence(
             session, history.coordinator, pairing.id, induction_year=None, cadence_days=0
         )
     with pytest.raises(NotFound):
-        induction.set_cadence(
+        induction_settings.set_cadence(
             session,
             user(session, "coordinator@riverside.example"),
             pairing.id,
@@ -431,21 +432,25 @@ def test_terms_are_saved_whole_or_not_at_all(session, history):
         for t in induction.school_calendar(session, history.school).year(2026)
     ]
     spans[0] = (date(2026, 9, 7), date(2026, 10, 16))
-    view = induction.save_terms(
+    view = induction_settings.save_terms(
         session, history.coordinator, history.school.id, 2026, spans, "Europe/London"
     )
     assert view.custom and view.half_terms[0].starts_on == date(2026, 9, 7)
     bad = list(spans)
     bad[2] = (date(2026, 12, 1), date(2027, 2, 12))  # overlaps autumn 2
     with pytest.raises(InvalidInput, match="Spring 1 must start after Autumn 2 ends"):
-        induction.save_terms(session, history.coordinator, history.school.id, 2026, bad, "UTC")
+        induction_settings.save_terms(
+            session, history.coordinator, history.school.id, 2026, bad, "UTC"
+        )
     with pytest.raises(InvalidInput, match="not a time zone"):
-        induction.save_terms(session, history.coordinator, history.school.id, 2026, spans, "Mars")
+        induction_settings.save_terms(
+            session, history.coordinator, history.school.id, 2026, spans, "Mars"
+        )
     session.expire_all()
     assert history.school.timezone == "Europe/London"
     stored = session.scalars(select(HalfTerm).where(HalfTerm.school_id == history.school.id))
     assert sorted(t.starts_on for t in stored)[0] == date(2026, 9, 7)
-    view = induction.reset_terms(session, history.coordinator, history.school.id, 2026)
+    view = induction_settings.reset_terms(session, history.coordinator, history.school.id, 2026)
     assert not view.custom and view.half_terms[0].starts_on == date(2026, 9, 1)
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from service import induction
+from service import evidence, induction
 from service.models import (
     ActionStep,
     AuditAction,
@@ -162,7 +162,7 @@ def test_evidence_pack_page_and_csv(client, auth, session, northfield):
     response = client.get(f"/induction/ects/{northfield['ect1']}/evidence.csv")
     assert response.mimetype == "text/csv"
     table = list(csv.reader(io.StringIO(response.text)))
-    assert table[0] == induction.EVIDENCE_COLUMNS
+    assert table[0] == evidence.EVIDENCE_COLUMNS
     assert {r[0] for r in table[1:]} >= {"summary", "step", "session"}
     events = exports(session)
     assert [e.subject_id for e in events] == [northfield["ect1"]] * 2

@@ -17,7 +17,8 @@ from flask import (
 )
 from flask_login import current_user
 
-from service import induction, observations, policy
+from service import evidence as packs
+from service import induction, induction_charts, induction_settings, observations, policy
 from service.errors import InvalidInput
 from service.models import TEACHERS_STANDARDS, AuditAction, ObservationKind
 from service.terms import FORMAL_GRACE_DAYS, year_label
@@ -102,11 +103,11 @@ def charts(school_id: int):  # noqa: ANN201
     year = optional_int(request.args.get("year"))
     if year is not None and not 2000 <= year <= 2100:
         raise InvalidInput("Please choose an academic year between 2000 and 2100.")
-    data = induction.charts(db(), current_user, school_id, academic_year=year)
+    data = induction_charts.charts(db(), current_user, school_id, academic_year=year)
     return render_template("induction/charts.html", charts=data, layout=_heat_layout(data))
 
 
-def _heat_layout(data: induction.Charts) -> dict[str, object]:
+def _heat_layout(data: induction_charts.Charts) -> dict[str, object]:
     """Sizes for the heatmap SVG, and where each half term's label goes."""
     cell_w, cell_h, label_w, top = 20, 24, 170, 46
     spans = []
@@ -137,7 +138,7 @@ def terms(school_id: int):  # noqa: ANN201
     year = optional_int(request.args.get("year") or request.form.get("year"))
     if year is not None and not 2000 <= year <= 2100:
         raise InvalidInput("Please choose an academic year between 2000 and 2100.")
-    view = induction.terms_view(db(), current_user, school_id, year)
+    view = induction_settings.terms_view(db(), current_user, school_id, year)
     form = TermsForm()
 
     def page(message: str | None = None) -> str:
@@ -154,13 +155,13 @@ def terms(school_id: int):  # noqa: ANN201
     if request.form.get("action") == "reset":
         if not form.validate():  # the CSRF token
             return _invalid(form_errors(form), page)
-        view = induction.reset_terms(db(), current_user, school_id, view.academic_year)
+        view = induction_settings.reset_terms(db(), current_user, school_id, view.academic_year)
         flash(f"{year_label(view.academic_year)} follows the default calendar again.", "info")
         return redirect(url_for("induction.terms", school_id=school_id, year=view.academic_year))
     if not form.validate():
         return _invalid(form_errors(form), page)
     try:
-        view = induction.save_terms(
+        view = induction_settings.save_terms(
             db(),
             current_user,
             school_id,
@@ -196,7 +197,7 @@ def cadence(mentorship_id: int):  # noqa: ANN201
     if not form.validate():
         raise InvalidInput(form_errors(form))
     year, days = form.values()
-    pairing = induction.set_cadence(
+    pairing = induction_settings.set_cadence(
         db(), current_user, mentorship_id, induction_year=year, cadence_days=days
     )
     if wants_json():
@@ -220,7 +221,7 @@ def cadence(mentorship_id: int):  # noqa: ANN201
 
 @bp.get("/ects/<int:ect_id>")
 def evidence(ect_id: int):  # noqa: ANN201
-    pack = induction.evidence_pack(db(), current_user, ect_id)
+    pack = packs.evidence_pack(db(), current_user, ect_id)
     audit(
         AuditAction.EXPORT,
         subject_id=ect_id,
@@ -237,8 +238,8 @@ def evidence(ect_id: int):  # noqa: ANN201
 
 @bp.get("/ects/<int:ect_id>/evidence.csv")
 def evidence_csv(ect_id: int):  # noqa: ANN201
-    pack = induction.evidence_pack(db(), current_user, ect_id)
-    text = induction.to_csv(induction.evidence_csv_rows(pack))
+    pack = packs.evidence_pack(db(), current_user, ect_id)
+    text = induction.to_csv(packs.evidence_csv_rows(pack))
     audit(
         AuditAction.EXPORT,
         subject_id=ect_id,
