@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service import reviews
+from service import reviews, rubrics
 from service.models import (
     ActionStep,
     Clip,
@@ -153,7 +153,7 @@ def _reviews(session: Session) -> None:
         ).all()
         if not records:
             continue
-        items = reviews.rubric_for(session, reviews.trust_of_school(session, records[0].school_id))
+        items = rubrics.rubric_for(session, rubrics.trust_of_school(session, records[0].school_id))
         for n, record in enumerate(records):
             target, item, verdict, body = NOTES[n % len(NOTES)]
             note = reviews.add_review_note(

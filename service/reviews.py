@@ -23,303 +23,35 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from service import auditlog, policy
+from service import policy
 from service.coaching import MAX_TEXT
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.models import (
-    DEFAULT_RUBRIC,
     ActionStep,
-    AuditAction,
     Clip,
     ClipKind,
     CoachingSession,
     Comment,
-    Membership,
     Mentorship,
     ReviewerAssignment,
     ReviewNote,
     ReviewReply,
     Role,
     RubricItem,
-    School,
     SessionReview,
-    Trust,
     User,
     Verdict,
-    utcnow,
 )
+from service.reviewer_assignments import mentor_school_ids
+from service.rubrics import rubric_for, rubric_rows, trust_of_school
 
 QUEUE_WEEKS = 8
 RECENTLY_REVIEWED = 10
 MAX_LABEL = 200
-
-# --- the rubric ------------------------------------------------------------------------------
-
-
-def rubric_for(session: Session, trust_id: int | None) -> list[RubricItem]:
-    """Return a trust's rubric in order, retired items included, made from the default once."""
-    items = _rubric_rows(session, trust_id)
-    if items:
-        return items
-    for position, label in enumerate(DEFAULT_RUBRIC):
-        session.add(RubricItem(trust_id=trust_id, label=label, position=position))
-    session.commit()
-    return _rubric_rows(session, trust_id)
-
-
-def _rubric_rows(session: Session, trust_id: int | None) -> list[RubricItem]:
-    where = RubricItem.trust_id.is_(None) if trust_id is None else RubricItem.trust_id == trust_id
-    query = select(RubricItem).where(where).order_by(RubricItem.position, RubricItem.id)
-    return list(session.scalars(query))
-
-
-def trust_of_school(session: Session, school_id: int) -> int | None:
-    """Return the trust a school belongs to (None outside a trust)."""
-    return session.scalar(select(School.trust_id).where(School.id == school_id))
-
-
-@dataclass(frozen=True)
-class RubricChoice:
-    """A rubric the user may edit: a trust (None: schools outside a trust) and its items."""
-
-    trust_id: int | None
-    name: str
-    items: list[RubricItem]
-
-
-def editable_rubrics(session: Session, user: User) -> list[tuple[int | None, str]]:
-    """The rubrics the user may edit, as (trust id, name); admins also the no-trust rubric."""
-    allowed = policy.rubric_trust_ids(user)
-    query = select(Trust.id, Trust.name).order_by(Trust.name)
-    if allowed is not None:
-        query = query.where(Trust.id.in_(allowed))
-    choices: list[tuple[int | None, str]] = [(row.id, row.name) for row in session.execute(query)]
-    if allowed is None:
-        choices.append((None, "Schools outside a trust"))
-    return choices
-
-
-def rubric_to_edit(session: Session, user: User, trust_id: int | None) -> RubricChoice:
-    """Return a rubric the user may edit, made from the default if it is new."""
-    names = dict(editable_rubrics(session, user))
-    if trust_id not in names:
-        raise NotFound("We could not find that trust's rubric.")
-    return RubricChoice(trust_id, names[trust_id], rubric_for(session, trust_id))
-
-
-def _editable_item(session: Session, user: User, item_id: int) -> RubricItem:
-    item = session.get(RubricItem, item_id)
-    if item is None:
-        raise NotFound("We could not find that rubric item.")
-    allowed = policy.rubric_trust_ids(user)
-    if allowed is not None and item.trust_id not in allowed:
-        raise NotFound("We could not find that rubric item.")
-    return item
-
-
-def _label(label: str) -> str:
-    text = " ".join(label.split())
-    if not text:
-        raise InvalidInput("Please write the rubric item, for example “Praise is specific”.")
-    if len(text) > MAX_LABEL:
-        raise InvalidInput(f"Please keep a rubric item under {MAX_LABEL} characters.")
-    return text
-
-
-def add_rubric_item(session: Session, user: User, trust_id: int | None, label: str) -> RubricItem:
-    """Add an item at the end of a trust's rubric."""
-    rubric = rubric_to_edit(session, user, trust_id)
-    text = _label(label)
-    if any(i.label.lower() == text.lower() and not i.retired for i in rubric.items):
-        raise InvalidInput(f"The rubric already has “{text}”.")
-    position = max((i.position for i in rubric.items), default=-1) + 1
-    item = RubricItem(trust_id=trust_id, label=text, position=position)
-    session.add(item)
-    session.commit()
-    return item
-
-
-def rename_rubric_item(session: Session, user: User, item_id: int, label: str) -> RubricItem:
-    """Reword a rubric item; notes already tagged with it show the new wording."""
-    item = _editable_item(session, user, item_id)
-    item.label = _label(label)
-    session.commit()
-    return item
-
-
-def retire_rubric_item(
-    session: Session, user: User, item_id: int, *, retired: bool = True
-) -> RubricItem:
-    """Stop offering an item for new notes (old notes keep it), or offer it again."""
-    item = _editable_item(session, user, item_id)
-    item.retired = retired
-    session.commit()
-    return item
-
-
-def move_rubric_item(session: Session, user: User, item_id: int, offset: int) -> RubricItem:
-    """Move an item one place up (offset -1) or down (+1) in its rubric."""
-    item = _editable_item(session, user, item_id)
-    items = _rubric_rows(session, item.trust_id)
-    index = items.index(item)
-    other = index + (1 if offset > 0 else -1)
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
-        for position, row in enumerate(items):
-            row.position = position
-        session.commit()
-    return item
-
-
-# --- reviewer assignments ---------------------------------------------------------------------
-
-
-def _mentor_school_ids(user: User) -> set[int]:
-    return {m.school_id for m in user.memberships if m.role == Role.MENTOR and m.school_id}
-
-
-def _in_scope(session: Session, actor: User, mentor: User) -> bool:
-    return any(
-        policy.coordinates_school(session, actor, school_id)
-        for school_id in _mentor_school_ids(mentor)
-    )
-
-
-def _reviewer_schools(school_ids: set[int]) -> ColumnElement[bool]:
-    """Schools whose reviewers may serve these schools: the same schools and their trusts'."""
-    trusts = select(School.trust_id).where(School.id.in_(school_ids), School.trust_id.is_not(None))
-    return or_(Membership.school_id.in_(school_ids), School.trust_id.in_(trusts))
-
-
-@dataclass(frozen=True)
-class AssignmentsView:
-    assignments: list[ReviewerAssignment]  # current ones, by mentor name
-    mentors: list[User]  # the mentors the actor may assign a reviewer to
-    reviewers: list[User]  # the reviewers they may choose from
-
-
-def assignments_view(session: Session, actor: User) -> AssignmentsView:
-    """The current assignments in the actor's scope, and who they may assign to whom."""
-    if not policy.can_assign_reviewers(actor):
-        raise Forbidden("Only induction coordinators and admins assign reviewers.")
-    admin = actor.has_role(Role.ADMIN)
-    schools = set(policy.audited_school_ids(session, actor))
-    mentors_query = (
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .where(Membership.role == Role.MENTOR, User.active.is_(True))
-    )
-    if not admin:
-        mentors_query = mentors_query.where(Membership.school_id.in_(schools))
-    mentors = list(session.scalars(mentors_query.order_by(User.name)).unique())
-    reviewers_query = (
-        select(User)
-        .join(Membership, Membership.user_id == User.id)
-        .join(School, School.id == Membership.school_id)
-        .where(Membership.role == Role.REVIEWER, User.active.is_(True))
-    )
-    if not admin:
-        reviewers_query = reviewers_query.where(_reviewer_schools(schools))
-    reviewers = list(session.scalars(reviewers_query.order_by(User.name)).unique())
-    in_scope = select(Membership.user_id).where(Membership.role == Role.MENTOR)
-    if not admin:
-        in_scope = in_scope.where(Membership.school_id.in_(schools))
-    assignments = list(
-        session.scalars(
-            select(ReviewerAssignment)
-            .join(User, User.id == ReviewerAssignment.mentor_id)
-            .where(
-                ReviewerAssignment.ended_at.is_(None),
-                ReviewerAssignment.mentor_id.in_(in_scope),
-            )
-            .order_by(User.name, ReviewerAssignment.id)
-        ).unique()
-    )
-    return AssignmentsView(assignments, mentors, reviewers)
-
-
-def assign_reviewer(
-    session: Session, actor: User, reviewer_id: int, mentor_id: int, *, ip: str = ""
-) -> ReviewerAssignment:
-    """Assign a reviewer to a mentor in the actor's scope; recorded in the audit log."""
-    if not policy.can_assign_reviewers(actor):
-        raise Forbidden("Only induction coordinators and admins assign reviewers.")
-    mentor = session.get(User, mentor_id)
-    if mentor is None or not mentor.active or not _in_scope(session, actor, mentor):
-        raise InvalidInput("Please choose one of the mentors in your school from the list.")
-    reviewer = session.get(User, reviewer_id)
-    if (
-        reviewer is None
-        or not reviewer.active
-        or not reviewer.has_role(Role.REVIEWER)
-        or reviewer.id == mentor.id
-    ):
-        raise InvalidInput("Please choose a reviewer from the list.")
-    if not actor.has_role(Role.ADMIN):
-        serves = session.scalar(
-            select(func.count())
-            .select_from(Membership)
-            .join(School, School.id == Membership.school_id)
-            .where(
-                Membership.user_id == reviewer.id,
-                Membership.role == Role.REVIEWER,
-                _reviewer_schools(_mentor_school_ids(mentor)),
-            )
-        )
-        if not serves:
-            raise InvalidInput(
-                f"{reviewer.name} reviews outside {mentor.name}'s school and trust; "
-                "please ask an admin to add them to the school first."
-            )
-    if policy.reviews_mentor(session, reviewer, mentor.id):
-        raise InvalidInput(f"{reviewer.name} already reviews {mentor.name}'s coaching.")
-    assignment = ReviewerAssignment(
-        reviewer_id=reviewer.id, mentor_id=mentor.id, assigned_by_id=actor.id
-    )
-    session.add(assignment)
-    session.flush()
-    auditlog.record(
-        session,
-        actor,
-        AuditAction.PERMISSION_CHANGE,
-        subject_id=reviewer.id,
-        school_id=min(_mentor_school_ids(mentor)),
-        detail=f"Assigned {reviewer.name} to review {mentor.name}'s coaching "
-        f"(assignment {assignment.id})",
-        ip=ip,
-    )
-    session.commit()
-    return assignment
-
-
-def end_assignment(
-    session: Session, actor: User, assignment_id: int, *, ip: str = ""
-) -> ReviewerAssignment:
-    """End a reviewer's assignment (kept for the record); recorded in the audit log."""
-    if not policy.can_assign_reviewers(actor):
-        raise Forbidden("Only induction coordinators and admins assign reviewers.")
-    assignment = session.get(ReviewerAssignment, assignment_id)
-    if assignment is None or not _in_scope(session, actor, assignment.mentor):
-        raise NotFound("We could not find that reviewer assignment.")
-    if assignment.ended_at is not None:
-        raise InvalidInput("That assignment has already ended.")
-    assignment.ended_at = utcnow()
-    auditlog.record(
-        session,
-        actor,
-        AuditAction.PERMISSION_CHANGE,
-        subject_id=assignment.reviewer_id,
-        school_id=min(_mentor_school_ids(assignment.mentor)),
-        detail=f"Ended {assignment.reviewer.name}'s review of {assignment.mentor.name}'s coaching "
-        f"(assignment {assignment.id})",
-        ip=ip,
-    )
-    session.commit()
-    return assignment
 
 
 # --- the reviewer's queue ---------------------------------------------------------------------
@@ -771,9 +503,9 @@ def mentor_feedback(session: Session, viewer: User, mentor_id: int) -> MentorFee
 def _count_by_item(session: Session, mentor: User, notes: list[ReviewNote]) -> list[RubricCount]:
     """Strengths and work-ons per rubric item, with the current rubric's unused items as zero."""
     items: dict[int, RubricItem] = {}
-    schools = sorted(_mentor_school_ids(mentor))
+    schools = sorted(mentor_school_ids(mentor))
     if schools:
-        current = _rubric_rows(session, trust_of_school(session, schools[0]))
+        current = rubric_rows(session, trust_of_school(session, schools[0]))
         items.update((item.id, item) for item in current if not item.retired)
     tally: dict[int, list[int]] = {item_id: [0, 0] for item_id in items}
     for note in notes:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from service import accounts, comments, reviews
+from service import accounts, comments, reviewer_assignments, reviews, rubrics
 from service.coaching import MAX_TEXT, StepInput, set_action_step
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.meetings import SessionInput, record_session
@@ -94,7 +94,7 @@ def cycle(ctx, session, demo) -> dict[str, int]:
 
 def first_item(session) -> RubricItem:  # noqa: ANN001
     school = session.scalar(select(School).where(School.name == "Northfield Primary"))
-    return reviews.rubric_for(session, school.trust_id)[0]
+    return rubrics.rubric_for(session, school.trust_id)[0]
 
 
 def note(session, cycle, target="session", verdict="work_on", body="Name the move", **kw):  # noqa: ANN001, ANN003
@@ -130,10 +130,10 @@ class QueryCounter:
 
 def test_a_trusts_rubric_is_made_from_the_default_once(session, demo):
     school = session.scalar(select(School).where(School.name == "Northfield Primary"))
-    items = reviews.rubric_for(session, school.trust_id)
+    items = rubrics.rubric_for(session, school.trust_id)
     assert [i.label for i in items] == list(DEFAULT_RUBRIC)
-    assert reviews.rubric_for(session, school.trust_id) == items
-    outside = reviews.rubric_for(session, None)  # schools outside a trust have their own copy
+    assert rubrics.rubric_for(session, school.trust_id) == items
+    outside = rubrics.rubric_for(session, None)  # schools outside a trust have their own copy
     assert {i.id for i in outside}.isdisjoint({i.id for i in items})
     assert count(session, RubricItem) == 2 * len(DEFAULT_RUBRIC)
 
@@ -142,32 +142,32 @@ def test_trust_coordinators_edit_their_rubric_and_retired_items_stay_on_old_note
     lead = user(session, TRUST_LEAD)
     item = first_item(session)
     old = note(session, cycle, item=item)
-    reviews.rename_rubric_item(session, lead, item.id, "  Praise names   the move ")
+    rubrics.rename_rubric_item(session, lead, item.id, "  Praise names   the move ")
     assert item.label == "Praise names the move"
-    added = reviews.add_rubric_item(session, lead, item.trust_id, "Check for understanding")
+    added = rubrics.add_rubric_item(session, lead, item.trust_id, "Check for understanding")
     assert added.position == len(DEFAULT_RUBRIC)
-    reviews.move_rubric_item(session, lead, added.id, -1)
-    labels = [i.label for i in reviews.rubric_for(session, item.trust_id)]
+    rubrics.move_rubric_item(session, lead, added.id, -1)
+    labels = [i.label for i in rubrics.rubric_for(session, item.trust_id)]
     assert labels[-2:] == ["Check for understanding", DEFAULT_RUBRIC[-1]]
-    reviews.retire_rubric_item(session, lead, item.id)
+    rubrics.retire_rubric_item(session, lead, item.id)
     offered = reviews.session_for_review(session, user(session, REVIEWER), cycle["session"]).rubric
     assert item not in offered and added in offered
     assert session.get(ReviewNote, old.id).rubric_item.label == "Praise names the move"
     with pytest.raises(InvalidInput, match="no longer in the rubric"):
         note(session, cycle, item=item)
     with pytest.raises(InvalidInput, match="already has"):
-        reviews.add_rubric_item(session, lead, item.trust_id, "check for UNDERSTANDING")
+        rubrics.add_rubric_item(session, lead, item.trust_id, "check for UNDERSTANDING")
     with pytest.raises(InvalidInput, match="write the rubric item"):
-        reviews.add_rubric_item(session, lead, item.trust_id, "   ")
+        rubrics.add_rubric_item(session, lead, item.trust_id, "   ")
 
 
 def test_only_the_trusts_coordinators_and_admins_edit_its_rubric(session, cycle):
     item = first_item(session)
     with pytest.raises(NotFound):
-        reviews.rename_rubric_item(session, user(session, COORDINATOR), item.id, "Mine now")
+        rubrics.rename_rubric_item(session, user(session, COORDINATOR), item.id, "Mine now")
     with pytest.raises(NotFound):
-        reviews.rubric_to_edit(session, user(session, COORDINATOR), item.trust_id)
-    reviews.rename_rubric_item(session, user(session, ADMIN), item.id, "Admin wording")
+        rubrics.rubric_to_edit(session, user(session, COORDINATOR), item.trust_id)
+    rubrics.rename_rubric_item(session, user(session, ADMIN), item.id, "Admin wording")
     assert session.get(RubricItem, item.id).label == "Admin wording"
 
 
@@ -181,7 +181,7 @@ def test_assigning_and_ending_a_reviewer_changes_access_and_is_audited(session, 
     with pytest.raises(NotFound):
         reviews.reviewable_session(session, reviewer, record.id)
     # A reviewer may serve several schools of a trust: Riverside's reviewer, Northfield's mentor.
-    assignment = reviews.assign_reviewer(
+    assignment = reviewer_assignments.assign_reviewer(
         session, coordinator, reviewer.id, mentor.id, ip="10.0.0.1"
     )
     assert assignment.assigned_by_id == coordinator.id
@@ -194,17 +194,19 @@ def test_assigning_and_ending_a_reviewer_changes_access_and_is_audited(session, 
     assert mentor.name in events[0].detail and reviewer.name in events[0].detail
 
     with pytest.raises(InvalidInput, match="already reviews"):
-        reviews.assign_reviewer(session, coordinator, reviewer.id, mentor.id)
+        reviewer_assignments.assign_reviewer(session, coordinator, reviewer.id, mentor.id)
     with pytest.raises(NotFound):  # not a mentor in Riverside's coordinator's scope
-        reviews.end_assignment(session, user(session, OTHER_COORDINATOR), assignment.id)
-    ended = reviews.end_assignment(session, user(session, TRUST_LEAD), assignment.id)
+        reviewer_assignments.end_assignment(
+            session, user(session, OTHER_COORDINATOR), assignment.id
+        )
+    ended = reviewer_assignments.end_assignment(session, user(session, TRUST_LEAD), assignment.id)
     assert ended.ended_at is not None
     assert session.get(ReviewerAssignment, assignment.id) is not None  # kept for the record
     with pytest.raises(NotFound):
         reviews.reviewable_session(session, reviewer, record.id)
     assert count(session, AuditEvent) == 2
     with pytest.raises(InvalidInput, match="already ended"):
-        reviews.end_assignment(session, coordinator, assignment.id)
+        reviewer_assignments.end_assignment(session, coordinator, assignment.id)
 
 
 def test_assignment_refusals_write_nothing(session, demo):
@@ -223,28 +225,28 @@ def test_assignment_refusals_write_nothing(session, demo):
     session.commit()
     before = count(session, ReviewerAssignment)
     with pytest.raises(InvalidInput, match="outside"):  # another trust's reviewer
-        reviews.assign_reviewer(session, coordinator, stranger.id, mentor.id)
+        reviewer_assignments.assign_reviewer(session, coordinator, stranger.id, mentor.id)
     with pytest.raises(InvalidInput, match="mentors in your school"):  # another school's mentor
-        reviews.assign_reviewer(
+        reviewer_assignments.assign_reviewer(
             session, coordinator, stranger.id, user(session, "mentor1@riverside.example").id
         )
     with pytest.raises(InvalidInput, match="reviewer from the list"):  # not a reviewer
-        reviews.assign_reviewer(session, coordinator, user(session, ECT).id, mentor.id)
+        reviewer_assignments.assign_reviewer(session, coordinator, user(session, ECT).id, mentor.id)
     with pytest.raises(Forbidden):
-        reviews.assign_reviewer(session, mentor, user(session, REVIEWER).id, mentor.id)
+        reviewer_assignments.assign_reviewer(session, mentor, user(session, REVIEWER).id, mentor.id)
     assert count(session, ReviewerAssignment) == before
     assert count(session, AuditEvent) == 0
     # Admins may assign any reviewer.
-    reviews.assign_reviewer(session, user(session, ADMIN), stranger.id, mentor.id)
+    reviewer_assignments.assign_reviewer(session, user(session, ADMIN), stranger.id, mentor.id)
     assert count(session, ReviewerAssignment) == before + 1
 
 
 def test_the_assignments_page_lists_only_the_coordinators_scope(session, demo):
-    view = reviews.assignments_view(session, user(session, COORDINATOR))
+    view = reviewer_assignments.assignments_view(session, user(session, COORDINATOR))
     assert {a.mentor.email for a in view.assignments} == {MENTOR, OTHER_MENTOR}
     assert {m.email for m in view.mentors} == {MENTOR, OTHER_MENTOR}
     assert {r.email for r in view.reviewers} == {REVIEWER, OTHER_REVIEWER}  # same trust
-    everything = reviews.assignments_view(session, user(session, ADMIN))
+    everything = reviewer_assignments.assignments_view(session, user(session, ADMIN))
     assert len(everything.assignments) == 4
 
 
@@ -301,7 +303,7 @@ def test_bad_notes_are_refused_clearly_and_nothing_is_written(session, cycle, ch
     if values["target"] == "comment:by_ect":
         values["target"] = f"comment:{cycle['by_ect']}"
     if values["rubric_item_id"] == "other_trust":
-        values["rubric_item_id"] = reviews.rubric_for(session, None)[0].id
+        values["rubric_item_id"] = rubrics.rubric_for(session, None)[0].id
     with pytest.raises(InvalidInput, match=message):
         reviews.add_review_note(session, user(session, REVIEWER), cycle["session"], **values)
     assert count(session, ReviewNote) == 0
@@ -427,14 +429,14 @@ def test_the_queue_takes_a_constant_number_of_queries(ctx, session, cycle):
 
 
 def test_the_mentors_feedback_shows_patterns_and_who_reads_it(session, cycle):
-    items = reviews.rubric_for(session, first_item(session).trust_id)
+    items = rubrics.rubric_for(session, first_item(session).trust_id)
     praise, step_size = items[0], items[1]
     note(session, cycle, "step", "work_on", "Too big for a week", item=step_size)
     note(session, cycle, "session", "work_on", "Split it in two", item=step_size)
     note(session, cycle, "session", "strength", "Precise praise", item=praise)
     # A second reviewer of the same mentor: the first does not read their notes.
     mentor, second = user(session, MENTOR), user(session, OTHER_REVIEWER)
-    reviews.assign_reviewer(session, user(session, ADMIN), second.id, mentor.id)
+    reviewer_assignments.assign_reviewer(session, user(session, ADMIN), second.id, mentor.id)
     note(session, cycle, "session", "work_on", "Second opinion", item=praise, reviewer=second)
 
     mine = reviews.mentor_feedback(session, mentor, mentor.id)

@@ -19,7 +19,9 @@ from service import (
     comments,
     meetings,
     policy,
+    reviewer_assignments,
     reviews,
+    rubrics,
     transcripts,
 )
 from service.models import (
@@ -313,7 +315,7 @@ def review_ids(session, demo, coaching_ids) -> dict[str, int]:
     reviewer = session.get(User, demo[CASES[OWNERS_REVIEWER]].id)
     mentor = session.get(User, demo["mentor1@northfield.example"].id)
     record = session.get(CoachingSession, coaching_ids["SESSION"])
-    rubric = reviews.rubric_for(session, reviews.trust_of_school(session, record.school_id))
+    rubric = rubrics.rubric_for(session, rubrics.trust_of_school(session, record.school_id))
     note = reviews.add_review_note(
         session,
         reviewer,
@@ -337,7 +339,7 @@ def review_ids(session, demo, coaching_ids) -> dict[str, int]:
     roaming.memberships.append(Membership(role=Role.MENTOR, school_id=other_school))
     session.commit()
     admin = session.get(User, demo["admin@coachreel.example"].id)
-    extra = reviews.assign_reviewer(session, admin, reviewer.id, roaming.id)
+    extra = reviewer_assignments.assign_reviewer(session, admin, reviewer.id, roaming.id)
     return {
         "NOTE": note.id,
         "MENTOR": mentor.id,

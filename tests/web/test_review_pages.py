@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from service import comments, reviews
+from service import comments, reviews, rubrics
 from service.coaching import StepInput, set_action_step
 from service.meetings import SessionInput, record_session
 from service.models import (
@@ -63,8 +63,8 @@ def cycle(ctx, session, demo) -> dict[str, int]:
             observation_clip_ids=[lesson.id],
         ),
     )
-    trust_id = reviews.trust_of_school(session, record.school_id)
-    item = reviews.rubric_for(session, trust_id)[0]
+    trust_id = rubrics.trust_of_school(session, record.school_id)
+    item = rubrics.rubric_for(session, trust_id)[0]
     return {
         "trust": trust_id,
         "session": record.id,
@@ -214,7 +214,7 @@ def test_bad_notes_get_400_with_the_reason_and_nothing_is_written(
 
 def test_a_retired_rubric_item_is_not_offered_and_is_refused(client, auth, session, cycle):
     lead = user(session, TRUST_LEAD)
-    reviews.retire_rubric_item(session, lead, cycle["item"])
+    rubrics.retire_rubric_item(session, lead, cycle["item"])
     label = session.get(RubricItem, cycle["item"]).label
     auth.login(REVIEWER)
     page = client.get(f"/review/sessions/{cycle['session']}").text
@@ -240,7 +240,7 @@ def test_a_retired_rubric_item_is_not_offered_and_is_refused(client, auth, sessi
 def test_the_mentor_sees_the_patterns_in_their_feedback_and_replies(
     client, auth, session, cycle, secret_note
 ):
-    items = reviews.rubric_for(session, cycle["trust"])
+    items = rubrics.rubric_for(session, cycle["trust"])
     for target in ("session", "step"):
         reviews.add_review_note(
             session,

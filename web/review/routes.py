@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from service import reviews
+from service import reviewer_assignments, reviews, rubrics
 from service.errors import InvalidInput
 from service.models import ReviewerAssignment, ReviewNote, ReviewReply
 from service.reviews import SessionUnderReview
@@ -181,7 +181,7 @@ def mentor(mentor_id: int):  # noqa: ANN201
 
 
 def _assignments_page(form: AssignForm, message: str | None = None):  # noqa: ANN202
-    view = reviews.assignments_view(db(), current_user)
+    view = reviewer_assignments.assignments_view(db(), current_user)
     form.reviewer_id.choices = choices(
         [("", "Choose a reviewer")] + [(str(u.id), u.name) for u in view.reviewers]
     )
@@ -193,7 +193,7 @@ def _assignments_page(form: AssignForm, message: str | None = None):  # noqa: AN
         view=view,
         form=form,
         message=message,
-        edits_rubric=bool(reviews.editable_rubrics(db(), current_user)),
+        edits_rubric=bool(rubrics.editable_rubrics(db(), current_user)),
     )
 
 
@@ -204,7 +204,7 @@ def assignments():  # noqa: ANN201
         return _assignments_page(form)
     form.validate()
     try:
-        assignment = reviews.assign_reviewer(
+        assignment = reviewer_assignments.assign_reviewer(
             db(),
             current_user,
             optional_int(form.reviewer_id.data) or 0,
@@ -221,7 +221,9 @@ def assignments():  # noqa: ANN201
 
 @bp.post("/assignments/<int:assignment_id>/end")
 def end_assignment(assignment_id: int):  # noqa: ANN201
-    assignment = reviews.end_assignment(db(), current_user, assignment_id, ip=request_ip())
+    assignment = reviewer_assignments.end_assignment(
+        db(), current_user, assignment_id, ip=request_ip()
+    )
     if wants_json():
         return jsonify(assignment=assignment_json(assignment))
     flash(
@@ -245,8 +247,8 @@ def _trust_param(value: str | None, editable: list[tuple[int | None, str]]) -> i
 
 
 def _rubric_page(trust_id: int | None, form: RubricForm, message: str | None = None):  # noqa: ANN202
-    editable = reviews.editable_rubrics(db(), current_user)
-    rubric = reviews.rubric_to_edit(db(), current_user, trust_id)
+    editable = rubrics.editable_rubrics(db(), current_user)
+    rubric = rubrics.rubric_to_edit(db(), current_user, trust_id)
     return render_template(
         "review/rubric.html", rubric=rubric, editable=editable, form=form, message=message
     )
@@ -254,7 +256,7 @@ def _rubric_page(trust_id: int | None, form: RubricForm, message: str | None = N
 
 @bp.route("/rubric", methods=["GET", "POST"])
 def rubric():  # noqa: ANN201
-    editable = reviews.editable_rubrics(db(), current_user)
+    editable = rubrics.editable_rubrics(db(), current_user)
     form = RubricForm()
     raw_trust = form.trust.data if form.is_submitted() else request.args.get("trust")
     trust_id = _trust_param(raw_trust, editable)
@@ -264,15 +266,15 @@ def rubric():  # noqa: ANN201
     change, item_id = form.change.data or "", optional_int(form.item_id.data) or 0
     try:
         if change == "add":
-            item = reviews.add_rubric_item(db(), current_user, trust_id, form.label.data or "")
+            item = rubrics.add_rubric_item(db(), current_user, trust_id, form.label.data or "")
         elif change == "rename":
-            item = reviews.rename_rubric_item(db(), current_user, item_id, form.label.data or "")
+            item = rubrics.rename_rubric_item(db(), current_user, item_id, form.label.data or "")
         elif change in ("retire", "restore"):
-            item = reviews.retire_rubric_item(
+            item = rubrics.retire_rubric_item(
                 db(), current_user, item_id, retired=change == "retire"
             )
         elif change in ("up", "down"):
-            item = reviews.move_rubric_item(
+            item = rubrics.move_rubric_item(
                 db(), current_user, item_id, -1 if change == "up" else 1
             )
         else:
