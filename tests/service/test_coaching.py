@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from service import clips, coaching, meetings
+from service import clips, coaching, meetings, model_clips
 from service.coaching import StepInput
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.meetings import SessionInput
@@ -159,7 +159,7 @@ def test_model_clips_mentor_may_share_and_attach(ctx, session, demo):
     assert clips.get_visible_clip(session, ect, own.id).id == own.id
     with pytest.raises(InvalidInput, match="model clip cannot be used"):
         coaching.attach_model_clip(session, mentor, step.id, theirs.id)
-    coaching.share_model_clip(
+    model_clips.share_model_clip(
         session,
         other,
         theirs.id,
@@ -171,11 +171,11 @@ def test_model_clips_mentor_may_share_and_attach(ctx, session, demo):
     assert coaching.attach_model_clip(session, mentor, step.id, theirs.id).model_clip_id == (
         theirs.id
     )
-    library = coaching.model_library(session, mentor, strand="behaviour", phase="ks3")
+    library = model_clips.model_library(session, mentor, strand="behaviour", phase="ks3")
     assert [c.id for c in library] == [theirs.id]
-    assert coaching.model_library(session, user(session, "mentor1@riverside.example")) == []
+    assert model_clips.model_library(session, user(session, "mentor1@riverside.example")) == []
     with pytest.raises(Forbidden):
-        coaching.share_model_clip(
+        model_clips.share_model_clip(
             session, mentor, theirs.id, shareable=False, strand=None, standard=None, phase=None
         )
 

@@ -8,7 +8,7 @@ from datetime import date
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from service import clips, coaching, meetings, policy
+from service import clips, coaching, meetings, model_clips, policy
 from service import comments as feedback
 from service.errors import Forbidden, InvalidInput
 from service.models import (
@@ -185,7 +185,7 @@ def new_step(ect_id: int):  # noqa: ANN201
     pairing = coaching.mentorship_for(db(), current_user, ect_id)
     source_comment_id = optional_int(request.args.get("comment"))
     form = StepForm()
-    form.set_models(coaching.model_library(db(), current_user))
+    form.set_models(model_clips.model_library(db(), current_user))
     context = {
         "ect": person,
         "induction_year": pairing.induction_year,
@@ -242,7 +242,7 @@ def edit_step(step_id: int):  # noqa: ANN201
     step = coaching.get_step(db(), current_user, step_id)
     coaching.mentorship_for(db(), current_user, step.ect_id)
     form = StepForm()
-    models = coaching.model_library(db(), current_user)
+    models = model_clips.model_library(db(), current_user)
     if step.model_clip is not None and step.model_clip not in models:
         models.append(step.model_clip)  # still attached, though no longer shared
     form.set_models(models)
@@ -313,7 +313,7 @@ def new_session(ect_id: int):  # noqa: ANN201
             for s in steps
         ]
     )
-    models = coaching.model_library(db(), current_user)
+    models = model_clips.model_library(db(), current_user)
     form.model_clip_id.choices = choices(
         [("", "No model")] + [(str(c.id), c.title) for c in models]
     )
@@ -415,7 +415,7 @@ def models():  # noqa: ANN201
     phase = request.args.get("phase", "")
     return render_template(
         "coaching/models.html",
-        clips=coaching.model_library(
+        clips=model_clips.model_library(
             db(), current_user, strand=strand, standard=standard, phase=phase
         ),
         filters={"strand": strand or "", "standard": standard or "", "phase": phase},
@@ -429,7 +429,7 @@ def models():  # noqa: ANN201
 @bp.post("/models/<int:clip_id>/share")
 def share_model(clip_id: int):  # noqa: ANN201
     raw_standard = (request.form.get("standard") or "").strip()
-    clip = coaching.share_model_clip(
+    clip = model_clips.share_model_clip(
         db(),
         current_user,
         clip_id,
