@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
-from service import accounts, comments, reviewer_assignments, reviews, rubrics
+from service import accounts, comments, mentor_feedback, reviewer_assignments, reviews, rubrics
 from service.coaching import MAX_TEXT, StepInput, set_action_step
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.meetings import SessionInput, record_session
@@ -439,7 +439,7 @@ def test_the_mentors_feedback_shows_patterns_and_who_reads_it(session, cycle):
     reviewer_assignments.assign_reviewer(session, user(session, ADMIN), second.id, mentor.id)
     note(session, cycle, "session", "work_on", "Second opinion", item=praise, reviewer=second)
 
-    mine = reviews.mentor_feedback(session, mentor, mentor.id)
+    mine = mentor_feedback.mentor_feedback(session, mentor, mentor.id)
     assert mine.total == 4
     assert [(c.label, c.strength, c.work_on) for c in mine.counts[:2]] == [
         (step_size.label, 0, 2),
@@ -450,12 +450,12 @@ def test_the_mentors_feedback_shows_patterns_and_who_reads_it(session, cycle):
     assert [entry.note.body for _, entries in mine.months for entry in entries][0] == (
         "Second opinion"  # newest first
     )
-    first = reviews.mentor_feedback(session, user(session, REVIEWER), mentor.id)
+    first = mentor_feedback.mentor_feedback(session, user(session, REVIEWER), mentor.id)
     assert first.total == 3
-    assert reviews.mentor_feedback(session, user(session, TRUST_LEAD), mentor.id).total == 4
+    assert mentor_feedback.mentor_feedback(session, user(session, TRUST_LEAD), mentor.id).total == 4
     for email in (ECT, OTHER_MENTOR, OTHER_COORDINATOR, "ect2@northfield.example"):
         with pytest.raises(NotFound):
-            reviews.mentor_feedback(session, user(session, email), mentor.id)
+            mentor_feedback.mentor_feedback(session, user(session, email), mentor.id)
 
 
 def test_the_mentors_feedback_takes_a_constant_number_of_queries(ctx, session, cycle):
@@ -465,7 +465,7 @@ def test_the_mentors_feedback_takes_a_constant_number_of_queries(ctx, session, c
         session.expunge_all()
         mentor = session.get(User, mentor_id)
         with QueryCounter(ctx.engine) as counter:
-            feedback = reviews.mentor_feedback(session, mentor, mentor_id)
+            feedback = mentor_feedback.mentor_feedback(session, mentor, mentor_id)
             shown = [
                 (e.note.rubric_item.label, e.note.reviewer.name, e.ect.name, e.target.quote)
                 + (len(e.note.replies), [c.label for c in feedback.counts])

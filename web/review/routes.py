@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from service import reviewer_assignments, reviews, rubrics
+from service import mentor_feedback, reviewer_assignments, reviews, rubrics
 from service.errors import InvalidInput
 from service.models import ReviewerAssignment, ReviewNote, ReviewReply
 from service.reviews import SessionUnderReview
@@ -171,7 +171,7 @@ def mine():  # noqa: ANN201
 
 @bp.get("/mentors/<int:mentor_id>")
 def mentor(mentor_id: int):  # noqa: ANN201
-    feedback = reviews.mentor_feedback(db(), current_user, mentor_id)
+    feedback = mentor_feedback.mentor_feedback(db(), current_user, mentor_id)
     return render_template(
         "review/mentor.html", feedback=feedback, is_self=mentor_id == current_user.id
     )
