@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from service.induction import (
     FormalState,
-    audited_ect,
     formal_met,
     now_or_utc,
+)
+from service.induction_scope import (
+    audited_ect,
     school_calendar,
 )
 from service.models import (

@@ -33,9 +33,7 @@ costs the same number of queries for 2 ECTs or 300.
 
 from __future__ import annotations
 
-import csv
 import enum
-import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,8 +42,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session
 
-from service import policy
-from service.errors import Forbidden, NotFound
+from service.induction_scope import audited_school, audited_trust, calendars, school_calendar
 from service.models import (
     ActionStep,
     Clip,
@@ -53,7 +50,6 @@ from service.models import (
     ClipStatus,
     CoachingSession,
     Comment,
-    HalfTerm,
     Membership,
     Mentorship,
     Observation,
@@ -91,100 +87,6 @@ class FormalState(enum.StrEnum):
             "missing": "Missing",
             "not_due": "Not due",
         }[self.value]
-
-
-# --- loading calendars ------------------------------------------------------------------------
-
-
-def calendars(session: Session, schools: Sequence[School]) -> dict[int, SchoolCalendar]:
-    """Each school's calendar, from its stored half terms (one query for all of them)."""
-    stored: dict[int, dict[int, list[HalfTermDates]]] = defaultdict(lambda: defaultdict(list))
-    rows = session.scalars(select(HalfTerm).where(HalfTerm.school_id.in_([s.id for s in schools])))
-    for row in rows:
-        stored[row.school_id][row.academic_year].append(
-            HalfTermDates(row.academic_year, row.number, row.starts_on, row.ends_on)
-        )
-    return {s.id: SchoolCalendar(s.timezone, stored.get(s.id)) for s in schools}
-
-
-def school_calendar(session: Session, school: School) -> SchoolCalendar:
-    return calendars(session, [school])[school.id]
-
-
-# --- access -----------------------------------------------------------------------------------
-
-
-def audited_school(session: Session, user: User, school_id: int) -> School:
-    """Return a school whose induction the user audits (404 for anyone else)."""
-    school = session.get(School, school_id)
-    if school is None or not policy.coordinates_school(session, user, school_id):
-        raise NotFound("We could not find that school.")
-    return school
-
-
-def audited_trust(session: Session, user: User, trust_id: int) -> Trust:
-    """Return a trust whose roll-up the user may see (its coordinators, admins)."""
-    trust = session.get(Trust, trust_id)
-    if trust is None:
-        raise NotFound("We could not find that trust.")
-    if not policy.can_audit_trust(user, trust_id):
-        raise Forbidden("Only the trust's induction coordinators and admins see its roll-up.")
-    return trust
-
-
-def audited_ect(session: Session, user: User, ect_id: int) -> tuple[User, School]:
-    """Return an ECT whose induction record the user audits, with their school.
-
-    Coordinators of the ECT's school and admins; others who may see the ECT's coaching get
-    403; anyone else 404.
-    """
-    ect = session.get(User, ect_id)
-    school_id = (
-        next((m.school_id for m in ect.memberships if m.role == Role.ECT), None) if ect else None
-    )
-    if ect is None or school_id is None:
-        raise NotFound("We could not find that teacher's induction record.")
-    if policy.coordinates_school(session, user, school_id):
-        return ect, session.get(School, school_id)
-    if policy.can_view_coaching(session, user, ect):
-        raise Forbidden("The evidence pack is for induction coordinators.")
-    raise NotFound("We could not find that teacher's induction record.")
-
-
-@dataclass(frozen=True)
-class Landing:
-    """Where the induction home sends someone: one page, or a list to choose from."""
-
-    url_kind: str  # "trust", "school" or "list"
-    target_id: int | None = None
-    trusts: list[Trust] = field(default_factory=list)
-    schools: list[School] = field(default_factory=list)
-
-
-def landing(session: Session, user: User) -> Landing:
-    """Send trust coordinators and admins to their trust, school coordinators to their school."""
-    if user.has_role(Role.ADMIN):
-        trusts = list(session.scalars(select(Trust).order_by(Trust.name)))
-        loose = list(
-            session.scalars(select(School).where(School.trust_id.is_(None)).order_by(School.name))
-        )
-    else:
-        trust_ids = {
-            m.trust_id for m in user.memberships if m.role == Role.COORDINATOR and m.trust_id
-        }
-        trusts = list(session.scalars(select(Trust).where(Trust.id.in_(trust_ids))))
-        covered = set(session.scalars(select(School.id).where(School.trust_id.in_(trust_ids))))
-        school_ids = {
-            m.school_id
-            for m in user.memberships
-            if m.role == Role.COORDINATOR and m.school_id and m.school_id not in covered
-        }
-        loose = list(session.scalars(select(School).where(School.id.in_(school_ids))))
-    if len(trusts) == 1 and not loose:
-        return Landing("trust", trusts[0].id)
-    if len(loose) == 1 and not trusts:
-        return Landing("school", loose[0].id)
-    return Landing("list", None, trusts, loose)
 
 
 # --- the dashboard ----------------------------------------------------------------------------
@@ -577,78 +479,3 @@ def trust_view(
         current = calendar.current_half_term(calendar.today(now))
         summaries.append(summarise(school, current, rows[school.id]))
     return TrustView(trust, summaries)
-
-
-# --- CSV of the dashboard ---------------------------------------------------------------------
-
-# Stable column headers: add new ones at the end, never rename (people build sheets on them).
-DASHBOARD_COLUMNS = [
-    "ect_id",
-    "ect_name",
-    "ect_email",
-    "mentor_name",
-    "induction_year",
-    "cadence_days",
-    "half_term",
-    "last_observation",
-    "last_session",
-    "sessions_this_half_term",
-    "sessions_expected",
-    "term_days_since_session",
-    "formal_this_half_term",
-    "formal_year_done",
-    "formal_year_due",
-    "active_step_age_days",
-    "clips_awaiting_feedback",
-    "oldest_wait_days",
-    "overdue",
-    "overdue_reasons",
-]
-
-
-def iso_date(value: date | None) -> str:
-    return value.isoformat() if value else ""
-
-
-def csv_text(value: object) -> str:
-    return "" if value is None else str(value)
-
-
-def dashboard_csv_rows(rows: Iterable[EctRow]) -> list[list[str]]:
-    """The dashboard as CSV cells (dates ISO 8601, blanks for none), header first."""
-    table = [list(DASHBOARD_COLUMNS)]
-    for r in rows:
-        table.append(
-            [
-                str(r.ect_id),
-                r.ect_name,
-                r.ect_email,
-                r.mentor_name or "",
-                csv_text(r.induction_year),
-                csv_text(r.cadence_days),
-                r.half_term.label,
-                iso_date(r.last_observation),
-                iso_date(r.last_session),
-                str(r.sessions_this_half_term),
-                str(r.sessions_expected),
-                csv_text(r.term_days_since_session),
-                r.formal_this_half_term.value,
-                str(r.formal_year_done),
-                str(r.formal_year_due),
-                csv_text(r.step_age_days),
-                str(r.awaiting_feedback),
-                csv_text(r.oldest_wait_days),
-                "yes" if r.overdue else "no",
-                " ".join(r.reasons),
-            ]
-        )
-    return table
-
-
-def to_csv(table: list[list[str]]) -> str:
-    """Write rows as CSV text, neutralising cells a spreadsheet would run as a formula."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in table:
-        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
-    return buffer.getvalue()

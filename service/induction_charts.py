@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 from service.induction import (
     FEEDBACK_KINDS,
     Pairing,
-    audited_school,
     current_pairings,
     now_or_utc,
-    school_calendar,
     school_ects,
+)
+from service.induction_scope import (
+    audited_school,
+    school_calendar,
 )
 from service.models import (
     Clip,

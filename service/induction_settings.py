@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from service import policy
 from service.errors import InvalidInput, NotFound
-from service.induction import (
+from service.induction_scope import (
     audited_school,
     school_calendar,
 )

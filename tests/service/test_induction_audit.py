@@ -11,7 +11,15 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event, select
 
-from service import evidence, induction, induction_charts, induction_settings, observations
+from service import (
+    evidence,
+    induction,
+    induction_charts,
+    induction_csv,
+    induction_scope,
+    induction_settings,
+    observations,
+)
 from service.accounts import create_user
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.induction import FormalState
@@ -321,7 +329,7 @@ def test_trust_view_rolls_schools_up(session, history):
 
 def test_dashboard_csv_columns_and_a_row(session, history):
     dashboard = induction.school_dashboard(session, history.coordinator, history.school.id, now=NOW)
-    text = induction.to_csv(induction.dashboard_csv_rows(dashboard.rows))
+    text = induction_csv.to_csv(induction_csv.dashboard_csv_rows(dashboard.rows))
     table = list(csv.DictReader(io.StringIO(text)))
     assert list(table[0]) == [
         "ect_id", "ect_name", "ect_email", "mentor_name", "induction_year", "cadence_days",
@@ -336,7 +344,7 @@ def test_dashboard_csv_columns_and_a_row(session, history):
     assert two["overdue"] == "yes" and "21 term-time days" in two["overdue_reasons"]
     assert two["formal_this_half_term"] == "due" and two["active_step_age_days"] == ""
     # A cell a spreadsheet would run as a formula is written as text.
-    assert induction.to_csv([["=SUM(A1)", "ok"]]) == "'=SUM(A1),ok\r\n"
+    assert induction_csv.to_csv([["=SUM(A1)", "ok"]]) == "'=SUM(A1),ok\r\n"
 
 
 def test_evidence_pack(session, history):
@@ -429,7 +437,7 @@ def test_cadence_changes_follow_the_induction_year(session, history):
 def test_terms_are_saved_whole_or_not_at_all(session, history):
     spans = [
         (t.starts_on, t.ends_on)
-        for t in induction.school_calendar(session, history.school).year(2026)
+        for t in induction_scope.school_calendar(session, history.school).year(2026)
     ]
     spans[0] = (date(2026, 9, 7), date(2026, 10, 16))
     view = induction_settings.save_terms(

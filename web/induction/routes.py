@@ -18,7 +18,15 @@ from flask import (
 from flask_login import current_user
 
 from service import evidence as packs
-from service import induction, induction_charts, induction_settings, observations, policy
+from service import (
+    induction,
+    induction_charts,
+    induction_csv,
+    induction_scope,
+    induction_settings,
+    observations,
+    policy,
+)
 from service.errors import InvalidInput
 from service.models import TEACHERS_STANDARDS, AuditAction, ObservationKind
 from service.terms import FORMAL_GRACE_DAYS, year_label
@@ -55,7 +63,7 @@ def _invalid(message: str, page):  # noqa: ANN001, ANN202
 
 @bp.get("/")
 def home():  # noqa: ANN201
-    where = induction.landing(db(), current_user)
+    where = induction_scope.landing(db(), current_user)
     if where.url_kind == "trust":
         return redirect(url_for("induction.trust", trust_id=where.target_id))
     if where.url_kind == "school":
@@ -89,7 +97,7 @@ def school(school_id: int):  # noqa: ANN201
 def school_csv(school_id: int):  # noqa: ANN201
     dashboard = induction.school_dashboard(db(), current_user, school_id)
     rows, _ = induction.sort_rows(dashboard.rows, "name")
-    text = induction.to_csv(induction.dashboard_csv_rows(rows))
+    text = induction_csv.to_csv(induction_csv.dashboard_csv_rows(rows))
     audit(AuditAction.EXPORT, school_id=school_id, detail="Induction dashboard (CSV)")
     filename = f"induction-{_slug(dashboard.school.name)}-{dashboard.today.isoformat()}.csv"
     return _csv_response(text, filename)
@@ -239,7 +247,7 @@ def evidence(ect_id: int):  # noqa: ANN201
 @bp.get("/ects/<int:ect_id>/evidence.csv")
 def evidence_csv(ect_id: int):  # noqa: ANN201
     pack = packs.evidence_pack(db(), current_user, ect_id)
-    text = induction.to_csv(packs.evidence_csv_rows(pack))
+    text = induction_csv.to_csv(packs.evidence_csv_rows(pack))
     audit(
         AuditAction.EXPORT,
         subject_id=ect_id,
