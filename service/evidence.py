@@ -73,6 +73,12 @@ def _pairing_during(pairings: list[Mentorship], term: HalfTermDates) -> Mentorsh
     return during[-1] if during else None
 
 
+def _oldest_first(session: Session, model: type, ect_id: int, when: object) -> list:
+    """All of one ECT's rows of ``model``, oldest first (by ``when``, then by id)."""
+    query = select(model).where(model.ect_id == ect_id).order_by(when, model.id)
+    return list(session.scalars(query))
+
+
 def evidence_pack(
     session: Session, user: User, ect_id: int, *, now: datetime | None = None
 ) -> EvidencePack:
@@ -81,34 +87,10 @@ def evidence_pack(
     ect, school = audited_ect(session, user, ect_id)
     calendar = school_calendar(session, school)
     today = calendar.today(now_or_utc(now))
-    pairings = list(
-        session.scalars(
-            select(Mentorship)
-            .where(Mentorship.ect_id == ect.id)
-            .order_by(Mentorship.started_on, Mentorship.id)
-        )
-    )
-    steps = list(
-        session.scalars(
-            select(ActionStep)
-            .where(ActionStep.ect_id == ect.id)
-            .order_by(ActionStep.created_at, ActionStep.id)
-        )
-    )
-    observations = list(
-        session.scalars(
-            select(Observation)
-            .where(Observation.ect_id == ect.id)
-            .order_by(Observation.observed_on, Observation.id)
-        )
-    )
-    records = list(
-        session.scalars(
-            select(CoachingSession)
-            .where(CoachingSession.ect_id == ect.id)
-            .order_by(CoachingSession.held_on, CoachingSession.id)
-        )
-    )
+    pairings = _oldest_first(session, Mentorship, ect.id, Mentorship.started_on)
+    steps = _oldest_first(session, ActionStep, ect.id, ActionStep.created_at)
+    observations = _oldest_first(session, Observation, ect.id, Observation.observed_on)
+    records = _oldest_first(session, CoachingSession, ect.id, CoachingSession.held_on)
     formals = [
         (o.observed_on, o.with_ect_lead) for o in observations if o.kind == ObservationKind.FORMAL
     ]

@@ -238,6 +238,22 @@ def _formal(row: EctRow, calendar: SchoolCalendar, formals: list[tuple[date, boo
     row.formal_year_done, row.formal_year_due = done, due
 
 
+def session_dates(
+    session: Session, school_ids: Iterable[int], first: date, last: date
+) -> dict[int, list[date]]:
+    """The dates of each ECT's coaching sessions in these schools, from ``first`` to ``last``."""
+    dates: dict[int, list[date]] = defaultdict(list)
+    for ect_id, held_on in session.execute(
+        select(CoachingSession.ect_id, CoachingSession.held_on).where(
+            CoachingSession.school_id.in_(list(school_ids)),
+            CoachingSession.held_on >= first,
+            CoachingSession.held_on <= last,
+        )
+    ):
+        dates[ect_id].append(held_on)
+    return dates
+
+
 def dashboard_rows(
     session: Session, schools: Sequence[School], *, now: datetime | None = None
 ) -> dict[int, list[EctRow]]:
@@ -261,15 +277,7 @@ def dashboard_rows(
         ).all()
     )
     earliest = min(t.starts_on for t in currents.values())
-    recent: dict[int, list[date]] = defaultdict(list)
-    for ect_id, held_on in session.execute(
-        select(CoachingSession.ect_id, CoachingSession.held_on).where(
-            CoachingSession.school_id.in_(ids),
-            CoachingSession.held_on >= earliest,
-            CoachingSession.held_on <= latest,
-        )
-    ):
-        recent[ect_id].append(held_on)
+    recent = session_dates(session, ids, earliest, latest)
     last_observation = dict(
         session.execute(
             select(Observation.ect_id, func.max(Observation.observed_on))

@@ -18,6 +18,7 @@ from service.induction import (
     current_pairings,
     now_or_utc,
     school_ects,
+    session_dates,
 )
 from service.induction_scope import (
     audited_school,
@@ -163,15 +164,7 @@ def charts(
     first, last = weeks[0].starts_on, weeks[-1].ends_on
     ects = [(ect_id, name) for _, ect_id, name, _ in school_ects(session, [school.id])]
     pairings = current_pairings(session, [school.id])
-    sessions: dict[int, list[date]] = defaultdict(list)
-    for ect_id, held_on in session.execute(
-        select(CoachingSession.ect_id, CoachingSession.held_on).where(
-            CoachingSession.school_id == school.id,
-            CoachingSession.held_on >= first,
-            CoachingSession.held_on <= last,
-        )
-    ):
-        sessions[ect_id].append(held_on)
+    sessions = session_dates(session, [school.id], first, last)
     before = dict(
         session.execute(
             select(CoachingSession.ect_id, func.max(CoachingSession.held_on))
