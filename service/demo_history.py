@@ -125,7 +125,7 @@ def seed_history(session: Session, sample: Clip, today: date | None = None) -> b
                     recorded_by_id=mentor.id,
                 )
             )
-        _lesson_clips(session, sample, ect, mentor, today)
+        _lesson_clips(session, sample, pairing.school_id, ect, mentor, today)
     session.commit()
     _reviews(session)
     return True
@@ -179,14 +179,16 @@ def _reviews(session: Session) -> None:
                 reviews.mark_reviewed(session, reviewer, record.id)
 
 
-def _lesson_clips(session: Session, sample: Clip, ect: User, mentor: User, today: date) -> None:
+def _lesson_clips(
+    session: Session, sample: Clip, school_id: int, ect: User, mentor: User, today: date
+) -> None:
     """Four lesson clips over the last weeks; all but the newest have the mentor's feedback."""
     waits = FEEDBACK_HOURS.get(mentor.email, (24,))
     for n, hours in enumerate(waits):
         uploaded = _at(today - timedelta(days=7 * (len(waits) - n) + 3), 16)
         clip = Clip(
             owner_id=ect.id,
-            school_id=sample.school_id if ect.id == sample.owner_id else _school(ect),
+            school_id=school_id,
             kind=ClipKind.LESSON,
             title=f"Lesson {n + 1}: {('starter', 'group task', 'plenary', 'transitions')[n % 4]}",
             recorded_on=uploaded.date(),
@@ -217,10 +219,6 @@ def _lesson_clips(session: Session, sample: Clip, ect: User, mentor: User, today
                 created_at=uploaded + timedelta(hours=hours),
             )
         )
-
-
-def _school(user: User) -> int:
-    return next(m.school_id for m in user.memberships if m.school_id is not None)
 
 
 def _at(day: date, hour: int) -> datetime:

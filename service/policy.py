@@ -356,11 +356,10 @@ def can_review_session(session: Session, user: User, record: CoachingSession) ->
 
 def can_view_review_note(session: Session, user: User, note: ReviewNote) -> bool:
     """Say whether the user may read a reviewer's note. Never the ECT it concerns."""
-    if not user.is_active:
-        return False
-    if user.id in (note.reviewer_id, note.mentor_id) and user.id != note.ect_id:
-        return True
-    return coordinates_school(session, user, note.school_id)
+    query = select(ReviewNote.id).where(
+        ReviewNote.id == note.id, review_note_visibility(session, user)
+    )
+    return session.scalar(query) is not None
 
 
 def review_note_visibility(session: Session, user: User) -> ColumnElement[bool]:
@@ -441,16 +440,7 @@ def coordinates_school(session: Session, user: User, school_id: int) -> bool:
         return False
     if user.has_role(Role.ADMIN):
         return True
-    for m in user.memberships:
-        if m.role != Role.COORDINATOR:
-            continue
-        if m.school_id == school_id:
-            return True
-        if m.trust_id is not None:
-            trust_id = session.scalar(select(School.trust_id).where(School.id == school_id))
-            if trust_id == m.trust_id:
-                return True
-    return False
+    return school_id in audited_school_ids(session, user)
 
 
 def can_audit_trust(user: User, trust_id: int) -> bool:

@@ -41,11 +41,8 @@ def init_app(app: Flask) -> None:
             raise Forbidden("Only induction coordinators and admins assign reviewers.")
         if rule == policy.Action.MANAGE_RUBRIC and policy.rubric_trust_ids(current_user) == []:
             raise Forbidden("Only a trust's induction coordinators and admins edit its rubric.")
-        if rule in (policy.Action.AUDIT, policy.Action.AUDIT_TRUST) and not policy.can_audit(
-            current_user
-        ):
-            raise Forbidden("Only induction coordinators and admins can see the induction audit.")
-        if rule == policy.Action.AUDIT_SCHOOL and not policy.can_audit(current_user):
+        audits = (policy.Action.AUDIT, policy.Action.AUDIT_TRUST, policy.Action.AUDIT_SCHOOL)
+        if rule in audits and not policy.can_audit(current_user):
             raise Forbidden("Only induction coordinators and admins can see the induction audit.")
         # The other actions are decided per clip, comment, step or ECT by the use case the view
         # calls: 404 for what the user may not see, 403 for what they see but may not change.
