@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from service.models import School
-from tests.service.test_induction_audit import add_session, user
+from tests.induction_history import add_session, user
 from tests.web.browsing import sign_in
 
 pytestmark = pytest.mark.browser

@@ -25,7 +25,7 @@ from service.models import (
     Strand,
 )
 from tests.conftest import csrf_token
-from tests.service.test_induction_audit import (
+from tests.induction_history import (
     add_clip,
     add_comment,
     add_observation,
