@@ -111,6 +111,14 @@ class Settings:
     whisper_language: str | None = "en"
     stale_job_seconds: int = 120
     sweep_interval_seconds: int = 60
+    storage_url: str | None = None  # None: the local folder media_dir; s3://bucket/prefix
+    storage_proxy: bool = False  # S3 only: stream media through the app instead of redirecting
+    presign_seconds: int = 900  # S3 only: lifetime of a presigned media URL (at most an hour)
+    upload_dir: Path | None = None  # resumable uploads in progress; None: instance_dir/uploads
+    user_quota_bytes: int = 25 * 1024**3
+    upload_expiry_hours: int = 24
+    log_format: str = "text"  # "json": one JSON object a line, for log collectors
+    proxy_hops: int = 0  # reverse proxies in front of the web app whose X-Forwarded-* we trust
     testing: bool = False
 
     @property
@@ -120,6 +128,10 @@ class Settings:
     @property
     def embedded_redis(self) -> bool:
         return self.redis_url is None
+
+    @property
+    def uploads_path(self) -> Path:
+        return self.upload_dir or self.instance_dir / "uploads"
 
     @property
     def redis_socket(self) -> Path:
@@ -202,8 +214,40 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         sweep_interval_seconds=parse_int(
             "SWEEP_INTERVAL_SECONDS", get("SWEEP_INTERVAL_SECONDS") or "60", minimum=1
         ),
+        storage_url=(parse_storage_url(raw) if (raw := get("STORAGE_URL")) else None),
+        storage_proxy=parse_bool("STORAGE_PROXY", get("STORAGE_PROXY") or "false"),
+        presign_seconds=_bounded_int("PRESIGN_SECONDS", get("PRESIGN_SECONDS") or "900", 1, 3600),
+        upload_dir=Path(raw).resolve() if (raw := get("UPLOAD_DIR")) else None,
+        user_quota_bytes=parse_size("USER_QUOTA", get("USER_QUOTA") or "25G"),
+        upload_expiry_hours=parse_int(
+            "UPLOAD_EXPIRY_HOURS", get("UPLOAD_EXPIRY_HOURS") or "24", minimum=1
+        ),
+        log_format=parse_choice(
+            "LOG_FORMAT",
+            get("LOG_FORMAT") or ("json" if env == "production" else "text"),
+            ("text", "json"),
+        ),
+        proxy_hops=parse_int("PROXY_HOPS", get("PROXY_HOPS") or "0", minimum=0),
         testing=env == "test",
     )
+
+
+def parse_storage_url(raw: str) -> str:
+    """Check a STORAGE_URL names an S3 bucket: ``s3://bucket`` or ``s3://bucket/prefix``."""
+    value = raw.strip()
+    match = re.fullmatch(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/[A-Za-z0-9_./-]*)?", value)
+    if not match:
+        raise ConfigError(
+            f"STORAGE_URL must look like s3://bucket or s3://bucket/prefix, not {raw!r}"
+        )
+    return value.rstrip("/")
+
+
+def _bounded_int(name: str, raw: str, minimum: int, maximum: int) -> int:
+    value = parse_int(name, raw, minimum=minimum)
+    if value > maximum:
+        raise ConfigError(f"{name} must be at most {maximum}, not {value}")
+    return value
 
 
 def _instance_secret(instance_dir: Path) -> str:

@@ -44,6 +44,11 @@ def test_services_from_the_environment(tmp_path: Path):
         ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL must start with"),
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must start with"),
         ({"FFMPEG_BINARY": "/no/such/ffmpeg"}, "not an executable"),
+        ({"STORAGE_URL": "/srv/media"}, "STORAGE_URL must look like s3://bucket"),
+        ({"STORAGE_URL": "s3://Bad_Bucket"}, "STORAGE_URL must look like s3://bucket"),
+        ({"PRESIGN_SECONDS": "7200"}, "PRESIGN_SECONDS must be at most 3600"),
+        ({"USER_QUOTA": "plenty"}, "USER_QUOTA must be a size"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be one of"),
     ],
 )
 def test_bad_values_are_refused_with_a_clear_message(tmp_path: Path, env, message):
@@ -57,3 +62,24 @@ def test_parse_bool_is_strict():
     assert parse_bool("X", "Yes") is True and parse_bool("X", "off") is False
     with pytest.raises(ConfigError):
         parse_bool("X", "maybe")
+
+
+def test_production_runtime_settings(tmp_path: Path):
+    settings = load_settings(
+        {
+            "COACHREEL_INSTANCE": str(tmp_path),
+            "COACHREEL_ENV": "production",
+            "SECRET_KEY": "x" * 32,
+            "STORAGE_URL": "s3://coachreel-media/trust-a/",
+            "PRESIGN_SECONDS": "600",
+            "USER_QUOTA": "10G",
+            "PROXY_HOPS": "1",
+        }
+    )
+    assert settings.storage_url == "s3://coachreel-media/trust-a"
+    assert settings.presign_seconds == 600 and settings.user_quota_bytes == 10 * 1024**3
+    assert settings.log_format == "json" and settings.proxy_hops == 1
+    assert settings.uploads_path == tmp_path.resolve() / "uploads"
+    defaults = load_settings({"COACHREEL_INSTANCE": str(tmp_path)})
+    assert defaults.storage_url is None and defaults.log_format == "text"
+    assert defaults.upload_expiry_hours == 24
