@@ -25,6 +25,7 @@ from service.models.review import (
     Verdict,
 )
 from service.models.transcripts import TranscriptSegment
+from service.models.uploads import UploadSession
 
 __all__ = [
     "DEFAULT_RUBRIC",
@@ -59,6 +60,7 @@ __all__ = [
     "TranscriptSegment",
     "TranscriptStatus",
     "Trust",
+    "UploadSession",
     "User",
     "utcnow",
 ]
