@@ -7,17 +7,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service import policy
-from service.errors import Forbidden, InvalidInput, NotFound
+from service.errors import Forbidden, InvalidInput, NotFound, TooLarge
 from service.models import (
     Clip,
     ClipKind,
     ClipStatus,
     Role,
     TranscriptStatus,
+    UploadSession,
     User,
     utcnow,
 )
@@ -26,6 +27,7 @@ from service.storage import Storage
 log = logging.getLogger(__name__)
 
 MAX_TITLE = 200
+DEFAULT_QUOTA = 25 * 1024**3  # the USER_QUOTA default; callers pass the configured quota
 
 
 @dataclass(frozen=True)
@@ -59,16 +61,10 @@ def _school_for_upload(user: User, kind: ClipKind) -> int:
     return school_ids[0]
 
 
-def register_upload(
-    session: Session,
-    storage: Storage,
-    user: User,
-    details: UploadDetails,
-    stream: BinaryIO,
-    *,
-    max_bytes: int,
-) -> Clip:
-    """Store an uploaded original and record the clip as ``uploaded``, ready for processing."""
+def check_details(
+    session: Session, user: User, details: UploadDetails
+) -> tuple[str, int | None, int | None]:
+    """Check what the uploader says about a clip; return (title, step id, attempt number)."""
     if details.kind not in policy.upload_kinds(user):
         raise Forbidden("You cannot upload this kind of clip.")
     title = details.title.strip()
@@ -85,10 +81,52 @@ def register_upload(
         from service.coaching import rehearsal_step  # coaching builds on clips
 
         step_id, attempt = rehearsal_step(session, user, details.step_id)
+    return title, step_id, attempt
+
+
+def used_bytes(session: Session, user_id: int) -> int:
+    """Count a user's clip storage: their clips' originals and their uploads in progress."""
+    clips_total = session.scalar(
+        select(func.coalesce(func.sum(Clip.original_size), 0)).where(Clip.owner_id == user_id)
+    )
+    open_total = session.scalar(
+        select(func.coalesce(func.sum(UploadSession.length), 0)).where(
+            UploadSession.owner_id == user_id
+        )
+    )
+    return int(clips_total or 0) + int(open_total or 0)
+
+
+def quota_message(quota_bytes: int) -> str:
+    """Say, in words a teacher can act on, that an upload would pass their storage quota."""
+    gigabytes = f"{quota_bytes / 1024**3:.1f}".removesuffix(".0")
+    return (
+        f"This upload would take you past your {gigabytes} GB of clip storage. "
+        "Please ask your induction coordinator to remove clips you no longer need, "
+        "then try again."
+    )
+
+
+def register_upload(
+    session: Session,
+    storage: Storage,
+    user: User,
+    details: UploadDetails,
+    stream: BinaryIO,
+    *,
+    max_bytes: int,
+    quota_bytes: int = DEFAULT_QUOTA,
+) -> Clip:
+    """Store an uploaded original and record the clip as ``uploaded``, ready for processing."""
+    title, step_id, attempt = check_details(session, user, details)
+    school_id = _school_for_upload(user, details.kind)
+    room = quota_bytes - used_bytes(session, user.id)
+    if room <= 0:
+        raise TooLarge(quota_message(quota_bytes))
 
     clip = Clip(
         owner_id=user.id,
-        school_id=_school_for_upload(user, details.kind),
+        school_id=school_id,
         kind=details.kind,
         title=title,
         recorded_on=details.recorded_on,
@@ -103,7 +141,12 @@ def register_upload(
     session.flush()  # the id names the storage key
     key = original_key(clip.id)
     try:
-        size = storage.put_stream(key, stream, max_bytes=max_bytes)
+        try:
+            size = storage.put_stream(key, stream, max_bytes=min(max_bytes, room))
+        except TooLarge:
+            if room < max_bytes:
+                raise TooLarge(quota_message(quota_bytes)) from None
+            raise
         if size == 0:
             raise InvalidInput("The file is empty. Please choose the video file again.")
         clip.original_key = key

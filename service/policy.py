@@ -85,6 +85,9 @@ ENDPOINT_RULES: dict[str, Action] = {
     "main.index": Action.SIGNED_IN,
     "clips.index": Action.SIGNED_IN,
     "clips.upload": Action.UPLOAD_CLIP,
+    # Resumable uploads: a session is its owner's alone; anyone else's answers 404.
+    "uploads.tus_create": Action.UPLOAD_CLIP,
+    "uploads.tus_upload": Action.UPLOAD_CLIP,
     "clips.watch": Action.VIEW_CLIP,
     "clips.status": Action.VIEW_CLIP,
     "clips.video": Action.VIEW_CLIP,

@@ -127,6 +127,8 @@ def settings(backend: Backend, tmp_path: Path) -> Iterator[Settings]:
     settings = _settings(
         backend.instance_dir, backend.database_url, backend.redis_url, tmp_path / "media"
     )
+    # Resumable uploads in progress are staged per test too, so leftovers are this test's own.
+    settings = settings.with_overrides(upload_dir=tmp_path / "uploads")
     connect(settings).flushdb()
     yield settings
 
@@ -141,6 +143,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
         MEDIA_DIR=str(settings.media_dir),
         SECRET_KEY=settings.secret_key,
         STALE_JOB_SECONDS=str(settings.stale_job_seconds),
+        UPLOAD_DIR=str(settings.uploads_path),
     )
     if settings.redis_url:
         env["REDIS_URL"] = settings.redis_url

@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web.main.routes import bp as main_bp
     from web.review.routes import bp as review_bp
     from web.search.routes import bp as search_bp
+    from web.uploads.routes import bp as uploads_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(induction_bp)
+    app.register_blueprint(uploads_bp)
 
     from web.formatting import register_filters
 

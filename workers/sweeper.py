@@ -11,7 +11,7 @@ import logging
 import threading
 from datetime import timedelta
 
-from service import clips, transcripts
+from service import clips, transcripts, uploads
 from service.models import utcnow
 from workers.context import WorkerContext
 from workers.queues import (
@@ -49,6 +49,8 @@ def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
         requeued.append(clip_id)
     if requeued:
         log.warning("re-queued %d stuck clip(s): %s", len(requeued), requeued)
+    with ctx.sessions() as session:  # and clear away resumable uploads left unfinished
+        uploads.expire(session, ctx.settings.uploads_path)
     return requeued
 
 

@@ -6,8 +6,9 @@ row here saying who may use it, fails this test.
 
 from __future__ import annotations
 
+import base64
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from service import (
     reviews,
     rubrics,
     transcripts,
+    uploads,
 )
 from service.models import (
     ClipKind,
@@ -142,6 +144,9 @@ REQUESTS = {
     "main.index": ("GET", {}, None, 302),
     "clips.index": ("GET", {}, None, 200),
     "clips.upload": ("POST", {}, "upload", 201),
+    "uploads.tus_create": ("POST", {}, "tus-create", 201),
+    # HEAD on the owner's resumable upload: other uploaders get 404 (see the loop).
+    "uploads.tus_upload": ("HEAD", {"token": "UPLOAD"}, "tus", 200),
     "clips.watch": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.status": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.video": ("GET", {"clip_id": "CLIP"}, None, 200),
@@ -357,6 +362,32 @@ def induction_ids(session, demo, coaching_ids) -> dict[str, int]:
     return {"SCHOOL": school.id, "TRUST": school.trust_id, "PAIRING": pairing.id}
 
 
+def owner_upload(app) -> dict[str, str]:  # noqa: ANN001
+    """A resumable upload the owner has started, for the tus routes."""
+    resources = app.extensions["coachreel"]
+    config = resources.settings
+    limits = uploads.Limits(config.max_upload_bytes, config.user_quota_bytes, timedelta(hours=1))
+    with resources.sessions() as session:
+        owner = session.scalar(select(User).where(User.email == OWNER))
+        details = clips.UploadDetails(ClipKind.LESSON, "Matrix upload", date.today(), "a.mp4")
+        upload = uploads.create(session, config.uploads_path, owner, details, 10, limits)
+        return {"UPLOAD": upload.token}
+
+
+def tus_headers(token: str, creating_for: str | None) -> dict[str, str]:
+    """What tus-js-client sends; when creating, the details of a clip the case may upload."""
+    headers = {"Accept": "application/json", "Tus-Resumable": "1.0.0", "X-CSRFToken": token}
+    if creating_for is not None:
+        kind = "model" if creating_for in MENTORS else "lesson"
+        fields = {"filename": "clip.mp4", "kind": kind, "title": "t"}
+        fields["recorded_on"] = date.today().isoformat()
+        headers["Upload-Length"] = "10"
+        headers["Upload-Metadata"] = ",".join(
+            f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in fields.items()
+        )
+    return headers
+
+
 @pytest.mark.parametrize("case", list(CASES))
 def test_access_matrix(
     app, client, auth, ready_clip, mentor_comment, coaching_ids, review_ids, induction_ids, case
@@ -365,6 +396,7 @@ def test_access_matrix(
     if email is not None:
         assert auth.login(email).status_code == 302
     mismatches = []
+    upload_ids = owner_upload(app)
     for endpoint, (method, kwargs, body, ok) in REQUESTS.items():
         if endpoint == "auth.logout":
             continue  # would end this user's session mid-matrix; checked last
@@ -374,6 +406,7 @@ def test_access_matrix(
             **coaching_ids,
             **review_ids,
             **induction_ids,
+            **upload_ids,
         }
         values = {k: ids.get(v, v) for k, v in kwargs.items()}
         with app.test_request_context():
@@ -396,6 +429,9 @@ def test_access_matrix(
             data = {"csrf_token": token, "body": "Thank you"}
         elif body == "csrf":
             data = {"csrf_token": token}
+        elif body in ("tus", "tus-create"):  # the tus client's headers; no form
+            headers = tus_headers(token, case if body == "tus-create" else None)
+            data = None
         elif isinstance(body, dict):  # values may name fixture ids too
             data = {"csrf_token": token, **{k: str(ids.get(v, v)) for k, v in body.items()}}
         else:
@@ -405,6 +441,10 @@ def test_access_matrix(
         want = expected(case, policy.ENDPOINT_RULES[endpoint], ok)
         if case == "anonymous" and want == 302 and (method == "POST" or url.endswith(".json")):
             want = 401  # a client asking for JSON gets 401, not a redirect to a page
+        if case == "anonymous" and body == "tus":
+            want = 401  # the tus client asks for JSON too
+        if endpoint == "uploads.tus_upload" and want == ok and case != "ECT, owner":
+            want = 404  # an upload session exists only for the one who started it
         if response.status_code != want:
             mismatches.append(f"{method} {url}: got {response.status_code}, want {want}")
     if email is not None:
