@@ -9,6 +9,7 @@ Rules, in words:
   assigned to review, and those mentors' model clips; never a clip outside that;
 - a reviewer's note is seen by the reviewer, the mentor it is about, the coordinators of the
   school and admins; never by the ECT (for whom it does not exist: 404);
+- the queue dashboard (every queued, running and failed job) is for admins only;
 - the induction audit (dashboards, evidence packs, exports, term dates, the audit log) belongs
   to coordinators, for their school or trust, and admins;
 - the owner of a clip and the owner's mentor may comment on it; others who may see it only read;
@@ -73,6 +74,8 @@ class Action(enum.StrEnum):
     # other coordinators get 404, everyone else 403
     AUDIT_ECT = "audit_ect"  # coordinators of the ECT's school, admins; coaching viewers 403
     LOG_OBSERVATION = "log_observation"  # the ECT's mentor, coordinators; coaching viewers 403
+    # Operations:
+    ADMIN_ONLY = "admin_only"  # admins (the queue dashboard); others get 403
 
 
 # Every endpoint of the web app must be named here; one that is not is refused (fail closed),
@@ -138,6 +141,27 @@ ENDPOINT_RULES: dict[str, Action] = {
     "induction.evidence_csv": Action.AUDIT_ECT,
     "induction.log_observation": Action.LOG_OBSERVATION,
     "audit.log": Action.AUDIT,
+    # The queue dashboard (rq-dashboard, mounted at /admin/queues): job descriptions name clips.
+    **{
+        f"rq_dashboard.{name}": Action.ADMIN_ONLY
+        for name in (
+            "static",
+            "favicon",
+            "queues_overview",
+            "workers_overview",
+            "jobs_overview",
+            "job_view",
+            "delete_job_view",
+            "requeue_job_view",
+            "requeue_all",
+            "empty_queue",
+            "compact_queue",
+            "list_queues",
+            "list_jobs",
+            "job_info",
+            "list_workers",
+        )
+    },
 }
 
 # Which kinds of clip each role may upload.
@@ -150,6 +174,11 @@ UPLOAD_KINDS: dict[Role, tuple[ClipKind, ...]] = {
 def rule_for(endpoint: str | None) -> Action | None:
     """Return the rule for an endpoint, or None when it has none (and must be refused)."""
     return ENDPOINT_RULES.get(endpoint or "")
+
+
+def is_admin(user: User) -> bool:
+    """Say whether the user is an active admin."""
+    return user.is_active and user.has_role(Role.ADMIN)
 
 
 def upload_kinds(user: User) -> tuple[ClipKind, ...]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Settings, load_settings
 from web.extensions import csrf, login_manager
@@ -27,6 +26,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         TESTING=settings.testing,
     )
     app.extensions["coachreel.settings"] = settings
+    if settings.proxy_hops:
+        # Behind that many reverse proxies, take the client's address and scheme from the
+        # X-Forwarded-For/-Proto headers they add (audit IPs, secure cookies, redirects). The
+        # forwarded host is not trusted: proxies commonly pass a client's header through.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
+        )
 
     from web import resources
 
@@ -36,8 +42,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
 
-    from web import access, errors
+    from web import access, errors, request_log
 
+    request_log.init_app(app, settings)
     access.init_app(app)
     errors.init_app(app)
 
@@ -62,12 +69,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(induction_bp)
     app.register_blueprint(uploads_bp)
 
+    from web import admin
+
+    admin.init_app(app, settings)
+
     from web.formatting import register_filters
 
     register_filters(app)
     from service.models import Role
 
     app.jinja_env.globals["Role"] = Role
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
     return app

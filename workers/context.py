@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import TextIO
 
 from redis import Redis
 from rq import get_current_job
@@ -78,13 +81,61 @@ class JobContextFilter(logging.Filter):
 
 
 LOG_FORMAT = "%(asctime)s %(levelname)s [job %(job_id)s clip %(clip_id)s] %(name)s: %(message)s"
+# Context a filter may have put on a record, copied into JSON lines when known ("-" is unknown).
+CONTEXT_FIELDS = (
+    "job_id",
+    "clip_id",
+    "method",
+    "path",
+    "status",
+    "duration_ms",
+    "user_id",
+    "ip",
+)
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    """Log to stderr with the job and clip on every line."""
-    handler = logging.StreamHandler()
+class JsonFormatter(logging.Formatter):
+    """Format a record as one JSON object on one line, for log collectors."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for field in CONTEXT_FIELDS:
+            value = getattr(record, field, None)
+            if value is not None and value != "-":
+                entry[field] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        # json.dumps escapes newlines, so a traceback stays on its one line.
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+def configure_logging(
+    log_format: str = "text",
+    level: int = logging.INFO,
+    *,
+    filters: Sequence[logging.Filter] = (),
+    text_format: str = LOG_FORMAT,
+    stream: TextIO | None = None,
+) -> logging.Handler:
+    """Log to stderr: one JSON object a line (``json``) or readable text, with job and clip."""
+    handler = logging.StreamHandler(stream)
     handler.addFilter(JobContextFilter())
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    for extra in filters:
+        handler.addFilter(extra)
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter(text_format))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    return handler

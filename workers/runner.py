@@ -23,7 +23,7 @@ def run_worker(
     burst: bool = False,
 ) -> None:
     """Run one RQ worker (with the scheduler, for retries) and the periodic sweeper."""
-    configure_logging()
+    configure_logging(settings.log_format)
     transcribes = TRANSCRIBE_QUEUE in queues
     if transcribes:
         # Load the speech model before taking any work: a model that cannot be loaded is this

@@ -11,6 +11,8 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from rq import Queue, SimpleWorker
+from rq.job import JobStatus
 from sqlalchemy import select
 
 from service import (
@@ -36,6 +38,7 @@ from service.models import (
     User,
 )
 from tests.conftest import csrf_token
+from workers.queues import PROCESS_QUEUE
 
 A = Action = policy.Action
 OWNER = "ect1@northfield.example"
@@ -132,6 +135,8 @@ def expected(case: str, action: Action, ok: int) -> int:
         if case == (AUTHOR if action == A.EDIT_COMMENT else "ECT, owner"):
             return ok
         return 403 if case in SEES_CLIP else 404
+    if action == A.ADMIN_ONLY:
+        return ok if case == "admin" else 403
     raise AssertionError(f"no expectation for {action}")
 
 
@@ -219,6 +224,40 @@ REQUESTS = {
     "induction.evidence": ("GET", {"ect_id": "ECT"}, None, 200),
     "induction.evidence_csv": ("GET", {"ect_id": "ECT"}, None, 200),
     "induction.log_observation": ("GET", {"ect_id": "ECT"}, None, 200),
+    # The queue dashboard, on a failed job (JOB) in the process queue.
+    "rq_dashboard.static": ("GET", {"filename": "css/main.css"}, None, 200),
+    "rq_dashboard.favicon": ("GET", {}, None, 200),
+    "rq_dashboard.queues_overview": ("GET", {}, None, 200),
+    "rq_dashboard.workers_overview": ("GET", {"instance_number": 0}, None, 200),
+    "rq_dashboard.jobs_overview": ("GET", {"instance_number": 0}, None, 200),
+    "rq_dashboard.job_view": ("GET", {"instance_number": 0, "job_id": "JOB"}, None, 200),
+    "rq_dashboard.list_queues": ("GET", {"instance_number": 0}, None, 200),
+    "rq_dashboard.list_jobs": (
+        "GET",
+        {
+            "instance_number": 0,
+            "queue_name": "process",
+            "registry_name": "failed",
+            "per_page": 8,
+            "order": "asc",
+            "page": 1,
+        },
+        None,
+        200,
+    ),
+    "rq_dashboard.job_info": ("GET", {"instance_number": 0, "job_id": "JOB"}, None, 200),
+    "rq_dashboard.list_workers": ("GET", {"instance_number": 0}, None, 200),
+    "rq_dashboard.requeue_job_view": ("POST", {"job_id": "JOB"}, "csrf", 200),
+    "rq_dashboard.requeue_all": ("POST", {"queue_name": "process"}, "csrf", 200),
+    "rq_dashboard.compact_queue": ("POST", {"queue_name": "process"}, "csrf", 200),
+    "rq_dashboard.empty_queue": (
+        "POST",
+        {"queue_name": "process", "registry_name": "finished"},
+        "csrf",
+        200,
+    ),
+    # Last of the dashboard rows: the job is gone afterwards.
+    "rq_dashboard.delete_job_view": ("POST", {"job_id": "JOB"}, "csrf", 200),
 }
 
 
@@ -362,6 +401,16 @@ def induction_ids(session, demo, coaching_ids) -> dict[str, int]:
     return {"SCHOOL": school.id, "TRUST": school.trust_id, "PAIRING": pairing.id}
 
 
+@pytest.fixture
+def queue_ids(ctx) -> dict[str, str]:
+    """A failed job in the process queue, for the queue dashboard's routes."""
+    queue = Queue(PROCESS_QUEUE, connection=ctx.redis)
+    job = queue.enqueue("builtins.int", "not a number", job_id="matrix-job")
+    SimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
+    assert job.get_status(refresh=True) == JobStatus.FAILED
+    return {"JOB": job.id}
+
+
 def owner_upload(app) -> dict[str, str]:  # noqa: ANN001
     """A resumable upload the owner has started, for the tus routes."""
     resources = app.extensions["coachreel"]
@@ -390,7 +439,16 @@ def tus_headers(token: str, creating_for: str | None) -> dict[str, str]:
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_access_matrix(
-    app, client, auth, ready_clip, mentor_comment, coaching_ids, review_ids, induction_ids, case
+    app,
+    client,
+    auth,
+    ready_clip,
+    mentor_comment,
+    coaching_ids,
+    review_ids,
+    induction_ids,
+    queue_ids,
+    case,
 ):
     email = CASES[case]
     if email is not None:
@@ -407,6 +465,7 @@ def test_access_matrix(
             **review_ids,
             **induction_ids,
             **upload_ids,
+            **queue_ids,
         }
         values = {k: ids.get(v, v) for k, v in kwargs.items()}
         with app.test_request_context():
