@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: install
 
 bench: install
 	$(PY) bench/pipeline.py
+
+# Uploaders and viewers against gunicorn for 60 s beside a bare WSGI app, and a 2 GB upload's RSS.
+bench-load: install
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
