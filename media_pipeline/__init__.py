@@ -2,7 +2,15 @@
 
 from .audio import AudioTrack, DamagedAudio, extract_audio
 from .captions import to_text, to_webvtt
-from .errors import DamagedVideo, EmptyVideo, MediaError, NotAVideo, NoVideoStream, TooLong
+from .errors import (
+    DamagedVideo,
+    EmptyVideo,
+    MediaError,
+    NotAVideo,
+    NoVideoStream,
+    PictureTooLarge,
+    TooLong,
+)
 from .ffmpeg import ffmpeg_binary
 from .generate import make_test_clip
 from .probe import AudioStreamInfo, MediaInfo, VideoStreamInfo, probe
@@ -35,6 +43,7 @@ __all__ = [
     "ModelLoadError",
     "NoVideoStream",
     "NotAVideo",
+    "PictureTooLarge",
     "PosterOptions",
     "PosterResult",
     "Segment",

@@ -46,6 +46,25 @@ class DamagedVideo(MediaError):
     )
 
 
+class PictureTooLarge(MediaError):
+    """A picture bigger than any camera makes: decoding it would take gigabytes (a bomb)."""
+
+    default_reason = (
+        "This video's picture is too large to process: the most we take is 8K (8192 x 4320 "
+        "pixels). Please export it at 4K or smaller and upload it again."
+    )
+
+    @classmethod
+    def for_size(cls, width: int, height: int) -> "PictureTooLarge":
+        """Build the error for a picture of `width` x `height` pixels."""
+        return cls(
+            f"This video's picture is too large to process ({width} x {height} pixels; the "
+            "most we take is 8K, 8192 x 4320). Please export it at 4K or smaller and upload "
+            "it again.",
+            f"{width}x{height} pixels",
+        )
+
+
 class TooLong(MediaError):
     """A video longer than the configured limit."""
 

@@ -34,6 +34,19 @@ DEMUXER_WHITELIST: tuple[str, ...] = (
 )
 
 
+# The largest picture we decode: 8K (DCI, 8192x4320). A crafted file can declare 16000x16000
+# (or 16-bit RGBA, 8 bytes a pixel) in a few hundred bytes, and every decoder would then allocate
+# up to 2 GB per frame, per thread: a decompression bomb. FFmpeg's own limit is far higher.
+MAX_SIDE = 8192
+MAX_PIXELS = 8192 * 4320
+
+
+def decoder_options() -> dict[str, str]:
+    """Return the AVCodecContext options that stop a decoder allocating a bomb's pictures."""
+    # max_pixels makes the decoder refuse (EINVAL) a picture over the limit before allocating it.
+    return {"max_pixels": str(MAX_PIXELS)}
+
+
 def input_options() -> dict[str, str]:
     """Return the AVFormatContext options that confine a demuxer to the one local file."""
     # Both are needed, and neither is enough alone: with protocol_whitelist=file only, the hls

@@ -12,8 +12,8 @@ import av.error
 from av.container import InputContainer
 from av.stream import Disposition
 
-from .errors import DamagedVideo, EmptyVideo, NotAVideo, NoVideoStream
-from .ffmpeg import file_url, input_options
+from .errors import DamagedVideo, EmptyVideo, NotAVideo, NoVideoStream, PictureTooLarge
+from .ffmpeg import MAX_PIXELS, MAX_SIDE, decoder_options, file_url, input_options
 
 # Pixel formats browsers decode from H.264: 8-bit 4:2:0, limited or full ("j") range.
 _BROWSER_PIX_FMTS = frozenset({"yuv420p", "yuvj420p"})
@@ -118,11 +118,20 @@ def probe(path: str | os.PathLike[str]) -> MediaInfo:
             raise EmptyVideo(detail=f"{format_name}: no audio or video streams")
         if duration is None:
             duration = _seconds(vstream.duration, vstream.time_base)
+        if vstream.codec_context is None or vstream.codec_context.codec is None:
+            raise NotAVideo(detail=f"{format_name}: no decoder for the video codec")
+        _check_size(vstream.codec_context.width, vstream.codec_context.height)
         frame = _first_frame(container, vstream)
         if frame is None:
+            if not (vstream.codec_context.width or vstream.codec_context.height):
+                # The decoder never learnt a picture size: with decoder_options' max_pixels,
+                # that is what a picture over the limit looks like (FFmpeg refuses to set the
+                # size, and says so only in its log).
+                raise PictureTooLarge(detail=f"{format_name}: decoder refused the picture size")
             if not duration:
                 raise EmptyVideo(detail=f"{format_name}: no duration and no decodable frame")
             raise DamagedVideo(detail=f"{format_name}: no decodable frame in {duration:.2f}s")
+        _check_size(frame.width, frame.height)
         video = _video_info(vstream, frame)
 
     if atoms.truncated:
@@ -151,6 +160,9 @@ def open_input(path: str | os.PathLike[str]) -> InputContainer:
     return av.open(
         file_url(path),
         container_options=input_options(),
+        # Given to every stream too, so the decoder FFmpeg runs to learn a stream's parameters
+        # refuses a bomb's picture size before allocating it.
+        options=decoder_options(),
         # Hostile files carry invalid UTF-8 in their metadata; that must not crash the probe.
         metadata_errors="replace",
     )
@@ -181,9 +193,15 @@ def _first_video_stream(container: InputContainer) -> av.VideoStream | None:
     return None
 
 
+def _check_size(width: int | None, height: int | None) -> None:
+    width, height = int(width or 0), int(height or 0)
+    if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
+        raise PictureTooLarge.for_size(width, height)
+
+
 def _first_frame(container: InputContainer, stream: av.VideoStream) -> av.VideoFrame | None:
-    if stream.codec_context is None or stream.codec_context.codec is None:
-        return None
+    # The same limit for our own decode: a header may declare a small picture, the data a bomb.
+    stream.codec_context.options = decoder_options()
     try:
         for count, packet in enumerate(container.demux(stream)):
             if count > _FIRST_FRAME_PACKETS:

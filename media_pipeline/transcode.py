@@ -13,7 +13,7 @@ from typing import Any
 import ffmpeg
 
 from .errors import DamagedVideo, MediaError, TooLong
-from .ffmpeg import ffmpeg_binary, file_url, input_options
+from .ffmpeg import decoder_options, ffmpeg_binary, file_url, input_options
 from .probe import MediaInfo, probe
 
 # -progress pipe:1 writes key=value blocks to stdout, every -stats_period seconds (default
@@ -143,7 +143,9 @@ def build_command(
     # Force the demuxer the probe found, so ffmpeg never re-guesses the format (a crafted
     # file can look like one thing to one prober and another to the next), and confine the
     # input to plain local files and ordinary demuxers: see ffmpeg.input_options.
-    source = ffmpeg.input(file_url(src), f=info.demuxer, **input_options())
+    # The decoder's picture limit applies to every frame, so a stream that grows into a bomb
+    # after a harmless first picture fails here instead of allocating gigabytes.
+    source = ffmpeg.input(file_url(src), f=info.demuxer, **input_options(), **decoder_options())
     streams = [source["v:0"]]
     audio = source["a:0"] if info.audio is not None else None
     common = {
