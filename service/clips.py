@@ -99,12 +99,22 @@ def used_bytes(session: Session, user_id: int) -> int:
 
 def quota_message(quota_bytes: int) -> str:
     """Say, in words a teacher can act on, that an upload would pass their storage quota."""
-    gigabytes = f"{quota_bytes / 1024**3:.1f}".removesuffix(".0")
     return (
-        f"This upload would take you past your {gigabytes} GB of clip storage. "
+        f"This upload would take you past your {size_text(quota_bytes)} of clip storage. "
         "Please ask your induction coordinator to remove clips you no longer need, "
         "then try again."
     )
+
+
+def size_text(size: int) -> str:
+    """Write a byte count the way people read it (25 GB, 350 MB, 1.5 GB)."""
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            text = f"{value:.0f}" if unit == "bytes" or value >= 100 else f"{value:.1f}"
+            return f"{text.removesuffix('.0')} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
 
 
 def register_upload(

@@ -146,7 +146,7 @@ def create(
         raise InvalidInput("The file is empty. Please choose the video file again.")
     if length > limits.max_bytes:
         raise TooLarge(
-            f"This file is larger than the {_size(limits.max_bytes)} upload limit. "
+            f"This file is larger than the {clips.size_text(limits.max_bytes)} upload limit. "
             "Please trim the video or record at a lower resolution."
         )
     title, step_id, _attempt = clips.check_details(session, user, details)
@@ -367,12 +367,3 @@ def expire(session: Session, upload_dir: Path, *, now: datetime | None = None) -
     if removed:
         log.info("removed %d abandoned upload(s)", removed)
     return removed
-
-
-def _size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.1f}".removesuffix(".0") + f" {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")
