@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -91,19 +92,119 @@ def seed() -> None:
     click.echo(f"Seeded {len(logins)} demo users.")
 
 
+def _queue_names(single: tuple[str, ...], listed: str | None) -> tuple[str, ...]:
+    from workers.queues import QUEUES
+
+    names = list(single)
+    if listed:
+        names += [name.strip() for name in listed.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(QUEUES))
+    if unknown:
+        raise click.BadParameter(
+            f"unknown queue {', '.join(unknown)}; the queues are {', '.join(QUEUES)}",
+            param_hint="--queues",
+        )
+    # Keep the policy's order (process before transcribe), each queue once.
+    return tuple(name for name in QUEUES if name in names) or QUEUES
+
+
 @main.command()
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
-@click.option("--queue", "queues", multiple=True, help="Queue to work (repeatable).")
-def worker(burst: bool, queues: tuple[str, ...]) -> None:
+@click.option(
+    "--queues",
+    "listed",
+    metavar="NAMES",
+    help="Comma-separated queues to work, e.g. process,transcribe (default: both).",
+)
+@click.option("--queue", "queues", multiple=True, help="One queue to work (repeatable).")
+def worker(burst: bool, listed: str | None, queues: tuple[str, ...]) -> None:
     """Run a background worker (with the retry scheduler and the sweeper)."""
     from media_pipeline import ModelLoadError
-    from workers.queues import QUEUES
     from workers.runner import run_worker
 
+    names = _queue_names(queues, listed)
     try:
-        run_worker(_settings(), queues=queues or QUEUES, burst=burst)
+        run_worker(_settings(), queues=names, burst=burst)
     except ModelLoadError as exc:
         raise click.ClickException(f"The speech model could not be loaded: {exc}") from exc
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object, for machines.")
+def status(as_json: bool) -> None:
+    """Show queue lengths, workers, clips per state and the oldest waiting clip."""
+    from redis.exceptions import RedisError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from service.db import make_engine, make_session_factory
+    from workers.connection import connect
+    from workers.status import format_status, gather
+
+    settings = _settings()
+    engine = make_engine(settings)
+    try:
+        with make_session_factory(engine)() as session:
+            report = gather(connect(settings), session)
+    except RedisError as exc:
+        raise click.ClickException(f"Redis cannot be reached: {exc}") from exc
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"The database cannot be reached: {exc}") from exc
+    finally:
+        engine.dispose()
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        click.echo(format_status(report))
+
+
+@main.command("worker-health")
+def worker_health() -> None:
+    """Exit 0 if a live worker on this host is registered in Redis (for health checks)."""
+    from redis.exceptions import RedisError
+
+    from workers.connection import connect
+    from workers.status import worker_alive_here
+
+    try:
+        alive = worker_alive_here(connect(_settings()))
+    except RedisError as exc:
+        raise click.ClickException(f"Redis cannot be reached: {exc}") from exc
+    if not alive:
+        raise click.ClickException("no live worker on this host")
+    click.echo("worker alive")
+
+
+@main.command("create-admin")
+@click.argument("email")
+@click.option("--name", help="Display name (default: the part of the email before @).")
+@click.password_option(help="Prompted for (twice) unless given.")
+def create_admin(email: str, name: str | None, password: str) -> None:
+    """Create an admin account (for the first sign-in to a new deployment)."""
+    from service import accounts
+    from service.db import make_engine, make_session_factory
+    from service.models import Role, User
+
+    email = email.strip().lower()
+    if "@" not in email:
+        raise click.BadParameter("that is not an email address", param_hint="EMAIL")
+    if len(password) < 12:
+        raise click.BadParameter("use at least 12 characters", param_hint="password")
+    engine = make_engine(_settings())
+    try:
+        with make_session_factory(engine)() as session:
+            if session.scalar(select(User.id).where(User.email == email)) is not None:
+                raise click.ClickException(f"{email} already has an account.")
+            accounts.create_user(
+                session,
+                email=email,
+                name=name or email.split("@", 1)[0],
+                password=password,
+                role=Role.ADMIN,
+            )
+            session.commit()
+    finally:
+        engine.dispose()
+    click.echo(f"Created admin {email}.")
 
 
 @main.command()
@@ -116,30 +217,24 @@ def sweep() -> None:
     click.echo(f"Re-queued {len(requeued)} clip(s).")
 
 
-def _gunicorn_args(host: str, port: int, workers: int) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--bind",
-        f"{host}:{port}",
-        "--workers",
-        str(workers),
-        "--threads",
-        "4",
-        "--timeout",
-        "600",
-        "--access-logfile",
-        "-",
-        "web:create_app()",
-    ]
+def _gunicorn_args(host: str, port: int, workers: int | None) -> list[str]:
+    # Timeouts, threads and logging come from web/gunicorn_conf.py; the address from here.
+    args = [sys.executable, "-m", "gunicorn", "-c", "python:web.gunicorn_conf"]
+    args += ["--bind", f"{host}:{port}"]
+    if workers is not None:
+        args += ["--workers", str(workers)]
+    return [*args, "web:create_app()"]
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
-def web(host: str, port: int, workers: int) -> None:
+@click.option(
+    "--workers",
+    type=int,
+    help="Processes (default: $WEB_CONCURRENCY, else 2 x CPU cores + 1).",
+)
+def web(host: str, port: int, workers: int | None) -> None:
     """Run the web server (gunicorn)."""
     _settings()
     os.execv(sys.executable, _gunicorn_args(host, port, workers))
