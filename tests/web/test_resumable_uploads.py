@@ -354,3 +354,19 @@ def test_hostile_file_names_are_only_ever_shown(tus, settings, session, ctx, tmp
     assert ctx.storage.keys() == [clips.original_key(clip.id)]
     assert not (tmp_path.parent / "etc").exists()
     assert list(settings.uploads_path.iterdir()) == []
+
+
+def test_a_complete_upload_that_was_not_registered_finishes_on_head(tus, settings, session):
+    from service import uploads
+
+    url = tus.start(6)
+    upload = sessions(session)[0]
+    # Every byte arrived but registering failed (say storage was down): the client resumes
+    # with HEAD, finds nothing left to send, and the clip is registered then.
+    limits = uploads.Limits(10_000, 10_000, timedelta(hours=1))
+    uploads.append(session, settings.uploads_path, upload, 0, io.BytesIO(b"abcdef"), limits)
+    head = tus.head(url)
+    assert head.status_code == 200 and head.headers["Upload-Offset"] == "6"
+    clip = session.scalar(select(Clip))
+    assert head.headers["Coachreel-Clip-Url"] == f"/clips/{clip.id}"
+    assert tus.head(url).status_code == 404
