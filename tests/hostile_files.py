@@ -476,8 +476,8 @@ def build_corpus(
             "jpeg_magic.mp4",
             lambda: b"\xff\xd8\xff\xe0" + tiny[4:],
             FAILED,
-            NOT_A_VIDEO,
-            "an MP4 whose first bytes are JPEG magic",
+            DAMAGED,
+            "an MP4 whose first bytes are JPEG magic (its first atom now claims 4 GB)",
         ),
         (
             "../../etc/Unterricht ✓ 教室 \u202egnp.mp4",
