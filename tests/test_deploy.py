@@ -72,7 +72,8 @@ def test_web_runs_gunicorn_and_both_queues_are_served(compose):
         if command[:2] == ["coachreel", "worker"]:
             served.update(command[command.index("--queues") + 1].split(","))
     assert served == {"process", "transcribe"}
-    assert "uploads:/uploads" in services["web"]["volumes"]
+    for name in ("web", "worker", "transcribe"):  # the workers' sweeper expires uploads
+        assert "uploads:/uploads" in services[name]["volumes"]
 
 
 def test_minio_bucket_is_made_and_kept_private(compose):
