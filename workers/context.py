@@ -45,7 +45,7 @@ def build_context(settings: Settings) -> WorkerContext:
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
-        storage=make_storage(settings.media_dir),
+        storage=make_storage(settings),
         redis=connect(settings),
         pid=os.getpid(),
     )

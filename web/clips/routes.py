@@ -163,11 +163,29 @@ def status(clip_id: int):  # noqa: ANN201
     return jsonify(status_json(clip))
 
 
+# What the browser may fetch straight from the bucket. Captions stay on this origin: a
+# <track> is fetched same-origin unless its <video> has a crossorigin attribute, so a redirect
+# to the bucket would drop them (and the .vtt download keeps its Content-Disposition).
+_PRESIGNABLE = frozenset({"video/mp4", "image/jpeg"})
+
+
 def _serve(key: str | None, mimetype: str):  # noqa: ANN202
-    """Stream a stored object, honouring Range requests so the player can seek."""
+    """Send a stored object: a redirect to a short-lived storage URL where the backend has one,
+    else streamed from here, honouring Range requests so the player can seek.
+
+    The view has already checked that the user may see the clip.
+    """
     store = storage()
     if key is None or not store.exists(key):
         abort(404)
+    config = settings()
+    if mimetype in _PRESIGNABLE and not config.storage_proxy:
+        url = store.url_for(key, mimetype=mimetype, expires=config.presign_seconds)
+        if url is not None:
+            response = redirect(url, 302)
+            # The signed URL is this user's alone and short-lived: nobody may keep the redirect.
+            response.headers["Cache-Control"] = "private, no-store"
+            return response
     size = store.size(key)
     handle = store.open(key)
     response = current_app.response_class(
