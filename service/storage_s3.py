@@ -39,12 +39,16 @@ def endpoint_url() -> str | None:
     return os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or None
 
 
-def make_client() -> Any:
+def make_client(bucket: str = "") -> Any:
     """Build an S3 client from boto3's environment variables."""
+    # MinIO and other self-hosted endpoints serve buckets by path, as AWS must for a bucket
+    # with dots in its name (no certificate covers it as a host name). Otherwise the bucket's
+    # regional host: left to itself botocore presigns on the global one, which fails for a
+    # bucket outside us-east-1.
+    style = "path" if endpoint_url() or "." in bucket else "virtual"
     config = Config(
         signature_version="s3v4",
-        # MinIO and other self-hosted endpoints serve buckets by path, not by host name.
-        s3={"addressing_style": "path"} if endpoint_url() else {},
+        s3={"addressing_style": style},
         retries={"mode": "standard", "max_attempts": 4},
         max_pool_connections=CONCURRENCY * 4,
     )
@@ -167,7 +171,7 @@ class S3Storage:
         )
         # Parts read from a plain stream wait in memory: bound how many may wait at once.
         self.transfer.max_in_memory_upload_chunks = CONCURRENCY
-        self._client = client if client is not None else make_client()
+        self._client = client if client is not None else make_client(bucket)
         self._pid = os.getpid()
 
     @classmethod
@@ -183,7 +187,7 @@ class S3Storage:
         # RQ forks a work horse per job: a forked child must not share the parent's pooled
         # connections, so it opens its own client.
         if self._pid != os.getpid():
-            self._client, self._pid = make_client(), os.getpid()
+            self._client, self._pid = make_client(self.bucket), os.getpid()
         return self._client
 
     def _key(self, key: str) -> str:

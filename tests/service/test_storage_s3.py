@@ -190,3 +190,23 @@ def test_url_lifetimes_are_at_most_an_hour(s3_server, expires):
         store.url_for("clips/1/video.mp4", mimetype="video/mp4", expires=expires)
     url = store.url_for("clips/1/video.mp4", mimetype="video/mp4", expires=3600)
     assert int(parse_qs(urlsplit(url).query)["X-Amz-Expires"][0]) <= 3600
+
+
+@pytest.mark.parametrize(
+    "bucket, host",
+    [
+        ("coachreel", "coachreel.s3.eu-west-2.amazonaws.com"),
+        ("media.example.org", "s3.eu-west-2.amazonaws.com"),  # dots: by path
+    ],
+)
+def test_aws_urls_name_the_buckets_region(monkeypatch, bucket, host):
+    # No request is made: presigning is local.
+    for name in ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-2")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "coachreel-test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "coachreel-test-secret")
+    store = S3Storage(bucket, "media")
+    url = urlsplit(store.url_for("clips/1/video.mp4", mimetype="video/mp4", expires=60))
+    assert url.scheme == "https" and url.hostname == host
+    assert url.path.endswith("/media/clips/1/video.mp4")
