@@ -62,7 +62,10 @@ def make_client(bucket: str = "") -> Any:
 
 
 def _is_missing(exc: ClientError) -> bool:
+    """Say whether S3 answered that the key does not exist (a missing bucket is an error)."""
     error = exc.response.get("Error", {})
+    if error.get("Code") == "NoSuchBucket":
+        return False
     status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
     return status == 404 or error.get("Code") in {"404", "NoSuchKey", "NotFound"}
 

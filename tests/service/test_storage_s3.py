@@ -210,3 +210,13 @@ def test_aws_urls_name_the_buckets_region(monkeypatch, bucket, host):
     url = urlsplit(store.url_for("clips/1/video.mp4", mimetype="video/mp4", expires=60))
     assert url.scheme == "https" and url.hostname == host
     assert url.path.endswith("/media/clips/1/video.mp4")
+
+
+def test_a_missing_bucket_is_an_error_not_an_empty_store(s3_server):
+    from botocore.exceptions import ClientError
+
+    store = S3Storage.from_url("s3://coachreel-no-such-bucket/media")
+    with pytest.raises(ClientError, match="NoSuchBucket"):
+        store.keys()
+    with pytest.raises(ClientError, match="NoSuchBucket"):
+        store.put_stream("clips/1/original", io.BytesIO(b"x"))
