@@ -11,10 +11,15 @@ import logging
 import threading
 from datetime import timedelta
 
+from rq import Queue
+from rq.intermediate_queue import IntermediateQueue
+from rq.job import JobStatus
+
 from service import clips, transcripts, uploads
 from service.models import utcnow
 from workers.context import WorkerContext
 from workers.queues import (
+    QUEUES,
     TRANSCRIBE_JOBS,
     enqueue_processing,
     enqueue_transcription,
@@ -27,6 +32,7 @@ log = logging.getLogger(__name__)
 def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
     """Re-queue every unfinished clip that no live job will move on; return their ids."""
     grace = ctx.stale_after if grace is None else grace
+    _drop_undelivered_jobs(ctx)
     since = utcnow() - grace
     with ctx.sessions() as session:
         stuck = [
@@ -52,6 +58,32 @@ def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
     with ctx.sessions() as session:  # and clear away resumable uploads left unfinished
         uploads.expire(session, ctx.settings.uploads_path)
     return requeued
+
+
+def _drop_undelivered_jobs(ctx: WorkerContext) -> None:
+    """Delete jobs that a worker took off a queue but died before starting.
+
+    RQ moves a job to the queue's "intermediate" list, then marks it started. A worker killed
+    between the two leaves the job there, still "queued", so it looks alive to has_live_job
+    forever (RQ itself fails it only after two maintenance runs, ten minutes apart). A live
+    worker starts a job within milliseconds, so one there for the whole staleness window is
+    lost: delete it, and the sweep below queues its clip again.
+    """
+    for name in QUEUES:
+        queue = Queue(name, connection=ctx.redis)
+        waiting = IntermediateQueue(queue.key, connection=ctx.redis)
+        for jid in waiting.get_job_ids():
+            if jid in queue.started_job_registry or waiting.set_first_seen(jid):
+                continue
+            first_seen = waiting.get_first_seen(jid)
+            if first_seen is None or utcnow() - first_seen <= ctx.stale_after:
+                continue
+            log.warning("job %s was taken off the %s queue but never started", jid, name)
+            waiting.remove(jid)
+            ctx.redis.delete(waiting.get_first_seen_key(jid))
+            job = queue.fetch_job(jid)
+            if job is not None and job.get_status() == JobStatus.QUEUED:
+                job.delete()
 
 
 class SweeperThread(threading.Thread):
