@@ -25,6 +25,7 @@ from typing import BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from service import clips
 from service.errors import DomainError, InvalidInput, NotFound, TooLarge
@@ -221,7 +222,10 @@ def append(
         ) from None
     try:
         _lock(handle)
-        session.refresh(upload)  # a request that held the lock may have moved the offset on
+        try:
+            session.refresh(upload)  # a request that held the lock may have moved the offset on
+        except ObjectDeletedError:
+            raise NotFound(GONE) from None  # cancelled or finished while this one waited
         if offset != upload.offset:
             raise Conflict(
                 f"The upload is at byte {upload.offset}, not {offset}; resume from there."
