@@ -3,8 +3,9 @@
 A throw-away instance (a temporary folder: SQLite or --database-url, the embedded Redis or
 --redis-url, local media) gets the demo organisation and three ready clips (a generated
 sample processed by ``process_clip``, as ``coachreel seed`` does). gunicorn then serves
-``web:create_app()`` on 127.0.0.1 with 2 x cores + 1 sync workers (or the project's gunicorn
-config, when deploy/ or web/ has one) while, for --seconds:
+``web:create_app()`` on 127.0.0.1 with the project's config (web/gunicorn_conf.py: 2 x cores
++ 1 gthread workers of 4 threads) or, without one, 2 x cores + 1 sync workers, while for
+--seconds:
 
 - --uploaders signed-in ECTs post the upload form with a --upload-mb file (the sample clip
   repeated) in a loop; each stored original is deleted once answered, to bound the disk;
@@ -156,7 +157,9 @@ def run(args: argparse.Namespace, folder: Path) -> int:
         results["bare"]["checks"] = []
         results["bare"]["memory"] = big_upload(bare, big, None)
 
-    return report(args, results, server.workers_seen, bare.workers_seen, RSS_GOAL_MB)
+    how = f"{config.relative_to(REPO)}" if config else "sync"
+    servers = f"{how}; worker processes: coachreel {server.workers_seen}, bare {bare.workers_seen}"
+    return report(args, results, servers, RSS_GOAL_MB)
 
 
 def gunicorn_config() -> Path | None:
@@ -234,12 +237,14 @@ class Server:
             # The CLI's timeout (web/cli.py): a sync worker is busy for a whole big upload.
             command += ["--workers", str(self.workers), "--worker-class", "sync"]
             command += ["--timeout", "600"]
-        command += ["--error-logfile", str(self.log), self.app]
-        # From the instance's parent folder, so no gunicorn.conf.py in the cwd is picked up.
-        self.process = subprocess.Popen(
-            command, env=self.env, cwd=self.log.parent, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True,
-        )  # fmt: skip
+        command.append(self.app)
+        # From the temporary folder, so no gunicorn.conf.py in the cwd is picked up; the log
+        # (gunicorn's and the app's, on stderr) is shown if the server fails.
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                command, env=self.env, cwd=self.log.parent, stdout=log, stderr=log,
+                start_new_session=True,
+            )  # fmt: skip
         deadline = time.monotonic() + 120
         while True:
             try:

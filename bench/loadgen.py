@@ -278,16 +278,14 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def report(
-    args: argparse.Namespace, results: dict, ours_workers: int, bare_workers: int, goal_mb: int
-) -> int:
+def report(args: argparse.Namespace, results: dict, servers: str, goal_mb: int) -> int:
     """Print the load and memory tables; return 1 on any error or a missed memory goal."""
     ours, bare = results["ours"], results["bare"]
     print(
         f"\n{args.seconds:g} s of load: {args.uploaders} uploaders x {args.upload_mb:g} MB, "
         f"{args.viewers} viewers (a watch page, then {RANGES_PER_PAGE} ranges of "
-        f"{RANGE_BYTES // 1024} KB); gunicorn workers: coachreel {ours_workers}, bare "
-        f"{bare_workers}\nload average after the run (1, 5, 15 min): coachreel {ours['load']}, "
+        f"{RANGE_BYTES // 1024} KB)\ngunicorn: {servers}\n"
+        f"load average after the run (1, 5, 15 min): coachreel {ours['load']}, "
         f"bare {bare['load']}\n"
     )
     side = f"{'done':>6} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
