@@ -60,6 +60,10 @@ def _upload(client, entry: HostileFile):
     return client.post("/clips/upload", data=form, headers={"Accept": "application/json"})
 
 
+def _temp_folders() -> set[str]:
+    return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("coachreel-")}
+
+
 def _still_serving(client) -> None:
     assert client.get("/health").status_code == 200
     assert client.get("/clips/").status_code == 200
@@ -80,6 +84,7 @@ def test_hostile_uploads_end_as_expected_and_leak_nothing(
     client, auth, demo, ctx, run_jobs, settings, corpus, marker
 ):
     auth.login(ECT)
+    before = _temp_folders()
     uploaded: dict[int, HostileFile] = {}
     for entry in corpus:
         response = _upload(client, entry)
@@ -141,5 +146,4 @@ def test_hostile_uploads_end_as_expected_and_leak_nothing(
     # No half-written objects or job folders left behind.
     if settings.media_dir.exists():
         assert [p for p in settings.media_dir.rglob(".part-*")] == []
-    leftovers = [p for p in os.listdir(tempfile.gettempdir()) if p.startswith("coachreel-")]
-    assert leftovers == []
+    assert _temp_folders() - before == set()
