@@ -245,6 +245,16 @@ class Server:
                 command, env=self.env, cwd=self.log.parent, stdout=log, stderr=log,
                 start_new_session=True,
             )  # fmt: skip
+        try:
+            self._wait_until_serving()
+        except BaseException:
+            self.__exit__()  # never leave a server behind
+            raise
+        self.workers_seen = len(self.worker_pids())
+        return self
+
+    def _wait_until_serving(self) -> None:
+        assert self.process is not None
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -256,8 +266,6 @@ class Server:
                 raise RuntimeError(f"gunicorn did not start:\n{self.tail()}")
             time.sleep(0.2)
         time.sleep(1.0)  # let every worker finish booting
-        self.workers_seen = len(self.worker_pids())
-        return self
 
     def __exit__(self, *_exc: object) -> None:
         if self.process and self.process.poll() is None:
