@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from rq import Queue
+import pytest
+from rq import Queue, SimpleWorker
+from rq.job import JobStatus
 
 from service import clips
 from service.models import User
 from tests.conftest import csrf_token
+from tests.web.browsing import sign_in
 from workers.queues import PROCESS_QUEUE, enqueue_processing
 
 ADMIN = "admin@coachreel.example"
@@ -81,3 +84,22 @@ def test_requeue_all_answers_post_only(ctx, session, demo, client, auth):
     # It also answers GET upstream, and CSRF checks skip GET: a link could requeue every job.
     auth.login(ADMIN)
     assert client.get(f"/admin/queues/requeue/{PROCESS_QUEUE}").status_code == 405
+
+
+@pytest.mark.browser
+def test_admin_requeues_a_failed_job_from_the_dashboard_page(ctx, demo, live_server, browser):
+    # The dashboard's own script must get our CSRF token to the server, or its buttons fail.
+    queue = Queue(PROCESS_QUEUE, connection=ctx.redis)
+    job = queue.enqueue("builtins.int", "not a number", job_id="dashboard-failed")
+    SimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
+    assert job.get_status(refresh=True) == JobStatus.FAILED
+    page = browser.new_context().new_page()
+    sign_in(page, live_server, ADMIN)
+    page.click("nav >> text=Queues")
+    page.goto(f"{live_server}/admin/queues/0/view/jobs/{PROCESS_QUEUE}/failed/8/asc/1")
+    row = page.locator("tr[data-job-id='dashboard-failed']")
+    with page.expect_response(lambda r: r.url.endswith("/requeue")) as answer:
+        row.locator("[data-role=requeue-job-btn]").click()
+    assert answer.value.status == 200
+    assert job.get_status(refresh=True) == JobStatus.QUEUED
+    assert queue.count == 1
