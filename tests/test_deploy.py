@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from flask import request
 
@@ -24,7 +25,6 @@ from web.cli import main
 from workers.queues import enqueue_processing
 
 REPO = Path(__file__).resolve().parent.parent
-yaml = pytest.importorskip("yaml")
 LONG_RUNNING = {"web", "worker", "transcribe", "postgres", "redis", "minio"}
 ONE_SHOT = {"migrate", "minio-init"}
 SECRET = re.compile(r"PASSWORD|SECRET|ACCESS_KEY|ROOT_USER")
