@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, str_enum, utcnow
@@ -61,7 +61,8 @@ class Clip(Base):
     failure_reason: Mapped[str | None] = mapped_column(Text, default=None)
     original_key: Mapped[str] = mapped_column(String(300))
     original_filename: Mapped[str] = mapped_column(String(300))
-    original_size: Mapped[int]
+    # 2 GiB and up must fit; SQLite's INTEGER is already 64-bit (migration 0007).
+    original_size: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
     video_key: Mapped[str | None] = mapped_column(String(300), default=None)
     poster_key: Mapped[str | None] = mapped_column(String(300), default=None)
     duration: Mapped[float | None] = mapped_column(default=None)

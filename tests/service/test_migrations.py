@@ -16,3 +16,13 @@ def test_migrated_schema_matches_the_models(backend):
         )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def test_a_clip_of_two_gigabytes_and_more_fits(session, demo, ctx):
+    from tests.factories import upload
+
+    clip = upload(session, ctx.storage, "ect1@northfield.example", b"x" * 16)
+    clip.original_size = 2**31 + 7  # past a 32-bit integer: the default upload limit is 2 GiB
+    session.commit()
+    session.expire_all()
+    assert session.get(type(clip), clip.id).original_size == 2**31 + 7

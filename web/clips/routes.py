@@ -76,7 +76,13 @@ def upload():  # noqa: ANN201
         step_id=form.step_id(),
     )
     clip = clips.register_upload(
-        db(), storage(), current_user, details, upload_file.stream, max_bytes=limit
+        db(),
+        storage(),
+        current_user,
+        details,
+        upload_file.stream,
+        max_bytes=limit,
+        quota_bytes=settings().user_quota_bytes,
     )
     try:
         enqueue_processing(redis(), clip.id)
