@@ -114,6 +114,7 @@ class Settings:
     storage_url: str | None = None  # None: the local folder media_dir; s3://bucket/prefix
     storage_proxy: bool = False  # S3 only: stream media through the app instead of redirecting
     presign_seconds: int = 900  # S3 only: lifetime of a presigned media URL (at most an hour)
+    storage_public_url: str | None = None  # S3 only: the endpoint browsers reach, if not the app's
     upload_dir: Path | None = None  # resumable uploads in progress; None: instance_dir/uploads
     user_quota_bytes: int = 25 * 1024**3
     upload_expiry_hours: int = 24
@@ -177,6 +178,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if env == "production":
             raise ConfigError("SECRET_KEY must be set when COACHREEL_ENV=production")
         secret_key = _instance_secret(instance_dir)
+    elif env == "production" and (len(secret_key) < 32 or "change-me" in secret_key):
+        # A short or example key lets anyone forge a session cookie, and with it a sign-in.
+        raise ConfigError(
+            "SECRET_KEY must be a long random value (32 characters or more, e.g. from "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`), not an example value"
+        )
 
     ffmpeg = get("FFMPEG_BINARY")
     if ffmpeg is not None and not os.access(ffmpeg, os.X_OK):
@@ -215,6 +222,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             "SWEEP_INTERVAL_SECONDS", get("SWEEP_INTERVAL_SECONDS") or "60", minimum=1
         ),
         storage_url=(parse_storage_url(raw) if (raw := get("STORAGE_URL")) else None),
+        storage_public_url=(
+            parse_url("STORAGE_PUBLIC_URL", raw, ("http", "https")).rstrip("/")
+            if (raw := get("STORAGE_PUBLIC_URL"))
+            else None
+        ),
         storage_proxy=parse_bool("STORAGE_PROXY", get("STORAGE_PROXY") or "false"),
         presign_seconds=_bounded_int("PRESIGN_SECONDS", get("PRESIGN_SECONDS") or "900", 1, 3600),
         upload_dir=Path(raw).resolve() if (raw := get("UPLOAD_DIR")) else None,

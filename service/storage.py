@@ -11,6 +11,8 @@ import os
 import re
 import shutil
 import tempfile
+import time
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
@@ -56,6 +58,10 @@ class Storage(Protocol):
 
     def keys(self, prefix: str = "") -> list[str]:
         """List the keys under ``prefix``."""
+        ...
+
+    def remove_incomplete(self, older_than: timedelta) -> int:
+        """Remove what writes cut off by a crash left (older than ``older_than``); count them."""
         ...
 
     def url_for(
@@ -143,6 +149,18 @@ class LocalStorage:
                     found.append(key)
         return sorted(found)
 
+    def remove_incomplete(self, older_than: timedelta) -> int:
+        cutoff = time.time() - older_than.total_seconds()
+        removed = 0
+        for path in self.root.rglob(".part-*"):
+            try:
+                if path.is_file() and path.stat().st_mtime <= cutoff:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue  # its write finished (renamed) or another sweeper took it
+        return removed
+
     def url_for(
         self, key: str, *, mimetype: str, expires: int, filename: str | None = None
     ) -> str | None:
@@ -154,5 +172,5 @@ def make_storage(settings: Settings) -> Storage:
     if settings.storage_url:
         from service.storage_s3 import S3Storage  # boto3 is loaded only where S3 is used
 
-        return S3Storage.from_url(settings.storage_url)
+        return S3Storage.from_url(settings.storage_url, public_endpoint=settings.storage_public_url)
     return LocalStorage(settings.media_dir)

@@ -13,6 +13,7 @@ import io
 import os
 import re
 import threading
+from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO
 
 import boto3
@@ -39,13 +40,13 @@ def endpoint_url() -> str | None:
     return os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or None
 
 
-def make_client(bucket: str = "") -> Any:
-    """Build an S3 client from boto3's environment variables."""
+def make_client(bucket: str = "", endpoint: str | None = None) -> Any:
+    """Build an S3 client from boto3's environment variables (``endpoint`` overrides theirs)."""
     # MinIO and other self-hosted endpoints serve buckets by path, as AWS must for a bucket
     # with dots in its name (no certificate covers it as a host name). Otherwise the bucket's
     # regional host: left to itself botocore presigns on the global one, which fails for a
     # bucket outside us-east-1.
-    style = "path" if endpoint_url() or "." in bucket else "virtual"
+    style = "path" if endpoint or endpoint_url() or "." in bucket else "virtual"
     config = Config(
         signature_version="s3v4",
         s3={"addressing_style": style},
@@ -58,7 +59,7 @@ def make_client(bucket: str = "") -> Any:
     with _session_lock:
         if _session is None:
             _session = boto3.session.Session()
-        return _session.client("s3", config=config)
+        return _session.client("s3", config=config, endpoint_url=endpoint)
 
 
 def _is_missing(exc: ClientError) -> bool:
@@ -161,9 +162,20 @@ class S3Storage:
     """Objects in one bucket, under an optional prefix that is prepended to every key."""
 
     def __init__(
-        self, bucket: str, prefix: str = "", *, part_size: int = PART_SIZE, client: Any = None
+        self,
+        bucket: str,
+        prefix: str = "",
+        *,
+        part_size: int = PART_SIZE,
+        client: Any = None,
+        public_endpoint: str | None = None,
     ):
         self.bucket = bucket
+        # Browsers may reach the store under another name than the app does (MinIO is
+        # http://minio:9000 inside the deployment, https://media.school.example outside):
+        # presigned URLs are signed for that name.
+        self.public_endpoint = public_endpoint
+        self._presigner: Any = None
         prefix = prefix.strip("/")
         self.prefix = f"{check_key(prefix)}/" if prefix else ""
         self.transfer = TransferConfig(
@@ -178,12 +190,19 @@ class S3Storage:
         self._pid = os.getpid()
 
     @classmethod
-    def from_url(cls, url: str, *, part_size: int = PART_SIZE) -> S3Storage:
+    def from_url(
+        cls, url: str, *, part_size: int = PART_SIZE, public_endpoint: str | None = None
+    ) -> S3Storage:
         """Build the storage named by ``s3://bucket`` or ``s3://bucket/prefix``."""
         match = _URL.fullmatch(url.strip())
         if not match:
             raise ValueError(f"not an s3://bucket/prefix URL: {url!r}")
-        return cls(match.group(1), match.group(2) or "", part_size=part_size)
+        return cls(
+            match.group(1),
+            match.group(2) or "",
+            part_size=part_size,
+            public_endpoint=public_endpoint,
+        )
 
     @property
     def client(self) -> Any:
@@ -254,6 +273,30 @@ class S3Storage:
         start = len(self.prefix)
         return sorted(item["Key"][start:] for page in pages for item in page.get("Contents", []))
 
+    def remove_incomplete(self, older_than: timedelta) -> int:
+        # A worker killed mid-upload leaves its multipart upload open: its parts are stored
+        # (and billed) until aborted, though no object ever appears.
+        cutoff = datetime.now(UTC) - older_than
+        pages = self.client.get_paginator("list_multipart_uploads").paginate(
+            Bucket=self.bucket, Prefix=self.prefix
+        )
+        removed = 0
+        for page in pages:
+            for upload in page.get("Uploads", []):
+                if upload["Initiated"] <= cutoff:
+                    self.client.abort_multipart_upload(
+                        Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+                    )
+                    removed += 1
+        return removed
+
+    def _signer(self) -> Any:
+        if self.public_endpoint is None:
+            return self.client
+        if self._presigner is None:
+            self._presigner = make_client(self.bucket, endpoint=self.public_endpoint)
+        return self._presigner
+
     def url_for(
         self, key: str, *, mimetype: str, expires: int, filename: str | None = None
     ) -> str | None:
@@ -269,4 +312,4 @@ class S3Storage:
             if not _FILENAME.fullmatch(filename):
                 raise ValueError(f"unsafe download name {filename!r}")
             params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
-        return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires)
+        return self._signer().generate_presigned_url("get_object", Params=params, ExpiresIn=expires)

@@ -27,6 +27,7 @@ from workers.queues import (
 )
 
 log = logging.getLogger(__name__)
+INCOMPLETE_WRITE_AGE = timedelta(hours=24)
 
 
 def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
@@ -57,6 +58,9 @@ def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
         log.warning("re-queued %d stuck clip(s): %s", len(requeued), requeued)
     with ctx.sessions() as session:  # and clear away resumable uploads left unfinished
         uploads.expire(session, ctx.settings.uploads_path)
+    # Writes to storage take minutes at most: one a day old was cut off by a crash.
+    if removed := ctx.storage.remove_incomplete(INCOMPLETE_WRITE_AGE):
+        log.warning("removed %d incomplete storage write(s) left by a crash", removed)
     return requeued
 
 

@@ -36,6 +36,12 @@ def test_services_from_the_environment(tmp_path: Path):
     "env, message",
     [
         ({"COACHREEL_ENV": "production"}, "SECRET_KEY must be set"),
+        ({"COACHREEL_ENV": "production", "SECRET_KEY": "short"}, "long random value"),
+        (
+            {"COACHREEL_ENV": "production", "SECRET_KEY": "change-me-to-a-long-random-value"},
+            "not an example value",
+        ),
+        ({"STORAGE_PUBLIC_URL": "media.school.example"}, "STORAGE_PUBLIC_URL must start with"),
         ({"COACHREEL_ENV": "staging"}, "COACHREEL_ENV must be one of"),
         ({"MAX_UPLOAD_SIZE": "lots"}, "MAX_UPLOAD_SIZE must be a size"),
         ({"MAX_UPLOAD_SIZE": "0"}, "larger than zero"),
@@ -74,8 +80,10 @@ def test_production_runtime_settings(tmp_path: Path):
             "PRESIGN_SECONDS": "600",
             "USER_QUOTA": "10G",
             "PROXY_HOPS": "1",
+            "STORAGE_PUBLIC_URL": "https://media.school.example/",
         }
     )
+    assert settings.storage_public_url == "https://media.school.example"
     assert settings.storage_url == "s3://coachreel-media/trust-a"
     assert settings.presign_seconds == 600 and settings.user_quota_bytes == 10 * 1024**3
     assert settings.log_format == "json" and settings.proxy_hops == 1

@@ -4,6 +4,7 @@ S3-only behaviour (presigned URLs, multipart uploads, prefixes) is in test_stora
 """
 
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -168,3 +169,20 @@ def test_make_storage_follows_the_settings(settings, s3_url):
     assert s3.prefix == s3_url.rsplit("/", 1)[1] + "/"
     s3.put_stream("clips/1/original", io.BytesIO(b"x"))
     assert s3.keys() == ["clips/1/original"]
+
+
+def test_writes_cut_off_by_a_crash_are_removed_once_old(store, tmp_path, s3_client):
+    store.put_stream("clips/3/video.mp4", io.BytesIO(b"complete"))
+    # What a killed writer leaves: a hidden part file, or a multipart upload never completed.
+    if isinstance(store, LocalStorage):
+        (tmp_path / "clips" / "3" / ".part-killed").write_bytes(b"half")
+    else:
+        s3_client.create_multipart_upload(Bucket=store.bucket, Key=store.prefix + "clips/3/x")
+    complete = [] if s3_client else ["video.mp4"]  # local leftovers() lists every file
+    assert len(leftovers(store, tmp_path, s3_client)) == len(complete) + 1
+    if s3_client is None:  # moto dates every multipart upload 2010-11-10, so only here:
+        assert store.remove_incomplete(timedelta(hours=1)) == 0  # it may still be writing
+    assert store.remove_incomplete(timedelta(0)) == 1
+    assert leftovers(store, tmp_path, s3_client) == complete
+    assert store.keys() == ["clips/3/video.mp4"]
+    assert store.remove_incomplete(timedelta(0)) == 0

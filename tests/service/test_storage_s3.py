@@ -220,3 +220,16 @@ def test_a_missing_bucket_is_an_error_not_an_empty_store(s3_server):
         store.keys()
     with pytest.raises(ClientError, match="NoSuchBucket"):
         store.put_stream("clips/1/original", io.BytesIO(b"x"))
+
+
+def test_presigned_urls_name_the_public_endpoint(s3_server, s3_url):
+    """Inside a deployment the app reaches MinIO as http://minio:9000; browsers need its
+    public name, so URLs are signed for STORAGE_PUBLIC_URL while the app keeps its own."""
+    public = s3_server.endpoint.replace("127.0.0.1", "localhost")
+    store = S3Storage.from_url(s3_url, public_endpoint=public)
+    store.put_stream("clips/5/poster.jpg", io.BytesIO(b"jpeg bytes"))
+    url = store.url_for("clips/5/poster.jpg", mimetype="image/jpeg", expires=60)
+    assert url.startswith(public + "/" + store.bucket + "/")
+    with urllib.request.urlopen(url) as response:
+        assert response.read() == b"jpeg bytes"
+    assert store.client.meta.endpoint_url == s3_server.endpoint  # reads and writes unchanged

@@ -130,3 +130,26 @@ def test_sweeper_leaves_clips_with_live_jobs_alone(ctx, session, demo, tmp_path)
         s.commit()
     assert sweep(ctx) == []
     assert ctx.redis.llen("rq:queue:process") == 1  # no duplicate job
+
+
+def test_sweeper_removes_a_write_cut_off_a_day_ago(ctx, session, demo, tmp_path):
+    clip = upload(session, ctx.storage, ECT, b"original bytes")
+    key = f"clips/{clip.id}/video.mp4"
+    if ctx.settings.storage_url:  # S3: a multipart upload never completed
+        ctx.storage.client.create_multipart_upload(
+            Bucket=ctx.storage.bucket, Key=ctx.storage.prefix + key
+        )
+    else:  # the local folder: the hidden part file of a writer killed mid-copy
+        part = ctx.storage.root / f"clips/{clip.id}/.part-killed"
+        part.write_bytes(b"half a video")
+        old = time.time() - timedelta(hours=25).total_seconds()
+        os.utime(part, (old, old))
+    sweep(ctx)
+    if ctx.settings.storage_url:
+        listing = ctx.storage.client.list_multipart_uploads(
+            Bucket=ctx.storage.bucket, Prefix=ctx.storage.prefix
+        )
+        assert listing.get("Uploads", []) == []
+    else:
+        assert not part.exists()
+    assert ctx.storage.keys() == [clip.original_key]  # the complete object stays
