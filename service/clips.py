@@ -53,7 +53,7 @@ def poster_key(clip_id: int) -> str:
     return f"clips/{clip_id}/poster.jpg"
 
 
-def _school_for_upload(user: User, kind: ClipKind) -> int:
+def school_for_upload(user: User, kind: ClipKind) -> int:
     role = Role.MENTOR if kind == ClipKind.MODEL else Role.ECT
     school_ids = [m.school_id for m in user.memberships if m.role == role and m.school_id]
     if not school_ids:
@@ -129,7 +129,7 @@ def register_upload(
 ) -> Clip:
     """Store an uploaded original and record the clip as ``uploaded``, ready for processing."""
     title, step_id, attempt = check_details(session, user, details)
-    school_id = _school_for_upload(user, details.kind)
+    school_id = school_for_upload(user, details.kind)
     room = quota_bytes - used_bytes(session, user.id)
     if room <= 0:
         raise TooLarge(quota_message(quota_bytes))

@@ -151,7 +151,7 @@ def create(
             "Please trim the video or record at a lower resolution."
         )
     title, step_id, _attempt = clips.check_details(session, user, details)
-    school_id = clips._school_for_upload(user, details.kind)
+    school_id = clips.school_for_upload(user, details.kind)
     if clips.used_bytes(session, user.id) + length > limits.quota_bytes:
         raise TooLarge(clips.quota_message(limits.quota_bytes))
     now = now or utcnow()
