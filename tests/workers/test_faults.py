@@ -130,7 +130,7 @@ def _wait_until(condition: Callable[[], bool], timeout: float, what: str) -> Non
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
+        time.sleep(0.02)
 
 
 def _all_ready(ctx, ids, transcripts: bool = False) -> Callable[[], bool]:
@@ -224,13 +224,17 @@ def test_workers_killed_at_random_points_lose_nothing(
         acodec="mp3",
         container="avi",
     )
-    ids = []
-    for _ in range(8):
+    ids: list[int] = []
+
+    def add_clip() -> None:
         clip = upload(session, ctx.storage, ECT, source, filename="lesson.avi")
         with ctx.sessions() as s:
             clips.record_duration(s, clip.id, 10.0)
         enqueue_processing(ctx.redis, clip.id, 10.0)
         ids.append(clip.id)
+
+    for _ in range(8):
+        add_clip()
 
     # The first worker finishes one job untouched: its time is a "typical job".
     current = workers((PROCESS_QUEUE,))
@@ -245,6 +249,8 @@ def test_workers_killed_at_random_points_lose_nothing(
 
     kills: list[tuple[int, str | None, str]] = []
     for trial in range(20):
+        if _all_ready(ctx, ids)():
+            add_clip()  # a kill needs a job to land in: jobs that finished used the pool up
         if trial:
             current, standby = standby, workers((PROCESS_QUEUE,))
             current.go()
@@ -257,10 +263,14 @@ def test_workers_killed_at_random_points_lose_nothing(
             return job is not None
 
         # Killed jobs come back once their heartbeat is stale and a sweeper re-queues them.
-        _wait_until(started, 30, f"trial {trial}'s job to start")
+        try:
+            _wait_until(started, 30, f"trial {trial}'s job to start")
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{_describe(ctx, ids, kills)}") from None
         target = TARGETS[trial % len(TARGETS)]
         if target is None:
-            time.sleep(rng.uniform(0, typical))
+            # The job was seen starting a moment late; stay inside its run.
+            time.sleep(rng.uniform(0, 0.8 * typical))
         else:
             deadline = time.monotonic() + typical * 3
             while _stage(job) not in (target, "done", "gone") and time.monotonic() < deadline:
