@@ -19,7 +19,8 @@ pytestmark = pytest.mark.browser
 CHUNK = 256 * 1024
 
 # The page notes (in sessionStorage, which survives the navigation) the highest percentage
-# the progress bar showed and what its live text said.
+# the progress bar showed, what its live text said, and where tus-js-client remembered the
+# unfinished upload.
 WATCH_PROGRESS = """() => {
   const meter = document.querySelector('#upload-progress [role=progressbar]');
   new MutationObserver(() => {
@@ -27,6 +28,10 @@ WATCH_PROGRESS = """() => {
     if (now > Number(sessionStorage.getItem('maxPct') || -1)) sessionStorage.setItem('maxPct', now);
     const said = document.querySelector('#upload-progress .progress-text').textContent;
     if (said.includes('%')) sessionStorage.setItem('said', said);
+    // Where the unfinished upload is remembered: this tab only, never localStorage.
+    const remembered = (store) => Object.keys(store).some((k) => k.startsWith('tus::'));
+    if (remembered(sessionStorage)) sessionStorage.setItem('tusInTab', '1');
+    if (remembered(localStorage)) sessionStorage.setItem('tusInLocal', '1');
   }).observe(meter, {attributes: true});
 }"""
 
@@ -78,6 +83,11 @@ def test_a_dropped_chunk_resumes_and_the_page_opens_the_clip(
         said = page.evaluate("sessionStorage.getItem('said')")
         assert re.match(r"Uploading… \d+% \(\d+\.\d MB of 3\.\d MB\)", said), said
         assert "We are preparing your clip" in page.content()
+        # Shared school computers: the unfinished upload (it names the clip) was remembered
+        # in this tab's storage only, and forgotten once finished.
+        assert page.evaluate("sessionStorage.getItem('tusInTab')") == "1"
+        assert page.evaluate("sessionStorage.getItem('tusInLocal')") is None
+        assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('tus::'))") == []
     finally:
         request_started.disconnect(record, app)
         context.close()

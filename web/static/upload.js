@@ -20,6 +20,38 @@
   // network for a while, and each try starts from the offset the server reports (HEAD).
   const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000];
 
+  // Where an unfinished upload is remembered so a reload can resume it: this tab's
+  // sessionStorage, not the default localStorage, because school computers are shared and the
+  // entry names the clip. It lasts until the tab closes; the server drops the upload a day later.
+  const tabStorage = {
+    _entries: function (prefix) {
+      const found = [];
+      for (let i = 0; i < window.sessionStorage.length; i++) {
+        const key = window.sessionStorage.key(i);
+        if (key.indexOf(prefix) !== 0) continue;
+        try {
+          const entry = JSON.parse(window.sessionStorage.getItem(key));
+          entry.urlStorageKey = key;
+          found.push(entry);
+        } catch (e) { /* not ours */ }
+      }
+      return found;
+    },
+    findAllUploads: function () { return Promise.resolve(this._entries("tus::")); },
+    findUploadsByFingerprint: function (fingerprint) {
+      return Promise.resolve(this._entries("tus::" + fingerprint + "::"));
+    },
+    removeUpload: function (key) {
+      window.sessionStorage.removeItem(key);
+      return Promise.resolve();
+    },
+    addUpload: function (fingerprint, entry) {
+      const key = "tus::" + fingerprint + "::" + Math.round(Math.random() * 1e12);
+      window.sessionStorage.setItem(key, JSON.stringify(entry));
+      return Promise.resolve(key);
+    },
+  };
+
   let upload = null;
   let paused = false;
   let clipUrl = null;
@@ -155,6 +187,7 @@
       metadata: fields,
       headers: { "X-CSRFToken": csrf, "Accept": "application/json" },
       removeFingerprintOnSuccess: true,
+      urlStorage: tabStorage,
       onProgress: function (sent, total) { setProgress(sent, total); },
       onAfterResponse: function (req, res) {
         const url = res.getHeader("Coachreel-Clip-Url");
