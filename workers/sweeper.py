@@ -77,7 +77,12 @@ def _drop_undelivered_jobs(ctx: WorkerContext) -> None:
         queue = Queue(name, connection=ctx.redis)
         waiting = IntermediateQueue(queue.key, connection=ctx.redis)
         for jid in waiting.get_job_ids():
-            if jid in queue.started_job_registry or waiting.set_first_seen(jid):
+            job = queue.fetch_job(jid)
+            # Its status, not the started registry, says whether it started: a run killed
+            # earlier leaves the job's id in that registry until RQ's own clean-up.
+            if job is not None and job.get_status() != JobStatus.QUEUED:
+                continue
+            if waiting.set_first_seen(jid):
                 continue
             first_seen = waiting.get_first_seen(jid)
             if first_seen is None or utcnow() - first_seen <= ctx.stale_after:
@@ -85,7 +90,6 @@ def _drop_undelivered_jobs(ctx: WorkerContext) -> None:
             log.warning("job %s was taken off the %s queue but never started", jid, name)
             waiting.remove(jid)
             ctx.redis.delete(waiting.get_first_seen_key(jid))
-            job = queue.fetch_job(jid)
             if job is not None and job.get_status() == JobStatus.QUEUED:
                 job.delete()
 
