@@ -1,6 +1,7 @@
 """Pure media functions: paths in, frozen dataclasses out; nothing of databases or the web."""
 
 from .audio import AudioTrack, DamagedAudio, extract_audio
+from .blur import BlurOptions, BlurResult, KeepPoint, blur_faces
 from .captions import to_text, to_webvtt
 from .errors import (
     DamagedVideo,
@@ -35,9 +36,12 @@ from .transcribe import (
 __all__ = [
     "AudioStreamInfo",
     "AudioTrack",
+    "BlurOptions",
+    "BlurResult",
     "DamagedAudio",
     "DamagedVideo",
     "EmptyVideo",
+    "KeepPoint",
     "MediaError",
     "MediaInfo",
     "ModelLoadError",
@@ -54,6 +58,7 @@ __all__ = [
     "VideoStreamInfo",
     "WhisperOptions",
     "Word",
+    "blur_faces",
     "build_command",
     "choose_method",
     "extract_audio",
