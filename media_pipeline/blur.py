@@ -21,6 +21,7 @@ from .errors import DamagedVideo, MediaError
 from .faces import FaceDetector, blur_region, boxes_per_frame, expand, kept_tracks, link_tracks
 from .ffmpeg import decoder_options, ffmpeg_binary, file_url, input_options
 from .probe import MediaInfo, open_input, probe
+from .transcode import check_ffmpeg_exit
 
 # How far the output's duration may drift from the source's before we call it damaged.
 _DURATION_TOLERANCE = 0.5
@@ -29,7 +30,6 @@ _PROGRESS_INTERVAL = 0.25
 # Share of the progress bar for the first pass (decode and detect); the second pass decodes
 # again, blurs and encodes, which costs less than detection.
 _DETECT_SHARE = 0.7
-_STDERR_TAIL = 4000
 
 
 @dataclass(frozen=True)
@@ -311,13 +311,7 @@ def _encode(
                     # cancel): stop it rather than leave an orphan writing a file we delete.
                     proc.kill()
                     proc.wait()
-        if returncode != 0:
-            stderr.seek(0, os.SEEK_END)
-            stderr.seek(max(0, stderr.tell() - _STDERR_TAIL))
-            tail = stderr.read().decode("utf-8", "replace").strip()
-            if "No space left on device" in tail:
-                raise OSError(errno.ENOSPC, "No space left on device while writing", tail)
-            raise DamagedVideo(detail=f"ffmpeg exited with {returncode}: {tail}")
+        check_ffmpeg_exit(returncode, stderr)
     return blurred, kept_frames
 
 

@@ -8,7 +8,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 import ffmpeg
 
@@ -225,14 +225,20 @@ def _run(args: list[str], duration: float, on_progress: Callable[[float], None] 
                 if proc.poll() is None:
                     proc.kill()
                     proc.wait()
-        if returncode != 0:
-            stderr.seek(0, os.SEEK_END)
-            stderr.seek(max(0, stderr.tell() - _STDERR_TAIL))
-            tail = stderr.read().decode("utf-8", "replace").strip()
-            if "No space left on device" in tail:
-                # A full disk is the server's problem and worth a retry, not the teacher's.
-                raise OSError(errno.ENOSPC, "No space left on device while writing", tail)
-            raise DamagedVideo(detail=f"ffmpeg exited with {returncode}: {tail}")
+        check_ffmpeg_exit(returncode, stderr)
+
+
+def check_ffmpeg_exit(returncode: int, stderr: BinaryIO) -> None:
+    """Raise for a failed ffmpeg run, from the tail of its stderr (kept in a temporary file)."""
+    if returncode == 0:
+        return
+    stderr.seek(0, os.SEEK_END)
+    stderr.seek(max(0, stderr.tell() - _STDERR_TAIL))
+    tail = stderr.read().decode("utf-8", "replace").strip()
+    if "No space left on device" in tail:
+        # A full disk is the server's problem and worth a retry, not the teacher's.
+        raise OSError(errno.ENOSPC, "No space left on device while writing", tail)
+    raise DamagedVideo(detail=f"ffmpeg exited with {returncode}: {tail}")
 
 
 def _follow_progress(
