@@ -11,18 +11,29 @@ teacher can read), or be ``refused`` by the upload route with ``phrase`` in its 
 
 from __future__ import annotations
 
-import io
 import random
 import struct
 import subprocess
 import sys
-import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import media_pipeline
+from tests.hostile_bytes import (
+    avi,
+    brand,
+    corrupt_mdat,
+    corrupt_mdat_avi,
+    gab2_stream,
+    hls_playlist,
+    huge_header_dimensions,
+    pdf,
+    png_bomb_avi,
+    sof_dimensions,
+    ten_hours,
+    zip_archive,
+)
 
 READY, FAILED, REFUSED = "ready", "failed", "refused"
 
@@ -93,203 +104,6 @@ class _Maker:
 # ---- ISO-BMFF (MP4) editing ----
 
 
-def _find_box(data: bytes | bytearray, kind: bytes, start: int = 0) -> int:
-    """Return the offset of the first box of ``kind`` (its size field), searching from start."""
-    at = data.find(kind, start + 4)
-    if at < 0:
-        raise ValueError(f"no {kind!r} box")
-    return at - 4
-
-
-def _all_boxes(data: bytes | bytearray, kind: bytes) -> list[int]:
-    found, at = [], 0
-    while (at := data.find(kind, at)) >= 0:
-        found.append(at - 4)
-        at += 4
-    return found
-
-
-def _ten_hours(mp4: bytes, timeline: bool) -> bytes:
-    """Declare ten hours in the movie, track and media headers; with ``timeline``, also time
-    the video's frames (sample table and edit list) to last that long.
-
-    FFmpeg believes only the sample tables: the headers alone do not lengthen a clip."""
-    data = bytearray(mp4)
-    for kind, scale_at, duration_at in ((b"mvhd", 20, 24), (b"mdhd", 20, 24)):
-        for box in _all_boxes(data, kind):
-            assert data[box + 8] == 0, "version 0 headers only"
-            scale = struct.unpack_from(">I", data, box + scale_at)[0]
-            struct.pack_into(">I", data, box + duration_at, scale * 36_000)
-    for box in _all_boxes(data, b"tkhd"):
-        mvhd = _find_box(data, b"mvhd")
-        scale = struct.unpack_from(">I", data, mvhd + 20)[0]
-        struct.pack_into(">I", data, box + 28, scale * 36_000)
-    if timeline:
-        mvhd = _find_box(data, b"mvhd")
-        scale = struct.unpack_from(">I", data, mvhd + 20)[0]
-        for box in _all_boxes(data, b"elst"):
-            struct.pack_into(">I", data, box + 16, scale * 36_000)
-        stts = _find_box(data, b"stts")  # the video track's: it comes first
-        delta = struct.unpack_from(">I", data, stts + 20)[0]
-        struct.pack_into(">I", data, stts + 20, delta * 36_000)
-    return bytes(data)
-
-
-def _huge_header_dimensions(mp4: bytes, side: int = 65535) -> bytes:
-    """Declare side x side pixels in the track header and the video sample entry."""
-    data = bytearray(mp4)
-    for box in _all_boxes(data, b"tkhd"):
-        if struct.unpack_from(">I", data, box + 84)[0]:  # the video track has a size
-            struct.pack_into(">II", data, box + 84, side << 16, side << 16)
-    entry = _find_box(data, b"avc1")
-    struct.pack_into(">HH", data, entry + 8 + 24, side, side)
-    return bytes(data)
-
-
-def _corrupt_mdat(mp4: bytes, rng: random.Random) -> bytes:
-    """Overwrite a stretch in the middle of the media data with noise."""
-    data = bytearray(mp4)
-    mdat = _find_box(data, b"mdat")
-    size = struct.unpack_from(">I", data, mdat)[0]
-    middle = mdat + size // 2
-    data[middle : middle + 3000] = rng.randbytes(3000)
-    return bytes(data)
-
-
-def _brand(mp4: bytes, brand: bytes) -> bytes:
-    data = bytearray(mp4)
-    ftyp = _find_box(data, b"ftyp")
-    data[ftyp + 8 : ftyp + 12] = brand
-    # The compatible brands too, so nothing familiar is left.
-    size = struct.unpack_from(">I", data, ftyp)[0]
-    for at in range(ftyp + 16, ftyp + size, 4):
-        data[at : at + 4] = brand
-    return bytes(data)
-
-
-# ---- RIFF (AVI) writing ----
-
-
-def _chunk(fourcc: bytes, payload: bytes) -> bytes:
-    pad = b"\0" if len(payload) % 2 else b""
-    return fourcc + struct.pack("<I", len(payload)) + payload + pad
-
-
-def _list(kind: bytes, payload: bytes) -> bytes:
-    return _chunk(b"LIST", kind + payload)
-
-
-def _strh(kind: bytes, handler: bytes, rate: int, length: int) -> bytes:
-    # fccType, fccHandler, flags, priority, language, initial frames, scale, rate, start,
-    # length, suggested buffer size, quality (-1: default), sample size, rcFrame.
-    fields = (kind, handler, 0, 0, 0, 0, 1, rate, 0, length, 0, 0xFFFFFFFF, 0, 0, 0, 0, 0)
-    return _chunk(b"strh", struct.pack("<4s4sIHHIIIIIIIIhhhh", *fields))
-
-
-def _avi(
-    frames: list[bytes],
-    width: int,
-    height: int,
-    extra: list[tuple[bytes, bytes]],
-    fourcc: bytes = b"MJPG",
-) -> bytes:
-    """An AVI at 10 fps; ``extra`` adds (strl payload, movi chunk) for a second stream."""
-    streams = 1 + len(extra)
-    avih = struct.pack(
-        "<IIIIIIIIII16x", 100_000, 0, 0, 0x10, len(frames), 0, streams, 0, width, height
-    )
-    bmih = struct.pack("<IiiHH4sIiiII", 40, width, height, 1, 24, fourcc, 0, 0, 0, 0, 0)
-    video = _list(b"strl", _strh(b"vids", fourcc, 10, len(frames)) + _chunk(b"strf", bmih))
-    header = _list(b"hdrl", _chunk(b"avih", avih) + video + b"".join(s for s, _ in extra))
-    chunks = [(b"00dc", f) for f in frames] + [(c[:4], c[4:]) for _, c in extra]
-    movi, index, offset = b"movi", b"", 4
-    for fourcc, payload in chunks:
-        index += struct.pack("<4sIII", fourcc, 0x10, offset, len(payload))
-        movi += _chunk(fourcc, payload)
-        offset = len(movi)
-    body = b"AVI " + header + _chunk(b"LIST", movi) + _chunk(b"idx1", index)
-    return b"RIFF" + struct.pack("<I", len(body)) + body
-
-
-def _gab2(playlist: str) -> bytes:
-    """A GAB2 subtitle packet (as DivX writes) whose payload is an HLS playlist.
-
-    The shape of CVE-2017-9993: FFmpeg's AVI demuxer probed the payload with every demuxer, so
-    an HLS playlist there made it read local files into the "subtitles"."""
-    name = "English".encode("utf-16-le") + b"\0\0"
-    payload = playlist.encode()
-    return (
-        b"GAB2\0"
-        + struct.pack("<H", 2)
-        + struct.pack("<I", len(name))
-        + name
-        + struct.pack("<H", 4)
-        + struct.pack("<I", len(payload))
-        + payload
-    )
-
-
-def _sof_dimensions(jpeg: bytes, width: int, height: int) -> bytes:
-    data = bytearray(jpeg)
-    sof = data.find(b"\xff\xc0")
-    struct.pack_into(">HH", data, sof + 5, height, width)
-    return bytes(data)
-
-
-def _png(width: int, height: int) -> bytes:
-    """A grey PNG of width x height, all zeros: a few hundred KB that decode to width*height."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
-
-    deflate, row = zlib.compressobj(9), bytes(width + 1)  # a filter byte, then the pixels
-    idat = b"".join(deflate.compress(row) for _ in range(height)) + deflate.flush()
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
-    )
-
-
-def png_bomb_avi(side: int = 12000, frames: int = 3, declared: int | None = None) -> bytes:
-    """An AVI of PNG frames of side x side pixels (the header may declare another size)."""
-    picture = _png(side, side)
-    size = side if declared is None else declared
-    return _avi([picture] * frames, size, size, [], fourcc=b"MPNG")
-
-
-def _playlist(target: str) -> str:
-    return f"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n{target}\n#EXT-X-ENDLIST\n"
-
-
-def _pdf() -> bytes:
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-    ]
-    out, offsets = b"%PDF-1.4\n", []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return out
-
-
-def _zip(inner: bytes) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("lesson.mp4", inner)
-    return buffer.getvalue()
-
-
 def build_corpus(
     folder: Path, secret: Path, relative_secret: str, ffmpeg: str | None = None
 ) -> list[HostileFile]:
@@ -343,7 +157,7 @@ def build_corpus(
         ),
         (
             "huge_header.mp4",
-            lambda: _huge_header_dimensions(tiny),
+            lambda: huge_header_dimensions(tiny),
             READY,
             "",
             "65535x65535 declared in tkhd and avc1; the H.264 stream itself is 160x120",
@@ -364,35 +178,35 @@ def build_corpus(
         ),
         (
             "bomb_max.avi",
-            lambda: _avi([_sof_dimensions(f, 65535, 65535) for f in frames], 65535, 65535, []),
+            lambda: avi([sof_dimensions(f, 65535, 65535) for f in frames], 65535, 65535, []),
             FAILED,
             TOO_LARGE,
             "MJPEG frames declaring 65535x65535 pixels",
         ),
         (
             "ten_hours_declared.mp4",
-            lambda: _ten_hours(tiny, timeline=False),
+            lambda: ten_hours(tiny, timeline=False),
             READY,
             "",
             "a one-second MP4 whose movie, track and media headers declare ten hours",
         ),
         (
             "ten_hours.mp4",
-            lambda: _ten_hours(tiny, timeline=True),
+            lambda: ten_hours(tiny, timeline=True),
             FAILED,
             TOO_LONG,
             "25 frames timed to last ten hours (sample table and edit list)",
         ),
         (
             "corrupt_middle.mp4",
-            lambda: _corrupt_mdat(m.clip("three.mp4", duration=3.0), m.rng),
+            lambda: corrupt_mdat(m.clip("three.mp4", duration=3.0), m.rng),
             READY,
             "",
             "noise over 3 KB in the middle of the media data (players conceal it)",
         ),
         (
             "corrupt_middle.avi",
-            lambda: _corrupt_mdat_avi(
+            lambda: corrupt_mdat_avi(
                 m.clip("mpeg4.avi", duration=3.0, vcodec="mpeg4", acodec="mp3"), m.rng
             ),
             READY,
@@ -401,28 +215,28 @@ def build_corpus(
         ),
         (
             "passwd.m3u8",
-            lambda: _playlist("file:///etc/passwd"),
+            lambda: hls_playlist("file:///etc/passwd"),
             FAILED,
             NOT_A_VIDEO,
             "an HLS playlist naming file:///etc/passwd",
         ),
         (
             "secret_absolute.mp4",
-            lambda: _playlist(str(secret.resolve())),
+            lambda: hls_playlist(str(secret.resolve())),
             FAILED,
             NOT_A_VIDEO,
             "an HLS playlist naming the secret by absolute path",
         ),
         (
             "secret_relative.m3u8",
-            lambda: _playlist(relative_secret),
+            lambda: hls_playlist(relative_secret),
             FAILED,
             NOT_A_VIDEO,
             "an HLS playlist naming the secret by relative path",
         ),
         (
             "secret_url.mp4",
-            lambda: _playlist(secret_url),
+            lambda: hls_playlist(secret_url),
             FAILED,
             NOT_A_VIDEO,
             "an HLS playlist naming the secret as a file:// URL",
@@ -436,14 +250,14 @@ def build_corpus(
         ),
         (
             "gab2_playlist.avi",
-            lambda: _avi(frames, 160, 120, [_gab2_stream(_playlist(secret_url))]),
+            lambda: avi(frames, 160, 120, [gab2_stream(hls_playlist(secret_url))]),
             READY,
             "",
             "an AVI whose GAB2 subtitle holds an HLS playlist (CVE-2017-9993)",
         ),
         (
             "gab2_relative.avi",
-            lambda: _avi(frames, 160, 120, [_gab2_stream(_playlist(relative_secret))]),
+            lambda: avi(frames, 160, 120, [gab2_stream(hls_playlist(relative_secret))]),
             READY,
             "",
             "the same with the secret named by relative path",
@@ -495,8 +309,8 @@ def build_corpus(
             NOT_A_VIDEO,
             "an animated GIF",
         ),
-        ("handout.pdf", _pdf, FAILED, NOT_A_VIDEO, "a PDF"),
-        ("lesson.zip", lambda: _zip(tiny), FAILED, NOT_A_VIDEO, "a zip holding an MP4"),
+        ("handout.pdf", pdf, FAILED, NOT_A_VIDEO, "a PDF"),
+        ("lesson.zip", lambda: zip_archive(tiny), FAILED, NOT_A_VIDEO, "a zip holding an MP4"),
         (
             "valid.webm",
             lambda: m.clip("vp8.webm", vcodec="libvpx", acodec="libopus"),
@@ -525,7 +339,7 @@ def build_corpus(
         ),
         (
             "odd_brand.mp4",
-            lambda: _brand(tiny, b"zzzz"),
+            lambda: brand(tiny, b"zzzz"),
             READY,
             "",
             "an MP4 whose ftyp brands are nonsense",
@@ -545,19 +359,6 @@ def build_corpus(
         path.write_bytes(content.encode() if isinstance(content, str) else content)
         corpus.append(HostileFile(name, path, outcome, phrase, why))
     return corpus
-
-
-def _gab2_stream(playlist: str) -> tuple[bytes, bytes]:
-    strl = _list(b"strl", _strh(b"txts", b"\0\0\0\0", 10, 1) + _chunk(b"strf", b""))
-    return strl, b"01tx" + _gab2(playlist)
-
-
-def _corrupt_mdat_avi(avi: bytes, rng: random.Random) -> bytes:
-    data = bytearray(avi)
-    movi = data.find(b"movi")
-    middle = movi + (len(data) - movi) // 2
-    data[middle : middle + 2000] = rng.randbytes(2000)
-    return bytes(data)
 
 
 def _jpeg(m: _Maker) -> bytes:

@@ -16,7 +16,7 @@ import pytest
 
 from media_pipeline import DamagedVideo, PictureTooLarge, make_playable, probe
 from media_pipeline.ffmpeg import MAX_PIXELS
-from tests.hostile_files import png_bomb_avi
+from tests.hostile_bytes import png_bomb_avi
 
 PROBE_IN_CHILD = "import sys; from media_pipeline import probe; probe(sys.argv[1])"
 

@@ -1,0 +1,226 @@
+"""Who may use each route: the cases of the access matrix, what each should get, and one
+request per route (tests/web/test_access_matrix.py sends them)."""
+
+from __future__ import annotations
+
+from service import policy
+
+A = Action = policy.Action
+OWNER = "ect1@northfield.example"
+
+CASES = {
+    "anonymous": None,
+    "ECT, owner": OWNER,
+    "ECT, same school": "ect2@northfield.example",
+    "ECT, other school": "ect1@riverside.example",
+    "mentor of the owner": "mentor1@northfield.example",
+    "mentor, same school": "mentor2@northfield.example",
+    "mentor, other school": "mentor1@riverside.example",
+    "coordinator, same school": "coordinator@northfield.example",
+    "coordinator, other school": "coordinator@riverside.example",
+    "coordinator, whole trust": "induction-lead@northfield-trust.example",
+    "reviewer, same school": "reviewer@northfield.example",
+    "reviewer, other school": "reviewer@riverside.example",
+    "admin": "admin@coachreel.example",
+}
+ECTS = {"ECT, owner", "ECT, same school", "ECT, other school"}
+MENTORS = {"mentor of the owner", "mentor, same school", "mentor, other school"}
+REVIEWERS = {"reviewer, same school", "reviewer, other school"}
+COORDINATORS = {"coordinator, same school", "coordinator, other school", "coordinator, whole trust"}
+# The demo assigns each school's reviewer to that school's mentors.
+OWNERS_REVIEWER = "reviewer, same school"
+SEES_CLIP = {
+    "ECT, owner",
+    "mentor of the owner",
+    OWNERS_REVIEWER,
+    "coordinator, same school",
+    "coordinator, whole trust",
+    "admin",
+}
+COMMENTS = {"ECT, owner", "mentor of the owner"}
+# The owner's steps and meetings; the model clip attached to their step and its rehearsal.
+SEES_COACHING = SEES_CLIP
+AUTHOR = "mentor of the owner"  # wrote the comment the matrix edits, deletes and marks seen
+# Who audits the owner's school (and the trust it belongs to).
+AUDITS_SCHOOL = {"coordinator, same school", "coordinator, whole trust", "admin"}
+
+
+def expected(case: str, action: Action, ok: int) -> int:
+    """What a user in ``case`` should get from a route guarded by ``action``."""
+    if action == A.PUBLIC:
+        return ok
+    if case == "anonymous":
+        return 302  # sent to the sign-in page (JSON routes answer 401, see below)
+    if action == A.SIGNED_IN:
+        return ok
+    if action == A.UPLOAD_CLIP:
+        return ok if case in ECTS or case in MENTORS else 403  # mentors upload model clips
+    if action == A.VIEW_CLIP:
+        return ok if case in SEES_CLIP else 404
+    if action == A.COMMENT_ON_CLIP:
+        if case in COMMENTS:
+            return ok
+        return 403 if case in SEES_CLIP else 404
+    if action == A.VIEW_COACHING:
+        return ok if case in SEES_COACHING else 404
+    if action in (A.MANAGE_STEPS, A.TICK_CRITERIA, A.REFLECT, A.SHARE_MODEL):
+        # The ECT's mentor (who also recorded the model clip); the ECT reflects.
+        if case == ("ECT, owner" if action == A.REFLECT else "mentor of the owner"):
+            return ok
+        return 403 if case in SEES_COACHING else 404
+    if action == A.MENTOR_ONLY:
+        return ok if case in MENTORS else 403
+    if action == A.REVIEW:
+        return ok if case in REVIEWERS else 403
+    if action == A.REVIEW_SESSION:  # a session record of the owner's mentor
+        if case == OWNERS_REVIEWER:
+            return ok
+        return 403 if case in SEES_COACHING else 404
+    if action == A.VIEW_REVIEW_NOTE:  # the reviewer's note on the owner's mentor: never the ECT
+        return ok if case in AUDITS_SCHOOL | {OWNERS_REVIEWER, "mentor of the owner"} else 404
+    if action == A.REPLY_REVIEW:
+        if case in (OWNERS_REVIEWER, "mentor of the owner"):
+            return ok
+        return 403 if case in AUDITS_SCHOOL else 404
+    if action == A.VIEW_MENTOR_FEEDBACK:  # the owner's mentor's "feedback on my coaching"
+        return ok if case in AUDITS_SCHOOL | {OWNERS_REVIEWER, "mentor of the owner"} else 404
+    if action in (A.ASSIGN_REVIEWERS, A.AUDIT):
+        return ok if case in COORDINATORS | {"admin"} else 403
+    if action in (A.MANAGE_RUBRIC, A.AUDIT_TRUST):  # the owner's trust
+        return ok if case in ("coordinator, whole trust", "admin") else 403
+    if action == A.AUDIT_SCHOOL:  # the owner's school
+        if case in AUDITS_SCHOOL:
+            return ok
+        return 404 if case in COORDINATORS else 403
+    if action in (A.AUDIT_ECT, A.LOG_OBSERVATION):  # the owner's induction record
+        if case in AUDITS_SCHOOL or (action == A.LOG_OBSERVATION and case == "mentor of the owner"):
+            return ok
+        return 403 if case in SEES_COACHING else 404
+    if action in (A.EDIT_COMMENT, A.MARK_SEEN):
+        if case == (AUTHOR if action == A.EDIT_COMMENT else "ECT, owner"):
+            return ok
+        return 403 if case in SEES_CLIP else 404
+    if action == A.ADMIN_ONLY:
+        return ok if case == "admin" else 403
+    raise AssertionError(f"no expectation for {action}")
+
+
+# How to call each endpoint, and what success looks like. A new endpoint needs a row.
+REQUESTS = {
+    "static": ("GET", {"filename": "app.css"}, None, 200),
+    "auth.login": ("GET", {}, None, 200),
+    "auth.logout": ("POST", {}, "csrf", 302),
+    "main.health": ("GET", {}, None, 200),
+    "main.index": ("GET", {}, None, 302),
+    "clips.index": ("GET", {}, None, 200),
+    "clips.upload": ("POST", {}, "upload", 201),
+    "uploads.tus_create": ("POST", {}, "tus-create", 201),
+    # HEAD on the owner's resumable upload: other uploaders get 404 (see the loop).
+    "uploads.tus_upload": ("HEAD", {"token": "UPLOAD"}, "tus", 200),
+    "clips.watch": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "clips.status": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "clips.video": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "clips.poster": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "clips.comments": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "clips.add_comment": ("POST", {"clip_id": "CLIP"}, "comment", 201),
+    "clips.reply_comment": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "reply", 201),
+    "clips.edit_comment": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "reply", 200),
+    "clips.mark_seen": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "csrf", 200),
+    # Last of the comment rows: the comment is gone afterwards.
+    "clips.delete_comment": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "csrf", 200),
+    "clips.transcript": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "clips.captions": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "clips.transcript_download": ("GET", {"clip_id": "CLIP", "fmt": "txt"}, None, 200),
+    "search.index": ("GET", {"q": "starter"}, None, 200),
+    "coaching.home": ("GET", {}, None, 200),
+    "coaching.ect": ("GET", {"ect_id": "ECT"}, None, 200),
+    "coaching.new_step": ("GET", {"ect_id": "ECT"}, None, 200),
+    "coaching.edit_step": ("GET", {"step_id": "STEP"}, None, 200),
+    "coaching.close_step": ("POST", {"step_id": "STEP"}, {"outcome": "met"}, 200),
+    "coaching.repeat_step": ("POST", {"step_id": "STEP2"}, "csrf", 201),
+    "coaching.new_session": ("GET", {"ect_id": "ECT"}, None, 200),
+    "coaching.reflect": ("POST", {"session_id": "SESSION"}, {"reflection": "I will…"}, 200),
+    "coaching.library": ("GET", {"q": "circulate"}, None, 200),
+    "coaching.save_template": (
+        "POST",
+        {},
+        {
+            "title": "Wait for 100%",
+            "criteria": "Same signal",
+            "strand": "behaviour",
+            "standard": "1",
+        },
+        201,
+    ),
+    "coaching.models": ("GET", {}, None, 200),
+    "coaching.share_model": ("POST", {"clip_id": "MODEL"}, {"shareable": "1"}, 200),
+    "coaching.rehearsal": ("GET", {"clip_id": "REHEARSAL"}, None, 200),
+    "coaching.tick": ("POST", {"clip_id": "REHEARSAL", "criterion": 0}, {"met": "1"}, 200),
+    "review.queue": ("GET", {}, None, 200),
+    "review.session": ("GET", {"session_id": "SESSION"}, None, 200),
+    "review.add_note": (
+        "POST",
+        {"session_id": "SESSION"},
+        {"target": "session", "rubric_item": "RUBRIC_ITEM", "verdict": "strength", "body": "Yes"},
+        201,
+    ),
+    "review.mark_reviewed": ("POST", {"session_id": "SESSION"}, "csrf", 200),
+    "review.note": ("GET", {"note_id": "NOTE"}, None, 200),
+    "review.reply": ("POST", {"note_id": "NOTE"}, "reply", 201),
+    "review.mine": ("GET", {}, None, 302),
+    "review.mentor": ("GET", {"mentor_id": "MENTOR"}, None, 200),
+    "review.assignments": ("GET", {}, None, 200),
+    "review.rubric": ("GET", {}, None, 200),
+    # Last of the review rows: the extra assignment has ended afterwards.
+    "review.end_assignment": ("POST", {"assignment_id": "ASSIGNMENT"}, "csrf", 200),
+    "audit.log": ("GET", {}, None, 200),
+    "induction.home": ("GET", {}, None, 302),
+    "induction.trust": ("GET", {"trust_id": "TRUST"}, None, 200),
+    "induction.school": ("GET", {"school_id": "SCHOOL", "sort": "-wait"}, None, 200),
+    "induction.school_csv": ("GET", {"school_id": "SCHOOL"}, None, 200),
+    "induction.charts": ("GET", {"school_id": "SCHOOL"}, None, 200),
+    "induction.terms": ("GET", {"school_id": "SCHOOL", "year": 2026}, None, 200),
+    "induction.cadence": (
+        "POST",
+        {"mentorship_id": "PAIRING"},
+        {"induction_year": "1", "cadence_days": "7"},
+        200,
+    ),
+    "induction.evidence": ("GET", {"ect_id": "ECT"}, None, 200),
+    "induction.evidence_csv": ("GET", {"ect_id": "ECT"}, None, 200),
+    "induction.log_observation": ("GET", {"ect_id": "ECT"}, None, 200),
+    # The queue dashboard, on a failed job (JOB) in the process queue.
+    "rq_dashboard.static": ("GET", {"filename": "css/main.css"}, None, 200),
+    "rq_dashboard.favicon": ("GET", {}, None, 200),
+    "rq_dashboard.queues_overview": ("GET", {}, None, 200),
+    "rq_dashboard.workers_overview": ("GET", {"instance_number": 0}, None, 200),
+    "rq_dashboard.jobs_overview": ("GET", {"instance_number": 0}, None, 200),
+    "rq_dashboard.job_view": ("GET", {"instance_number": 0, "job_id": "JOB"}, None, 200),
+    "rq_dashboard.list_queues": ("GET", {"instance_number": 0}, None, 200),
+    "rq_dashboard.list_jobs": (
+        "GET",
+        {
+            "instance_number": 0,
+            "queue_name": "process",
+            "registry_name": "failed",
+            "per_page": 8,
+            "order": "asc",
+            "page": 1,
+        },
+        None,
+        200,
+    ),
+    "rq_dashboard.job_info": ("GET", {"instance_number": 0, "job_id": "JOB"}, None, 200),
+    "rq_dashboard.list_workers": ("GET", {"instance_number": 0}, None, 200),
+    "rq_dashboard.requeue_job_view": ("POST", {"job_id": "JOB"}, "csrf", 200),
+    "rq_dashboard.requeue_all": ("POST", {"queue_name": "process"}, "csrf", 200),
+    "rq_dashboard.compact_queue": ("POST", {"queue_name": "process"}, "csrf", 200),
+    "rq_dashboard.empty_queue": (
+        "POST",
+        {"queue_name": "process", "registry_name": "finished"},
+        "csrf",
+        200,
+    ),
+    # Last of the dashboard rows: the job is gone afterwards.
+    "rq_dashboard.delete_job_view": ("POST", {"job_id": "JOB"}, "csrf", 200),
+}
