@@ -15,6 +15,13 @@ from service.models.coaching import (
 from service.models.comments import Comment, CommentKind
 from service.models.induction import HalfTerm, Observation, ObservationKind
 from service.models.org import Membership, Mentorship, Role, School, Trust, User
+from service.models.privacy import (
+    BlurStatus,
+    ClipShare,
+    ConsentState,
+    LawfulBasis,
+    SchoolClass,
+)
 from service.models.review import (
     DEFAULT_RUBRIC,
     ReviewerAssignment,
@@ -28,6 +35,11 @@ from service.models.transcripts import TranscriptSegment
 from service.models.uploads import UploadSession
 
 __all__ = [
+    "BlurStatus",
+    "ClipShare",
+    "ConsentState",
+    "LawfulBasis",
+    "SchoolClass",
     "DEFAULT_RUBRIC",
     "AuditAction",
     "AuditEvent",

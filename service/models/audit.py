@@ -17,6 +17,15 @@ class AuditAction(enum.StrEnum):
     DOWNLOAD_TRANSCRIPT = "download_transcript"
     EXPORT = "export"
     PERMISSION_CHANGE = "permission_change"
+    # Children's privacy:
+    VIEW_ORIGINAL = "view_original"
+    REQUEST_BLUR = "request_blur"
+    RECORD_CONSENT = "record_consent"
+    SHARE_CLIP = "share_clip"
+    REVOKE_SHARE = "revoke_share"
+    EXTEND_RETENTION = "extend_retention"
+    RETENTION_DELETE = "retention_delete"
+    PRIVACY_SETTINGS = "privacy_settings"
 
     @property
     def label(self) -> str:
@@ -25,6 +34,14 @@ class AuditAction(enum.StrEnum):
             "download_transcript": "Downloaded a transcript",
             "export": "Exported a report",
             "permission_change": "Changed who may see what",
+            "view_original": "Watched an unblurred original",
+            "request_blur": "Asked for faces to be blurred",
+            "record_consent": "Recorded consent for a clip",
+            "share_clip": "Shared a clip with a colleague",
+            "revoke_share": "Revoked a share",
+            "extend_retention": "Kept a clip past its deletion date",
+            "retention_delete": "Deleted under the retention policy",
+            "privacy_settings": "Changed a school's privacy settings",
         }[self.value]
 
 

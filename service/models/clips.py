@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, str_enum, utcnow
 from service.models.org import School, User
+from service.models.privacy import BlurStatus, ConsentState, LawfulBasis, SchoolClass
 
 if TYPE_CHECKING:
     from service.models.comments import Comment
@@ -93,8 +94,46 @@ class Clip(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     ready_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    owner: Mapped[User] = relationship(lazy="joined")
+    # Children's privacy (service.privacy). The consent register: the school's lawful basis,
+    # what it knows of pupils' consent, and who held the camera.
+    class_id: Mapped[int | None] = mapped_column(
+        ForeignKey("school_classes.id", ondelete="SET NULL"), default=None, index=True
+    )
+    lawful_basis: Mapped[LawfulBasis] = mapped_column(
+        str_enum(LawfulBasis), default=LawfulBasis.PUBLIC_TASK
+    )
+    consent_state: Mapped[ConsentState] = mapped_column(
+        str_enum(ConsentState), default=ConsentState.NOT_RECORDED
+    )
+    recorded_by: Mapped[str] = mapped_column(String(200), default="")
+    consent_updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    consent_updated_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Sound only: the clip keeps its audio and transcript; no video outlives processing.
+    audio_only: Mapped[bool] = mapped_column(default=False)
+    # Face blurring: the blurred rendition replaces video_key and poster_key; the unblurred
+    # ones are kept (for the uploader alone) until the retention policy removes them.
+    blur_status: Mapped[BlurStatus | None] = mapped_column(
+        str_enum(BlurStatus), default=None, index=True
+    )
+    blur_failure_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    blur_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    # The face to keep (the teacher): a point on a frame, as fractions of width and height.
+    blur_keep_x: Mapped[float | None] = mapped_column(default=None)
+    blur_keep_y: Mapped[float | None] = mapped_column(default=None)
+    blur_keep_t: Mapped[float | None] = mapped_column(default=None)
+    unblurred_video_key: Mapped[str | None] = mapped_column(String(300), default=None)
+    unblurred_poster_key: Mapped[str | None] = mapped_column(String(300), default=None)
+    # Retention (service.retention): when the original upload was removed, and an extension.
+    original_deleted_at: Mapped[datetime | None] = mapped_column(default=None)
+    retain_until: Mapped[date | None] = mapped_column(default=None)
+    retention_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    retention_extended_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), default=None
+    )
+
+    owner: Mapped[User] = relationship(lazy="joined", foreign_keys=[owner_id])
     school: Mapped[School] = relationship(lazy="joined")
+    school_class: Mapped[SchoolClass | None] = relationship()
     comments: Mapped[list[Comment]] = relationship(
         back_populates="clip", cascade="all, delete-orphan", order_by="Comment.at_seconds"
     )

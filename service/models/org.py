@@ -46,6 +46,10 @@ class School(Base):
     trust_id: Mapped[int | None] = mapped_column(ForeignKey("trusts.id"), index=True)
     # The audit counts days, weeks and half terms in the school's own time zone.
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    # Privacy settings (service.privacy): the upload form's blur default, and retention.
+    blur_by_default: Mapped[bool] = mapped_column(default=False)
+    original_retention_days: Mapped[int] = mapped_column(default=30)  # after processing
+    clip_retention_days: Mapped[int] = mapped_column(default=90)  # after induction ends
 
     trust: Mapped[Trust | None] = relationship(back_populates="schools")
 
@@ -107,6 +111,8 @@ class Membership(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     trust_id: Mapped[int | None] = mapped_column(ForeignKey("trusts.id"), index=True)
+    # An ECT's membership: the day their induction ended (retention counts from it).
+    induction_completed_on: Mapped[date | None] = mapped_column(default=None)
 
     user: Mapped[User] = relationship(back_populates="memberships")
     school: Mapped[School | None] = relationship(lazy="joined")

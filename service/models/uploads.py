@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from service.models.base import Base, str_enum, utcnow
 from service.models.clips import ClipKind
+from service.models.privacy import ConsentState, LawfulBasis
 
 
 class UploadSession(Base):
@@ -28,6 +29,18 @@ class UploadSession(Base):
     step_id: Mapped[int | None] = mapped_column(
         ForeignKey("action_steps.id", ondelete="SET NULL"), default=None
     )
+    # The consent register and privacy choices made on the form (service.privacy).
+    class_id: Mapped[int | None] = mapped_column(
+        ForeignKey("school_classes.id", ondelete="SET NULL"), default=None
+    )
+    lawful_basis: Mapped[LawfulBasis] = mapped_column(
+        str_enum(LawfulBasis), default=LawfulBasis.PUBLIC_TASK
+    )
+    consent_state: Mapped[ConsentState] = mapped_column(
+        str_enum(ConsentState), default=ConsentState.NOT_RECORDED
+    )
+    recorded_by: Mapped[str] = mapped_column(String(200), default="")
+    blur_faces: Mapped[bool] = mapped_column(default=False)
     filename: Mapped[str] = mapped_column(String(300))  # shown to people, never used as a path
     # The tus Upload-Length and Upload-Offset; 64-bit, as a phone clip can pass 2 GB.
     length: Mapped[int] = mapped_column("upload_length", BigInteger)

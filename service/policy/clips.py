@@ -1,0 +1,161 @@
+"""Clips, comments and the coaching record: who may see and do what."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from service.models import ActionStep, Clip, ClipKind, Comment, Mentorship, Role, School, User
+from service.policy.privacy import shared_with
+from service.policy.roles import (
+    member_school_ids,
+    mentor_school,
+    mentors,
+    reviewed_mentor_ids,
+    reviews_ect,
+)
+
+# Which kinds of clip each role may upload.
+UPLOAD_KINDS: dict[Role, tuple[ClipKind, ...]] = {
+    Role.ECT: (ClipKind.LESSON, ClipKind.REHEARSAL),
+    Role.MENTOR: (ClipKind.MODEL,),
+}
+
+
+def upload_kinds(user: User) -> tuple[ClipKind, ...]:
+    """Return the kinds of clip the user may upload (empty if none)."""
+    kinds: list[ClipKind] = []
+    for role in user.roles:
+        kinds.extend(k for k in UPLOAD_KINDS.get(role, ()) if k not in kinds)
+    return tuple(kinds)
+
+
+def can_upload(user: User) -> bool:
+    """Say whether the user may upload clips at all."""
+    return bool(upload_kinds(user))
+
+
+def _mentors_owner(user: User) -> ColumnElement[bool]:
+    return exists(
+        select(Mentorship.id).where(
+            Mentorship.mentor_id == user.id,
+            Mentorship.ect_id == Clip.owner_id,
+            Mentorship.school_id == Clip.school_id,
+            Mentorship.ended_on.is_(None),
+        )
+    )
+
+
+def clip_visibility(user: User) -> ColumnElement[bool]:
+    """Return a WHERE clause selecting exactly the clips the user may see."""
+    if not user.is_active:
+        return false()
+    if user.has_role(Role.ADMIN):
+        return true()
+    conditions: list[ColumnElement[bool]] = [Clip.owner_id == user.id]
+    if user.has_role(Role.MENTOR):
+        conditions.append(_mentors_owner(user))
+    school_ids = [
+        m.school_id
+        for m in user.memberships
+        if m.role == Role.COORDINATOR and m.school_id is not None
+    ]
+    trust_ids = [
+        m.trust_id
+        for m in user.memberships
+        if m.role == Role.COORDINATOR and m.trust_id is not None
+    ]
+    if school_ids:
+        conditions.append(Clip.school_id.in_(school_ids))
+    if trust_ids:
+        conditions.append(
+            Clip.school_id.in_(select(School.id).where(School.trust_id.in_(trust_ids)))
+        )
+    # Model clips show a mentor teaching: one its owner shared is visible across the school,
+    # and one attached to an ECT's step to that ECT.
+    member_schools = [m.school_id for m in user.memberships if m.school_id is not None]
+    if member_schools:
+        conditions.append(
+            and_(
+                Clip.kind == ClipKind.MODEL,
+                Clip.shareable.is_(True),
+                Clip.school_id.in_(member_schools),
+            )
+        )
+    # A clip its ECT lent to this user, while the share lasts and consent allows it.
+    conditions.append(shared_with(user))
+    if user.has_role(Role.ECT):
+        attached = select(ActionStep.model_clip_id).where(ActionStep.ect_id == user.id)
+        conditions.append(and_(Clip.kind == ClipKind.MODEL, Clip.id.in_(attached)))
+    if user.has_role(Role.REVIEWER):
+        reviewed = reviewed_mentor_ids(user)
+        conditions.append(
+            exists(
+                select(Mentorship.id).where(
+                    Mentorship.mentor_id.in_(reviewed),
+                    Mentorship.ect_id == Clip.owner_id,
+                    Mentorship.school_id == Clip.school_id,
+                    Mentorship.ended_on.is_(None),
+                )
+            )
+        )
+        conditions.append(and_(Clip.kind == ClipKind.MODEL, Clip.owner_id.in_(reviewed)))
+    return or_(*conditions)
+
+
+def can_view_clip(session: Session, user: User, clip: Clip) -> bool:
+    """Say whether the user may see this clip."""
+    query = select(Clip.id).where(and_(Clip.id == clip.id, clip_visibility(user)))
+    return session.scalar(query) is not None
+
+
+def can_comment(session: Session, user: User, clip: Clip) -> bool:
+    """Say whether the user may add feedback to this clip (its owner and the owner's mentor)."""
+    if not user.is_active:
+        return False
+    if clip.owner_id == user.id:
+        return True
+    if not user.has_role(Role.MENTOR):
+        return False
+    query = select(Clip.id).where(Clip.id == clip.id, _mentors_owner(user))
+    return session.scalar(query) is not None
+
+
+def can_edit_comment(user: User, comment: Comment) -> bool:
+    """Say whether the user may edit or delete this comment (its author only)."""
+    return user.is_active and comment.author_id == user.id
+
+
+def can_mark_seen(user: User, clip: Clip) -> bool:
+    """Say whether the user may mark feedback on this clip as seen (the clip's owner only)."""
+    return user.is_active and clip.owner_id == user.id
+
+
+def can_view_coaching(session: Session, user: User, ect: User) -> bool:
+    """Say whether the user may see an ECT's steps and session records.
+
+    The ECT themselves, their current mentor, that mentor's reviewer, a coordinator of their
+    school or trust, and an admin.
+    """
+    if not user.is_active:
+        return False
+    if user.has_role(Role.ADMIN) or user.id == ect.id and user.has_role(Role.ECT):
+        return True
+    ect_schools = {m.school_id for m in ect.memberships if m.role == Role.ECT}
+    if not ect_schools:
+        return False
+    if mentors(session, user, ect.id):
+        return True
+    if user.has_role(Role.REVIEWER) and reviews_ect(session, user, ect.id):
+        return True
+    if user.has_role(Role.COORDINATOR):
+        return bool(ect_schools & set(member_school_ids(session, user)))
+    return False
+
+
+def can_attach_model(mentor: User, clip: Clip) -> bool:
+    """Say whether a mentor may attach this model clip to a step: their own, or shared in school."""
+    if clip.owner_id == mentor.id:
+        return True
+    school = mentor_school(mentor)
+    return clip.shareable and school is not None and clip.school_id == school

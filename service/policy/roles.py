@@ -1,0 +1,111 @@
+"""Who a user is to others: admin, an ECT's mentor, a mentor's reviewer, a coordinator."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.models import Mentorship, ReviewerAssignment, Role, School, User
+
+
+def is_admin(user: User) -> bool:
+    """Say whether the user is an active admin."""
+    return user.is_active and user.has_role(Role.ADMIN)
+
+
+def member_school_ids(session: Session, user: User) -> list[int]:
+    """Return the schools the user belongs to (a trust coordinator: every school of the trust)."""
+    ids = {m.school_id for m in user.memberships if m.school_id is not None}
+    trust_ids = [m.trust_id for m in user.memberships if m.trust_id is not None]
+    if trust_ids:
+        ids.update(session.scalars(select(School.id).where(School.trust_id.in_(trust_ids))))
+    return sorted(ids)
+
+
+def mentor_school(user: User) -> int | None:
+    """Return the school in which the user is a mentor, if any."""
+    return next((m.school_id for m in user.memberships if m.role == Role.MENTOR), None)
+
+
+def mentors(session: Session, user: User, ect_id: int) -> bool:
+    """Say whether the user is this ECT's current mentor."""
+    if not user.is_active or not user.has_role(Role.MENTOR):
+        return False
+    pairing = session.scalar(
+        select(Mentorship.id).where(
+            Mentorship.mentor_id == user.id,
+            Mentorship.ect_id == ect_id,
+            Mentorship.ended_on.is_(None),
+        )
+    )
+    return pairing is not None
+
+
+def reviewed_mentor_ids(user: User):  # noqa: ANN202 - a scalar subquery
+    return select(ReviewerAssignment.mentor_id).where(
+        ReviewerAssignment.reviewer_id == user.id, ReviewerAssignment.ended_at.is_(None)
+    )
+
+
+def reviews_mentor(session: Session, user: User, mentor_id: int) -> bool:
+    """Say whether the user is currently assigned to review this mentor's coaching."""
+    if not user.is_active or not user.has_role(Role.REVIEWER):
+        return False
+    query = select(ReviewerAssignment.id).where(
+        ReviewerAssignment.reviewer_id == user.id,
+        ReviewerAssignment.mentor_id == mentor_id,
+        ReviewerAssignment.ended_at.is_(None),
+    )
+    return session.scalar(query) is not None
+
+
+def reviews_ect(session: Session, user: User, ect_id: int) -> bool:
+    """Say whether the user reviews the coaching of this ECT's current mentor."""
+    if not user.is_active or not user.has_role(Role.REVIEWER):
+        return False
+    query = select(Mentorship.id).where(
+        Mentorship.ect_id == ect_id,
+        Mentorship.ended_on.is_(None),
+        Mentorship.mentor_id.in_(reviewed_mentor_ids(user)),
+    )
+    return session.scalar(query) is not None
+
+
+def audited_school_ids(session: Session, user: User) -> list[int]:
+    """Return the schools whose induction record the user may audit (coordinators, admins)."""
+    if not user.is_active:
+        return []
+    if user.has_role(Role.ADMIN):
+        return list(session.scalars(select(School.id).order_by(School.id)))
+    ids = {
+        m.school_id
+        for m in user.memberships
+        if m.role == Role.COORDINATOR and m.school_id is not None
+    }
+    trust_ids = [m.trust_id for m in user.memberships if m.role == Role.COORDINATOR and m.trust_id]
+    if trust_ids:
+        ids.update(session.scalars(select(School.id).where(School.trust_id.in_(trust_ids))))
+    return sorted(ids)
+
+
+def can_audit(user: User) -> bool:
+    """Say whether the user audits induction anywhere (coordinators and admins)."""
+    return user.is_active and (user.has_role(Role.ADMIN) or user.has_role(Role.COORDINATOR))
+
+
+def coordinates_school(session: Session, user: User, school_id: int) -> bool:
+    """Say whether the user coordinates induction in this school (or is an admin)."""
+    if not user.is_active:
+        return False
+    if user.has_role(Role.ADMIN):
+        return True
+    return school_id in audited_school_ids(session, user)
+
+
+def can_audit_trust(user: User, trust_id: int) -> bool:
+    """Say whether the user may see a whole trust's roll-up (its coordinators, admins)."""
+    if not user.is_active:
+        return False
+    if user.has_role(Role.ADMIN):
+        return True
+    return any(m.role == Role.COORDINATOR and m.trust_id == trust_id for m in user.memberships)

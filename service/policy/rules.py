@@ -1,0 +1,134 @@
+"""What each route does, as far as access is concerned, and the table naming every route."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Action(enum.StrEnum):
+    """What a route does, as far as access is concerned."""
+
+    PUBLIC = "public"  # no sign-in needed: the sign-in page, static files, health
+    SIGNED_IN = "signed_in"  # any signed-in user; the page shows only what policy allows
+    UPLOAD_CLIP = "upload_clip"
+    VIEW_CLIP = "view_clip"
+    COMMENT_ON_CLIP = "comment_on_clip"  # also replying; the owner and the owner's mentor
+    # Decided per comment by the use case; others who may see the clip get 403:
+    EDIT_COMMENT = "edit_comment"  # edit or delete: the comment's author only
+    MARK_SEEN = "mark_seen"  # mark feedback seen: the clip's owner only
+    # The coaching cycle, decided per ECT, step, clip or session by the use case:
+    VIEW_COACHING = "view_coaching"  # the ECT, their mentor, coordinators, admins; others 404
+    MANAGE_STEPS = "manage_steps"  # the ECT's mentor; others who may view get 403
+    TICK_CRITERIA = "tick_criteria"  # the rehearsing ECT's mentor; others who may view get 403
+    REFLECT = "reflect"  # the ECT on their own session record; others who may view get 403
+    MENTOR_ONLY = "mentor_only"  # any mentor (e.g. adding to the school's step library)
+    SHARE_MODEL = "share_model"  # the mentor who recorded a model clip; viewers get 403
+    # Coaching on coaching:
+    REVIEW = "review"  # reviewer pages (the queue); others get 403
+    REVIEW_SESSION = "review_session"  # the session's mentor's reviewer; coaching viewers 403
+    VIEW_REVIEW_NOTE = "view_review_note"  # its reviewer, its mentor, coordinators, admins; 404
+    REPLY_REVIEW = "reply_review"  # the note's mentor and reviewer; other viewers get 403
+    VIEW_MENTOR_FEEDBACK = "view_mentor_feedback"  # the mentor, their reviewers, coordinators
+    ASSIGN_REVIEWERS = "assign_reviewers"  # coordinators and admins; others get 403
+    MANAGE_RUBRIC = "manage_rubric"  # a trust's coordinators and admins; others get 403
+    # The induction audit:
+    AUDIT = "audit"  # coordinators and admins (their own scope); others get 403
+    AUDIT_TRUST = "audit_trust"  # the trust's coordinators and admins; others get 403
+    AUDIT_SCHOOL = "audit_school"  # the school's coordinators (school or trust), admins;
+    # other coordinators get 404, everyone else 403
+    AUDIT_ECT = "audit_ect"  # coordinators of the ECT's school, admins; coaching viewers 403
+    LOG_OBSERVATION = "log_observation"  # the ECT's mentor, coordinators; coaching viewers 403
+    # Operations:
+    ADMIN_ONLY = "admin_only"  # admins (the queue dashboard); others get 403
+
+
+# Every endpoint of the web app must be named here; one that is not is refused (fail closed),
+# and the access-matrix test fails until a rule is added.
+ENDPOINT_RULES: dict[str, Action] = {
+    "static": Action.PUBLIC,
+    "auth.login": Action.PUBLIC,
+    "auth.logout": Action.SIGNED_IN,
+    "main.health": Action.PUBLIC,
+    "main.index": Action.SIGNED_IN,
+    "clips.index": Action.SIGNED_IN,
+    "clips.upload": Action.UPLOAD_CLIP,
+    # Resumable uploads: a session is its owner's alone; anyone else's answers 404.
+    "uploads.tus_create": Action.UPLOAD_CLIP,
+    "uploads.tus_upload": Action.UPLOAD_CLIP,
+    "clips.watch": Action.VIEW_CLIP,
+    "clips.status": Action.VIEW_CLIP,
+    "clips.video": Action.VIEW_CLIP,
+    "clips.poster": Action.VIEW_CLIP,
+    "clips.comments": Action.VIEW_CLIP,
+    "clips.add_comment": Action.COMMENT_ON_CLIP,
+    "clips.reply_comment": Action.COMMENT_ON_CLIP,
+    "clips.edit_comment": Action.EDIT_COMMENT,
+    "clips.delete_comment": Action.EDIT_COMMENT,
+    "clips.mark_seen": Action.MARK_SEEN,
+    "clips.transcript": Action.VIEW_CLIP,
+    "clips.captions": Action.VIEW_CLIP,
+    "clips.transcript_download": Action.VIEW_CLIP,
+    "search.index": Action.SIGNED_IN,
+    "coaching.home": Action.SIGNED_IN,
+    "coaching.ect": Action.VIEW_COACHING,
+    "coaching.new_step": Action.MANAGE_STEPS,
+    "coaching.edit_step": Action.MANAGE_STEPS,
+    "coaching.close_step": Action.MANAGE_STEPS,
+    "coaching.repeat_step": Action.MANAGE_STEPS,
+    "coaching.new_session": Action.MANAGE_STEPS,
+    "coaching.reflect": Action.REFLECT,
+    "coaching.library": Action.SIGNED_IN,
+    "coaching.save_template": Action.MENTOR_ONLY,
+    "coaching.models": Action.SIGNED_IN,
+    "coaching.share_model": Action.SHARE_MODEL,
+    "coaching.rehearsal": Action.VIEW_CLIP,
+    "coaching.tick": Action.TICK_CRITERIA,
+    "review.queue": Action.REVIEW,
+    "review.session": Action.REVIEW_SESSION,
+    "review.add_note": Action.REVIEW_SESSION,
+    "review.mark_reviewed": Action.REVIEW_SESSION,
+    "review.note": Action.VIEW_REVIEW_NOTE,
+    "review.reply": Action.REPLY_REVIEW,
+    "review.mine": Action.MENTOR_ONLY,
+    "review.mentor": Action.VIEW_MENTOR_FEEDBACK,
+    "review.assignments": Action.ASSIGN_REVIEWERS,
+    "review.end_assignment": Action.ASSIGN_REVIEWERS,
+    "review.rubric": Action.MANAGE_RUBRIC,
+    "induction.home": Action.AUDIT,
+    "induction.trust": Action.AUDIT_TRUST,
+    "induction.school": Action.AUDIT_SCHOOL,
+    "induction.school_csv": Action.AUDIT_SCHOOL,
+    "induction.charts": Action.AUDIT_SCHOOL,
+    "induction.terms": Action.AUDIT_SCHOOL,
+    "induction.cadence": Action.AUDIT_SCHOOL,  # decided by the pairing's school
+    "induction.evidence": Action.AUDIT_ECT,
+    "induction.evidence_csv": Action.AUDIT_ECT,
+    "induction.log_observation": Action.LOG_OBSERVATION,
+    "audit.log": Action.AUDIT,
+    # The queue dashboard (rq-dashboard, mounted at /admin/queues): job descriptions name clips.
+    **{
+        f"rq_dashboard.{name}": Action.ADMIN_ONLY
+        for name in (
+            "static",
+            "favicon",
+            "queues_overview",
+            "workers_overview",
+            "jobs_overview",
+            "job_view",
+            "delete_job_view",
+            "requeue_job_view",
+            "requeue_all",
+            "empty_queue",
+            "compact_queue",
+            "list_queues",
+            "list_jobs",
+            "job_info",
+            "list_workers",
+        )
+    },
+}
+
+
+def rule_for(endpoint: str | None) -> Action | None:
+    """Return the rule for an endpoint, or None when it has none (and must be refused)."""
+    return ENDPOINT_RULES.get(endpoint or "")
