@@ -266,14 +266,19 @@ def _delete_objects(
 
 
 def _remove_original(
-    session: Session, storage: Storage, clip: Clip, due: Due, report: RetentionReport
+    session: Session,
+    storage: Storage,
+    clip: Clip,
+    due: Due,
+    report: RetentionReport,
+    now: datetime,
 ) -> None:
     keys = _keys(clip, ("original_key", "unblurred_video_key", "unblurred_poster_key"))
     # The playable video may be the original itself; it stays whatever happens.
     keys = [k for k in keys if k not in (clip.video_key, clip.poster_key, clip.captions_key)]
     if not _delete_objects(session, storage, clip, keys, report):
         return
-    clip.original_deleted_at = utcnow()
+    clip.original_deleted_at = now
     clip.unblurred_video_key = None
     clip.unblurred_poster_key = None
     auditlog.record(
@@ -338,7 +343,7 @@ def apply_retention(
             if due.what == CLIP:
                 _delete_clip(session, storage, clip, due, report)
             else:
-                _remove_original(session, storage, clip, due, report)
+                _remove_original(session, storage, clip, due, report, now)
         except SQLAlchemyError as exc:
             session.rollback()
             log.warning("clip %s: retention could not be recorded: %s", due.clip_id, exc)

@@ -35,6 +35,8 @@ def extend_retention(
     until: date | None,
     reason: str,
     ip: str = "",
+    *,
+    now: datetime | None = None,
 ) -> Clip:
     """Keep a clip past its deletion date until a day, for a reason (its school's coordinators)."""
     clip = extendable_clip(session, user, clip_id)
@@ -47,7 +49,7 @@ def extend_retention(
         )
     if len(reason) > MAX_REASON:
         raise InvalidInput(f"Please keep the reason under {MAX_REASON} characters.")
-    today = school_today(clip.school)
+    today = school_today(clip.school, now)
     latest = _add_years(today, MAX_EXTENSION_YEARS)
     if until is None:
         raise InvalidInput("Please give the date to keep the clip until.")
@@ -118,11 +120,13 @@ def record_induction_completed(
     school_id: int,
     completed_on: date | None,
     ip: str = "",
+    *,
+    now: datetime | None = None,
 ) -> Membership:
     """Record the day an ECT's induction ended (None: not over), which starts the clip clock."""
     school = retention_school(session, user, school_id)
     membership = ect_membership(session, school.id, ect_id)
-    today = school_today(school)
+    today = school_today(school, now)
     if completed_on is not None:
         if completed_on.year < 2000:
             raise InvalidInput("Please give the day the induction ended, after the year 2000.")
