@@ -130,7 +130,7 @@ def _original_due(clip: Clip, school: School) -> Due | None:
         return None
     processed = _calendar(school).local_date(clip.ready_at)
     days = school.original_retention_days
-    why = f"Original upload: {days} days after processing ({day_text(processed)})"
+    why = f"{days} days after processing ({day_text(processed)})"
     if clip.unblurred_video_key or clip.unblurred_poster_key:
         why += ", with the unblurred video and poster"
     return _due(clip, ORIGINAL, processed + timedelta(days=days), why)

@@ -61,7 +61,7 @@ def test_the_page_lists_what_goes_in_the_next_thirty_days(ctx, session, demo, cl
     assert _day(today + timedelta(days=5)) in page and _day(today + timedelta(days=10)) in page
     assert "Aisha Begum" in page and "Sam Taylor" in page  # the owners
     assert "90 days after Sam Taylor's induction ended" in page
-    assert "Original upload: 30 days after processing" in page
+    assert "30 days after processing (" in page
     # The settings, read-only, and where to change them.
     assert "removed <strong>30 days</strong> after processing" in page
     assert f'href="/privacy/schools/{school_id}"' in page
