@@ -217,6 +217,39 @@ def sweep() -> None:
     click.echo(f"Re-queued {len(requeued)} clip(s).")
 
 
+@main.command()
+@click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
+def retention(dry_run: bool) -> None:
+    """Apply the schools' retention policies now: remove old originals and clips."""
+    from service.retention import apply_retention
+    from workers.context import build_context
+
+    ctx = build_context(_settings())
+    try:
+        with ctx.sessions() as session:
+            report = apply_retention(session, ctx.storage, dry_run=dry_run)
+    finally:
+        ctx.engine.dispose()
+    done = {*report.originals_removed, *report.clips_deleted}
+    for due in report.items:
+        if dry_run or due.clip_id in done:
+            verb = "would delete" if dry_run else "deleted"
+            what = "the original of" if due.what == "original" else "clip"
+            click.echo(
+                f"{verb} {what} {due.clip_id} “{due.title}” ({due.kind.label}, "
+                f"{due.owner_name}), due {due.due_on.isoformat()}: {due.why}"
+            )
+    for clip_id, problem in sorted(report.failed.items()):
+        click.echo(f"left clip {clip_id} for the next run: {problem}", err=True)
+    if dry_run:
+        click.echo(f"Dry run: {len(report.items)} deletion(s) due; nothing was deleted.")
+    else:
+        click.echo(
+            f"Removed {len(report.originals_removed)} original(s) and deleted "
+            f"{len(report.clips_deleted)} clip(s); {len(report.failed)} left for the next run."
+        )
+
+
 def _gunicorn_args(host: str, port: int, workers: int | None) -> list[str]:
     # Timeouts, threads and logging come from web/gunicorn_conf.py; the address from here.
     args = [sys.executable, "-m", "gunicorn", "-c", "python:web.gunicorn_conf"]

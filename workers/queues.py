@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from redis import Redis
 from rq import Queue, Retry
@@ -81,6 +81,14 @@ POLICY: dict[str, JobPolicy] = {
         TRANSCRIBE_QUEUE,
         _transcribe_timeout,
         Retry(max=2, interval=[30, 300]),
+    ),
+    # Once a day: delete what the schools' retention policies say has had its time.
+    "retention": JobPolicy(
+        "workers.retention_job.run_retention",
+        PROCESS_QUEUE,
+        lambda _d: 3600,
+        Retry(max=2, interval=[600, 3600]),
+        result_ttl=7 * 24 * 3600,
     ),
 }
 
@@ -209,3 +217,30 @@ def clip_progress(
                 "progress": float(meta.get("progress", 0.0)),
             }
     return {"stage": "queued", "stage_label": STAGE_LABELS["queued"], "progress": 0.0}
+
+
+def enqueue_retention(redis: Redis, day: date) -> Job | None:
+    """Queue the day's retention run once, however many workers' sweepers ask (else None)."""
+    policy = POLICY["retention"]
+    marker = f"coachreel:retention:{day.isoformat()}"
+    # SET NX is atomic across workers: the first to claim the day queues its run.
+    if not redis.set(marker, "1", nx=True, ex=2 * 24 * 3600):
+        return None
+    try:
+        return Queue(policy.queue, connection=redis).enqueue(
+            policy.func,
+            day.isoformat(),
+            job_id=f"retention-{day.isoformat()}",
+            unique=True,
+            job_timeout=policy.timeout(None),
+            result_ttl=policy.result_ttl,
+            failure_ttl=policy.failure_ttl,
+            retry=policy.retry,
+            meta={"stage": "queued", "progress": 0.0},
+            description=f"retention {day.isoformat()}",
+        )
+    except DuplicateJobError:
+        return None
+    except Exception:
+        redis.delete(marker)  # not queued after all: let the next sweep try again
+        raise

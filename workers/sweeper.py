@@ -22,6 +22,7 @@ from workers.queues import (
     QUEUES,
     TRANSCRIBE_JOBS,
     enqueue_processing,
+    enqueue_retention,
     enqueue_transcription,
     has_live_job,
 )
@@ -108,6 +109,10 @@ class SweeperThread(threading.Thread):
                 sweep(self.ctx)
             except Exception:  # a failed sweep must not kill the worker; the next one retries
                 log.exception("sweep failed")
+            try:  # the day's retention run, queued by the first worker to ask
+                enqueue_retention(self.ctx.redis, utcnow().date())
+            except Exception:
+                log.exception("queueing the retention run failed")
 
     def stop(self) -> None:
         self.stopped.set()

@@ -38,6 +38,9 @@ class Action(enum.StrEnum):
     # other coordinators get 404, everyone else 403
     AUDIT_ECT = "audit_ect"  # coordinators of the ECT's school, admins; coaching viewers 403
     LOG_OBSERVATION = "log_observation"  # the ECT's mentor, coordinators; coaching viewers 403
+    # Retention (service.retention):
+    MANAGE_RETENTION = "manage_retention"  # like AUDIT_SCHOOL: the school's coordinators, admins
+    EXTEND_RETENTION = "extend_retention"  # the clip's school's coordinators; viewers get 403
     # Operations:
     ADMIN_ONLY = "admin_only"  # admins (the queue dashboard); others get 403
 
@@ -105,6 +108,9 @@ ENDPOINT_RULES: dict[str, Action] = {
     "induction.evidence_csv": Action.AUDIT_ECT,
     "induction.log_observation": Action.LOG_OBSERVATION,
     "audit.log": Action.AUDIT,
+    "retention.school": Action.MANAGE_RETENTION,
+    "retention.record_completion": Action.MANAGE_RETENTION,
+    "retention.extend": Action.EXTEND_RETENTION,
     # The queue dashboard (rq-dashboard, mounted at /admin/queues): job descriptions name clips.
     **{
         f"rq_dashboard.{name}": Action.ADMIN_ONLY

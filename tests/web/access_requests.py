@@ -3,6 +3,8 @@ request per route (tests/web/test_access_matrix.py sends them)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from service import policy
 
 A = Action = policy.Action
@@ -102,6 +104,14 @@ def expected(case: str, action: Action, ok: int) -> int:
         return 403 if case in SEES_CLIP else 404
     if action == A.ADMIN_ONLY:
         return ok if case == "admin" else 403
+    if action == A.MANAGE_RETENTION:  # the owner's school, as AUDIT_SCHOOL
+        if case in AUDITS_SCHOOL:
+            return ok
+        return 404 if case in COORDINATORS else 403
+    if action == A.EXTEND_RETENTION:  # the owner's clip
+        if case in AUDITS_SCHOOL:
+            return ok
+        return 403 if case in SEES_CLIP else 404
     raise AssertionError(f"no expectation for {action}")
 
 
@@ -223,4 +233,17 @@ REQUESTS = {
     ),
     # Last of the dashboard rows: the job is gone afterwards.
     "rq_dashboard.delete_job_view": ("POST", {"job_id": "JOB"}, "csrf", 200),
+    "retention.school": ("GET", {"school_id": "SCHOOL"}, None, 200),
+    "retention.extend": (
+        "POST",
+        {"clip_id": "CLIP"},
+        {"until": (date.today() + timedelta(days=200)).isoformat(), "reason": "An appeal"},
+        200,
+    ),
+    "retention.record_completion": (
+        "POST",
+        {"school_id": "SCHOOL", "ect_id": "ECT"},
+        {"completed_on": "2026-07-17"},
+        200,
+    ),
 }

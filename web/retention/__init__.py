@@ -1,0 +1,1 @@
+"""Retention for coordinators: what will be deleted soon, extensions, induction end dates."""
