@@ -68,6 +68,19 @@ class SharePanel:
     received: ClipShare | None = None  # the share through which this viewer sees the clip
     periods: tuple[tuple[int, str], ...] = PERIODS
     default_days: int = DEFAULT_DAYS
+    now: datetime = field(default_factory=utcnow)
+
+    def running(self, share: ClipShare) -> bool:
+        """Say whether a listed share still lends the clip."""
+        return is_running(share, self.now)
+
+
+@dataclass(frozen=True)
+class LentClip:
+    """A clip lent to the viewer, and the share lending it."""
+
+    clip: Clip
+    share: ClipShare
 
 
 def is_running(share: ClipShare, now: datetime | None = None) -> bool:
@@ -174,14 +187,14 @@ def shares_of(
     return sorted(recent, key=lambda s: (not is_running(s, now), s.expires_at, s.id))
 
 
-def shared_with_me(session: Session, user: User, now: datetime | None = None) -> list[ClipShare]:
-    """List the running shares lending a clip to this user, the soonest to end first."""
+def shared_with_me(session: Session, user: User, now: datetime | None = None) -> list[LentClip]:
+    """List the clips lent to this user by running shares, the soonest to end first."""
     now = now or utcnow()
     if not user.is_active:
         return []
     query = (
-        select(ClipShare)
-        .join(Clip, Clip.id == ClipShare.clip_id)
+        select(Clip, ClipShare)
+        .join(ClipShare, ClipShare.clip_id == Clip.id)
         .where(
             ClipShare.colleague_id == user.id,
             ClipShare.revoked_at.is_(None),
@@ -190,7 +203,7 @@ def shared_with_me(session: Session, user: User, now: datetime | None = None) ->
         )
         .order_by(ClipShare.expires_at, ClipShare.id)
     )
-    return list(session.scalars(query))
+    return [LentClip(clip, share) for clip, share in session.execute(query)]
 
 
 def colleagues(session: Session, owner: User, clip: Clip) -> list[User]:
@@ -237,18 +250,22 @@ def share_panel(
     """Say what the watch page shows this viewer about sharing this (visible) clip."""
     now = now or utcnow()
     if not _offers_sharing(user, clip):
-        return SharePanel(received=received_share(session, user, clip, now))
+        return SharePanel(received=received_share(session, user, clip, now), now=now)
     try:
         _check_shareable(user, clip)
     except Forbidden as refusal:
         return SharePanel(
-            manage=True, refusal=refusal.message, shares=shares_of(session, user, clip.id, now)
+            manage=True,
+            refusal=refusal.message,
+            shares=shares_of(session, user, clip.id, now),
+            now=now,
         )
     return SharePanel(
         manage=True,
         can_share=True,
         shares=shares_of(session, user, clip.id, now),
         colleagues=colleagues(session, user, clip),
+        now=now,
     )
 
 

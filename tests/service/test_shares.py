@@ -75,7 +75,7 @@ def test_a_colleague_sees_the_shared_clip_and_nothing_else_of_the_ect(session, c
     assert not _sees(session, peer, other)
     assert not policy.can_comment(session, peer, clip)
     assert not policy.can_view_coaching(session, peer, ect)
-    assert [s.clip_id for s in shares.shared_with_me(session, peer)] == [clip.id]
+    assert [lent.clip.id for lent in shares.shared_with_me(session, peer)] == [clip.id]
     assert shares.received_share(session, peer, clip) == share
     assert shares.received_share(session, peer, other) is None
     # Nobody else gains anything from it.
