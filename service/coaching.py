@@ -430,6 +430,9 @@ def rehearsal_view(session: Session, user: User, clip_id: int) -> RehearsalView:
     clip = get_visible_clip(session, user, clip_id)
     if clip.kind != ClipKind.REHEARSAL or clip.step_id is None:
         raise NotFound("That clip is not a rehearsal of an action step.")
+    if not policy.can_view_coaching(session, user, clip.owner):
+        # A colleague lent the clip sees the clip alone, not the ECT's step and criteria.
+        raise NotFound()
     step = session.get(ActionStep, clip.step_id)
     model = None
     if step.model_clip_id is not None:

@@ -46,8 +46,11 @@ def _mentors_owner(user: User) -> ColumnElement[bool]:
     )
 
 
-def clip_visibility(user: User) -> ColumnElement[bool]:
-    """Return a WHERE clause selecting exactly the clips the user may see."""
+def clip_visibility(user: User, *, shares: bool = True) -> ColumnElement[bool]:
+    """Return a WHERE clause selecting exactly the clips the user may see.
+
+    ``shares=False`` leaves out the clips lent to the user: what their role alone shows them.
+    """
     if not user.is_active:
         return false()
     if user.has_role(Role.ADMIN):
@@ -83,7 +86,8 @@ def clip_visibility(user: User) -> ColumnElement[bool]:
             )
         )
     # A clip its ECT lent to this user, while the share lasts and consent allows it.
-    conditions.append(shared_with(user))
+    if shares:
+        conditions.append(shared_with(user))
     if user.has_role(Role.ECT):
         attached = select(ActionStep.model_clip_id).where(ActionStep.ect_id == user.id)
         conditions.append(and_(Clip.kind == ClipKind.MODEL, Clip.id.in_(attached)))

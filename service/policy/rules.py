@@ -16,6 +16,7 @@ class Action(enum.StrEnum):
     # Decided per comment by the use case; others who may see the clip get 403:
     EDIT_COMMENT = "edit_comment"  # edit or delete: the comment's author only
     MARK_SEEN = "mark_seen"  # mark feedback seen: the clip's owner only
+    SHARE_CLIP = "share_clip"  # lend a clip to a colleague, revoke: its owner; viewers get 403
     # The coaching cycle, decided per ECT, step, clip or session by the use case:
     VIEW_COACHING = "view_coaching"  # the ECT, their mentor, coordinators, admins; others 404
     MANAGE_STEPS = "manage_steps"  # the ECT's mentor; others who may view get 403
@@ -68,6 +69,8 @@ ENDPOINT_RULES: dict[str, Action] = {
     "clips.edit_comment": Action.EDIT_COMMENT,
     "clips.delete_comment": Action.EDIT_COMMENT,
     "clips.mark_seen": Action.MARK_SEEN,
+    "clips.share_clip": Action.SHARE_CLIP,
+    "clips.revoke_share": Action.SHARE_CLIP,
     "clips.transcript": Action.VIEW_CLIP,
     "clips.captions": Action.VIEW_CLIP,
     "clips.transcript_download": Action.VIEW_CLIP,

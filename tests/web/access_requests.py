@@ -102,6 +102,10 @@ def expected(case: str, action: Action, ok: int) -> int:
         if case == (AUTHOR if action == A.EDIT_COMMENT else "ECT, owner"):
             return ok
         return 403 if case in SEES_CLIP else 404
+    if action == A.SHARE_CLIP:  # the owner's lesson, lent to a colleague outside the cases
+        if case == "ECT, owner":
+            return ok
+        return 403 if case in SEES_CLIP else 404
     if action == A.ADMIN_ONLY:
         return ok if case == "admin" else 403
     if action == A.MANAGE_RETENTION:  # the owner's school, as AUDIT_SCHOOL
@@ -136,6 +140,15 @@ REQUESTS = {
     "clips.reply_comment": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "reply", 201),
     "clips.edit_comment": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "reply", 200),
     "clips.mark_seen": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "csrf", 200),
+    # A clip the owner has lent to a colleague outside the cases (SHARED_CLIP, SHARE): sharing
+    # it again with that colleague renews the share; then the share is revoked.
+    "clips.share_clip": (
+        "POST",
+        {"clip_id": "SHARED_CLIP"},
+        {"colleague": "COLLEAGUE", "days": "14"},
+        201,
+    ),
+    "clips.revoke_share": ("POST", {"clip_id": "SHARED_CLIP", "share_id": "SHARE"}, "csrf", 200),
     # Last of the comment rows: the comment is gone afterwards.
     "clips.delete_comment": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "csrf", 200),
     "clips.transcript": ("GET", {"clip_id": "CLIP"}, None, 200),

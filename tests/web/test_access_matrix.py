@@ -25,12 +25,14 @@ from service import (
     reviewer_assignments,
     reviews,
     rubrics,
+    shares,
     transcripts,
     uploads,
 )
 from service.models import (
     ClipKind,
     CoachingSession,
+    ConsentState,
     Membership,
     Mentorship,
     Role,
@@ -191,6 +193,21 @@ def induction_ids(session, demo, coaching_ids) -> dict[str, int]:
 
 
 @pytest.fixture
+def share_ids(ctx, session, demo) -> dict[str, int]:
+    """A lesson of the owner whose consent allows sharing, lent to an ECT outside the cases."""
+    owner = session.get(User, demo[OWNER].id)
+    colleague = demo["ect3@northfield.example"]
+    details = clips.UploadDetails(ClipKind.LESSON, "Lent lesson", date.today(), "lent.mp4")
+    clip = clips.register_upload(
+        session, ctx.storage, owner, details, io.BytesIO(b"bytes"), max_bytes=1000
+    )
+    clip.consent_state = ConsentState.ALL_CONSENTED
+    session.commit()
+    share = shares.share_clip(session, owner, clip.id, colleague.id)
+    return {"SHARED_CLIP": clip.id, "SHARE": share.id, "COLLEAGUE": colleague.id}
+
+
+@pytest.fixture
 def queue_ids(ctx) -> dict[str, str]:
     """A failed job in the process queue, for the queue dashboard's routes."""
     queue = Queue(PROCESS_QUEUE, connection=ctx.redis)
@@ -236,6 +253,7 @@ def test_access_matrix(
     coaching_ids,
     review_ids,
     induction_ids,
+    share_ids,
     queue_ids,
     case,
 ):
@@ -253,6 +271,7 @@ def test_access_matrix(
             **coaching_ids,
             **review_ids,
             **induction_ids,
+            **share_ids,
             **upload_ids,
             **queue_ids,
         }

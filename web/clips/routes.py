@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.utils import secure_filename
 from werkzeug.wsgi import wrap_file
 
-from service import clips, coaching, policy, transcripts
+from service import clips, coaching, policy, shares, transcripts
 from service import comments as feedback
 from service.models import AuditAction, ClipKind, ClipStatus, TranscriptStatus
 from web.auditing import audit, audit_view
@@ -41,6 +41,7 @@ def index():  # noqa: ANN201
         "clips/index.html",
         clips=clips.visible_clips(db(), current_user),
         can_upload=policy.can_upload(current_user),
+        shared=shares.shared_with_me(db(), current_user),
     )
 
 
@@ -111,6 +112,7 @@ def watch(clip_id: int):  # noqa: ANN201
         can_mark_seen=policy.can_mark_seen(current_user, clip),
         can_set_step=policy.mentors(db(), current_user, clip.owner_id),
         form=CommentForm(),
+        sharing=shares.share_panel(db(), current_user, clip),
     )
 
 
