@@ -147,7 +147,10 @@ def test_model_and_rehearsal_play_in_sync_and_the_mentor_ticks_criteria(
     with page.expect_response(f"**/coaching/rehearsals/{rehearsal_id}/criteria/1") as answer:
         page.check("#criteria input.tick[data-index='1']")
     assert answer.value.status == 200
-    assert page.inner_text("#tick-count") == "1 of 2 met in this attempt."
+    # The count is updated once the response has been read, a moment after it arrives.
+    page.wait_for_function(
+        "document.getElementById('tick-count').innerText === '1 of 2 met in this attempt.'"
+    )
     page.screenshot(path=str(shots / "rehearsal-mentor.png"))
 
     # After a reload the offset is remembered and the tick persists.
