@@ -38,6 +38,9 @@ class Action(enum.StrEnum):
     # other coordinators get 404, everyone else 403
     AUDIT_ECT = "audit_ect"  # coordinators of the ECT's school, admins; coaching viewers 403
     LOG_OBSERVATION = "log_observation"  # the ECT's mentor, coordinators; coaching viewers 403
+    # Children's privacy:
+    REQUEST_BLUR = "request_blur"  # the owner and the owner's mentor; other viewers get 403
+    VIEW_ORIGINAL = "view_original"  # the unblurred rendition: the uploader alone; others 404
     # Operations:
     ADMIN_ONLY = "admin_only"  # admins (the queue dashboard); others get 403
 
@@ -68,6 +71,8 @@ ENDPOINT_RULES: dict[str, Action] = {
     "clips.transcript": Action.VIEW_CLIP,
     "clips.captions": Action.VIEW_CLIP,
     "clips.transcript_download": Action.VIEW_CLIP,
+    "clips.original": Action.VIEW_ORIGINAL,
+    "clips.request_blur": Action.REQUEST_BLUR,
     "search.index": Action.SIGNED_IN,
     "coaching.home": Action.SIGNED_IN,
     "coaching.ect": Action.VIEW_COACHING,
