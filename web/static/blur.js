@@ -114,7 +114,6 @@
       .then(function (res) {
         if (!res.ok) { error.textContent = res.data.error || "The blur was not asked for."; return false; }
         render(res.data.blur);
-        stateText.focus();
         return true;
       })
       .catch(function () {
@@ -144,7 +143,8 @@
     overlay.remove();
     overlay = null;
     keepButton.setAttribute("aria-pressed", "false");
-    keepButton.focus();
+    // While the video is withheld the button is hidden: the status line says what happens.
+    (keepButton.hidden ? stateText : keepButton).focus();
   }
 
   function choose(x, y) {
