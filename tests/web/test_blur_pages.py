@@ -205,3 +205,13 @@ def test_consent_that_requires_a_blur_withholds_the_video_until_it_is_done(
     assert ask_for_blur(client, clip_id, token).status_code == 202
     work(ctx, BLUR_QUEUE)
     assert get_bytes(client, f"/clips/{clip_id}/video.mp4")[0] == 200
+
+
+def test_the_clip_list_shows_no_poster_while_faces_wait_to_be_blurred(ctx, app, clip_id):
+    client, token = as_user(app, MENTOR)
+    assert f"/clips/{clip_id}/poster.jpg" in client.get("/clips/").text
+    assert ask_for_blur(client, clip_id, token).status_code == 202
+    listing = client.get("/clips/").text
+    assert f"/clips/{clip_id}/poster.jpg" not in listing and "Faces being blurred" in listing
+    client, _ = as_user(app, OWNER)
+    assert f"/clips/{clip_id}/poster.jpg" in client.get("/clips/").text

@@ -13,7 +13,7 @@ from flask import flash, jsonify, redirect, request, url_for
 from flask_login import current_user
 from redis.exceptions import RedisError
 
-from service import blur
+from service import blur, policy
 from service.models import AuditAction, ClipStatus
 from web.auditing import audit, request_ip
 from web.clips.blueprint import bp
@@ -29,6 +29,12 @@ log = logging.getLogger(__name__)
 @bp.context_processor
 def _blur_helpers() -> dict[str, object]:
     return {"blur_panel": blur_panel}
+
+
+@bp.app_context_processor
+def _withheld() -> dict[str, object]:
+    # Any page showing a clip's poster or video asks this first (the routes answer 404).
+    return {"video_withheld": lambda clip: policy.video_withheld(current_user, clip)}
 
 
 def _number(name: str) -> float:
