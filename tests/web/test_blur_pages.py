@@ -200,6 +200,7 @@ def test_consent_that_requires_a_blur_withholds_the_video_until_it_is_done(
     assert get_bytes(client, f"/clips/{clip_id}/video.mp4")[0] == 404
     page = client.get(f"/clips/{clip_id}").text
     assert 'data-withheld="true"' in page and 'id="blur-request"' in page
+    assert "their faces must be blurred before the video can be shown" in page
 
     token = csrf_token(page)
     assert ask_for_blur(client, clip_id, token).status_code == 202
@@ -215,3 +216,19 @@ def test_the_clip_list_shows_no_poster_while_faces_wait_to_be_blurred(ctx, app, 
     assert f"/clips/{clip_id}/poster.jpg" not in listing and "Faces being blurred" in listing
     client, _ = as_user(app, OWNER)
     assert f"/clips/{clip_id}/poster.jpg" in client.get("/clips/").text
+
+
+def test_a_failed_blur_says_why_and_can_be_tried_again(ctx, app, clip_id, tmp_path: Path):
+    client, token = as_user(app, MENTOR)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Not a video at all.\n" * 50)
+    ctx.storage.put_file(clips.video_key(clip_id), notes)  # the playable video is damaged
+    assert ask_for_blur(client, clip_id, token).status_code == 202
+    work(ctx, BLUR_QUEUE)
+
+    reason = row(ctx, clip_id).blur_failure_reason
+    state = client.get(f"/clips/{clip_id}/status.json").json["blur"]
+    assert (state["status"], state["failure"], state["withheld"]) == ("failed", reason, True)
+    page = client.get(f"/clips/{clip_id}").text
+    assert "and the blur did not work" in page and "Try the blur again" in page
+    assert get_bytes(client, f"/clips/{clip_id}/video.mp4")[0] == 404

@@ -22,6 +22,9 @@
   const originalToggle = byId("blur-original-toggle");
   const isUploader = !!originalToggle;
   const WAITING = "Pupils' faces are being blurred; the video appears here when that is done.";
+  const FAILED = "Pupils' faces must be blurred before this video can be shown, and the blur did not work.";
+  const CONSENT = "Some pupils in this clip have not consented to being seen: their faces must be " +
+    "blurred before the video can be shown.";
   let status = panel.dataset.status || null;
   let withheld = panel.dataset.withheld === "true";
   let polling = false;
@@ -61,9 +64,7 @@
     withheld = b.withheld;
     panel.hidden = !(status || withheld || requestButton);
     withheldText.hidden = !withheld;
-    withheldText.textContent = withheld && status === "failed"
-      ? "Pupils' faces must be blurred before this video can be shown, and the blur did not work."
-      : WAITING;
+    withheldText.textContent = !status ? CONSENT : status === "failed" ? FAILED : WAITING;
     const pct = Math.floor((b.progress || 0) * 100);
     progress.hidden = !running();
     bar.style.width = pct + "%";
