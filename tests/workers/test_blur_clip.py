@@ -13,8 +13,8 @@ from rq import Queue, SimpleWorker
 from rq.job import Job
 from sqlalchemy import select
 
-from service import blur, clips
-from service.models import BlurStatus, Clip, ClipStatus, User
+from service import blur, clips, policy
+from service.models import BlurStatus, Clip, ClipStatus, User, utcnow
 from tests.conftest import worker_env
 from tests.face_clip import FaceClip, make_face_clip
 from tests.factories import upload
@@ -239,3 +239,55 @@ def test_progress_names_the_blur_stages_while_it_runs(ctx, session, demo, settin
     progress = [p for _, p in seen]
     assert progress == sorted(progress) and progress[-1] == 1.0
     assert reload(ctx, clip.id).blur_status == BlurStatus.READY
+
+
+def test_a_blur_asked_for_again_while_one_runs_is_done_next(
+    ctx, session, demo, settings, faces, tmp_path
+):
+    clip = playable_clip(ctx, session, faces)
+    ask(session, clip.id)
+    job = enqueue_blur(ctx.redis, clip.id, clip.duration)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "web.cli", "worker", "--burst", "--queues", "blur"],
+        env=worker_env(settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while job.get_meta(refresh=True).get("stage") not in ("detecting", "blurring"):
+            assert worker.poll() is None, "the job ended before it could be asked again"
+            time.sleep(0.02)
+        # The mentor chooses the teacher's face while every face is being blurred.
+        x0, y0, x1, y1 = faces.faces[0][faces.fps]
+        with ctx.sessions() as s:
+            ask(s, clip.id, keep=((x0 + x1) / 2 / faces.width, (y0 + y1) / 2 / faces.height, 1.0))
+    finally:
+        worker.wait(120)
+    assert worker.returncode == 0
+
+    done = reload(ctx, clip.id)
+    assert done.blur_status == BlurStatus.READY and done.blur_failure_reason is None
+    before = _frames(fetch(ctx, done.unblurred_video_key, tmp_path / "unblurred.mp4"))
+    after = _frames(fetch(ctx, done.video_key, tmp_path / "blurred.mp4"))
+    kept, other = faces.faces
+    assert min(_ratios(before, after, kept)) > 0.6  # the second choice was blurred
+    assert max(_ratios(before, after, other)) < 0.2
+
+
+def test_a_blurred_rendition_stays_in_view_while_a_newer_blur_waits(ctx, session, demo, faces):
+    clip = playable_clip(ctx, session, faces)
+    mentor = session.scalar(select(User).where(User.email == MENTOR))
+    ask(session, clip.id)
+    assert policy.video_withheld(mentor, session.get(Clip, clip.id))
+    blur.mark_blurring(session, clip.id)
+    ask(session, clip.id, keep=(0.3, 0.4, 0.5))  # asked again while the first one runs
+    done = blur.mark_blurred(
+        session, clip.id, video=blur.blur_key(clip.id), poster=blur.blurred_poster_key(clip.id)
+    )
+    assert done.blur_status == BlurStatus.REQUESTED  # the newer choice is blurred next
+    assert done.video_key == blur.blur_key(clip.id)
+    assert done.unblurred_video_key == clips.video_key(clip.id)
+    assert not policy.video_withheld(mentor, done)  # the first blur is shown meanwhile
+    # Should no job take it up, the sweeper does.
+    later = utcnow() + timedelta(seconds=1)
+    assert [c.id for c in blur.unfinished_blurs(session, not_touched_since=later)] == [clip.id]
