@@ -1,8 +1,8 @@
 """Re-queue clips that are stuck: the database is the source of truth, Redis can be lost.
 
 A clip waiting in ``uploaded`` or ``processing``, or a playable clip whose transcript or face
-blur is waiting, with no live job (Redis was flushed, a worker was killed mid-job, the enqueue never
-happened) is queued again.
+blur is waiting, with no live job (Redis was flushed, a worker was killed mid-job, the enqueue
+never happened) is queued again.
 """
 
 from __future__ import annotations
