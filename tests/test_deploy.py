@@ -22,7 +22,7 @@ from tests.conftest import worker_env
 from web import create_app
 from web.auditing import request_ip
 from web.cli import main
-from workers.queues import enqueue_processing
+from workers.queues import QUEUES, enqueue_processing
 
 REPO = Path(__file__).resolve().parent.parent
 LONG_RUNNING = {"web", "worker", "transcribe", "postgres", "redis", "minio"}
@@ -63,7 +63,7 @@ def test_services_health_checks_and_order(compose):
     assert "--appendonly" in services["redis"]["command"]
 
 
-def test_web_runs_gunicorn_and_both_queues_are_served(compose):
+def test_web_runs_gunicorn_and_every_queue_is_served(compose):
     services = compose["services"]
     assert services["web"]["command"][:3] == ["gunicorn", "-c", "python:web.gunicorn_conf"]
     served = set()
@@ -71,7 +71,7 @@ def test_web_runs_gunicorn_and_both_queues_are_served(compose):
         command = service.get("command") or []
         if command[:2] == ["coachreel", "worker"]:
             served.update(command[command.index("--queues") + 1].split(","))
-    assert served == {"process", "transcribe"}
+    assert served == set(QUEUES)
     for name in ("web", "worker", "transcribe"):  # the workers' sweeper expires uploads
         assert "uploads:/uploads" in services[name]["volumes"]
 

@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from web.audit.routes import bp as audit_bp
     from web.auth.routes import bp as auth_bp
+    from web.clips import blur as _blur_routes  # noqa: F401 - registers its routes
     from web.clips import comments as _comment_routes  # noqa: F401 - registers its routes
     from web.clips import shares as _share_routes  # noqa: F401 - registers its routes
     from web.clips.routes import bp as clips_bp

@@ -114,7 +114,7 @@ def _queue_names(single: tuple[str, ...], listed: str | None) -> tuple[str, ...]
     "--queues",
     "listed",
     metavar="NAMES",
-    help="Comma-separated queues to work, e.g. process,transcribe (default: both).",
+    help="Comma-separated queues to work, e.g. process,blur (default: all).",
 )
 @click.option("--queue", "queues", multiple=True, help="One queue to work (repeatable).")
 def worker(burst: bool, listed: str | None, queues: tuple[str, ...]) -> None:

@@ -16,9 +16,9 @@ from rq.job import Job
 import media_pipeline
 from config import Settings
 from service import clips, transcripts
-from service.models import Clip, ClipStatus
+from service.models import BlurStatus, Clip, ClipStatus
 from workers.context import WorkerContext, current_context
-from workers.queues import enqueue_processing, enqueue_transcription
+from workers.queues import enqueue_blur, enqueue_processing, enqueue_transcription
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ def process_clip(clip_id: int) -> dict[str, object]:
         _fail(ctx, clip_id, UNEXPECTED)
         raise
     with ctx.sessions() as session:
-        clips.mark_ready(
+        ready = clips.mark_ready(
             session,
             clip_id,
             video=clips.video_key(clip_id),
@@ -176,6 +176,9 @@ def process_clip(clip_id: int) -> dict[str, object]:
             height=result.height,
             method=result.method,
         )
+        blur_wanted = ready is not None and ready.blur_status == BlurStatus.REQUESTED
+    if blur_wanted:  # asked for at upload, or while it was processing
+        enqueue_blur(ctx.redis, clip_id, result.duration, stale_after=ctx.stale_after)
     if job is not None:
         job.meta.update(stage="done", progress=1.0)
         job.save_meta()

@@ -22,7 +22,10 @@ log = logging.getLogger(__name__)
 PROCESS_QUEUE = "process"
 # Transcription has a queue of its own so GPU hosts can take only that work.
 TRANSCRIBE_QUEUE = "transcribe"
-QUEUES = (PROCESS_QUEUE, TRANSCRIBE_QUEUE)
+# Face blurring is the heaviest stage (a whole decode, detection and encode): a queue of its
+# own, last in a worker's order, so hosts can be added for it alone.
+BLUR_QUEUE = "blur"
+QUEUES = (PROCESS_QUEUE, TRANSCRIBE_QUEUE, BLUR_QUEUE)
 
 STALE_AFTER = timedelta(seconds=120)
 LIVE = {
@@ -46,6 +49,12 @@ def _transcribe_timeout(duration: float | None) -> int:
     # tiny.en on two CPU threads runs at about 20x real time; a larger model or a busy host
     # is much slower, so allow up to twice real time before calling it stuck.
     return int(min(300 + 2 * (duration or 0), 4 * 3600))
+
+
+def _blur_timeout(duration: float | None) -> int:
+    # Blurring 720p runs at about 0.3x real time on two cores (two decodes, face detection
+    # and an encode); allow twice that for a busy host before calling it stuck.
+    return int(min(300 + 6 * (duration or 0), 8 * 3600))
 
 
 @dataclass(frozen=True)
@@ -90,12 +99,19 @@ POLICY: dict[str, JobPolicy] = {
         Retry(max=2, interval=[600, 3600]),
         result_ttl=7 * 24 * 3600,
     ),
+    "blur-clip": JobPolicy(
+        "workers.blur_job.blur_clip",
+        BLUR_QUEUE,
+        _blur_timeout,
+        Retry(max=2, interval=[60, 600]),
+    ),
 }
 
 
 # The job kinds of each stage, latest step first.
 PROCESSING_JOBS = ("process-clip", "probe-clip")
 TRANSCRIBE_JOBS = ("transcribe-clip",)
+BLUR_JOBS = ("blur-clip",)
 
 
 def job_id(kind: str, clip_id: int) -> str:
@@ -154,6 +170,13 @@ def enqueue_transcription(
     return _enqueue(redis, "transcribe-clip", clip_id, duration, stale_after)
 
 
+def enqueue_blur(
+    redis: Redis, clip_id: int, duration: float | None, *, stale_after: timedelta = STALE_AFTER
+) -> Job:
+    """Queue the face-blur stage for a playable clip."""
+    return _enqueue(redis, "blur-clip", clip_id, duration, stale_after)
+
+
 def clip_jobs(redis: Redis, clip_id: int, kinds: tuple[str, ...] = PROCESSING_JOBS) -> list[Job]:
     """Return the clip's jobs of these kinds that Redis still knows, latest stage first."""
     jobs = []
@@ -199,6 +222,9 @@ STAGE_LABELS = {
     "saving": "Saving",
     "extracting": "Preparing the sound",
     "transcribing": "Transcribing",
+    "preparing": "Fetching the video",
+    "detecting": "Finding faces",
+    "blurring": "Blurring faces",
 }
 
 

@@ -1,8 +1,8 @@
 """Re-queue clips that are stuck: the database is the source of truth, Redis can be lost.
 
-A clip waiting in ``uploaded`` or ``processing``, or a playable clip whose transcript is
-waiting, with no live job (Redis was flushed, a worker was killed mid-job, the enqueue never
-happened) is queued again.
+A clip waiting in ``uploaded`` or ``processing``, or a playable clip whose transcript or face
+blur is waiting, with no live job (Redis was flushed, a worker was killed mid-job, the enqueue
+never happened) is queued again.
 """
 
 from __future__ import annotations
@@ -15,12 +15,14 @@ from rq import Queue
 from rq.intermediate_queue import IntermediateQueue
 from rq.job import JobStatus
 
-from service import clips, transcripts, uploads
+from service import blur, clips, transcripts, uploads
 from service.models import utcnow
 from workers.context import WorkerContext
 from workers.queues import (
+    BLUR_JOBS,
     QUEUES,
     TRANSCRIBE_JOBS,
+    enqueue_blur,
     enqueue_processing,
     enqueue_retention,
     enqueue_transcription,
@@ -44,6 +46,8 @@ def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
             (c.id, c.duration)
             for c in transcripts.unfinished_transcripts(session, not_touched_since=since)
         ]
+        waiting = blur.unfinished_blurs(session, not_touched_since=since)
+        unblurred = [(c.id, c.duration) for c in waiting]
     requeued = []
     for clip_id, duration in stuck:
         if has_live_job(ctx.redis, clip_id, ctx.stale_after):
@@ -55,6 +59,10 @@ def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
             continue
         enqueue_transcription(ctx.redis, clip_id, duration, stale_after=ctx.stale_after)
         requeued.append(clip_id)
+    for clip_id, duration in unblurred:
+        if not has_live_job(ctx.redis, clip_id, ctx.stale_after, BLUR_JOBS):
+            enqueue_blur(ctx.redis, clip_id, duration, stale_after=ctx.stale_after)
+            requeued.append(clip_id)
     if requeued:
         log.warning("re-queued %d stuck clip(s): %s", len(requeued), requeued)
     with ctx.sessions() as session:  # and clear away resumable uploads left unfinished

@@ -42,6 +42,9 @@ class Action(enum.StrEnum):
     # Retention (service.retention):
     MANAGE_RETENTION = "manage_retention"  # like AUDIT_SCHOOL: the school's coordinators, admins
     EXTEND_RETENTION = "extend_retention"  # the clip's school's coordinators; viewers get 403
+    # Children's privacy:
+    REQUEST_BLUR = "request_blur"  # the owner and the owner's mentor; other viewers get 403
+    VIEW_ORIGINAL = "view_original"  # the unblurred rendition: the uploader alone; others 404
     # Operations:
     ADMIN_ONLY = "admin_only"  # admins (the queue dashboard); others get 403
 
@@ -74,6 +77,8 @@ ENDPOINT_RULES: dict[str, Action] = {
     "clips.transcript": Action.VIEW_CLIP,
     "clips.captions": Action.VIEW_CLIP,
     "clips.transcript_download": Action.VIEW_CLIP,
+    "clips.original": Action.VIEW_ORIGINAL,
+    "clips.request_blur": Action.REQUEST_BLUR,
     "search.index": Action.SIGNED_IN,
     "coaching.home": Action.SIGNED_IN,
     "coaching.ect": Action.VIEW_COACHING,

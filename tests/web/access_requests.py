@@ -106,6 +106,12 @@ def expected(case: str, action: Action, ok: int) -> int:
         if case == "ECT, owner":
             return ok
         return 403 if case in SEES_CLIP else 404
+    if action == A.REQUEST_BLUR:
+        if case in COMMENTS:
+            return ok
+        return 403 if case in SEES_CLIP else 404
+    if action == A.VIEW_ORIGINAL:
+        return ok if case == "ECT, owner" else 404
     if action == A.ADMIN_ONLY:
         return ok if case == "admin" else 403
     if action == A.MANAGE_RETENTION:  # the owner's school, as AUDIT_SCHOOL
@@ -154,6 +160,9 @@ REQUESTS = {
     "clips.transcript": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.captions": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.transcript_download": ("GET", {"clip_id": "CLIP", "fmt": "txt"}, None, 200),
+    "clips.original": ("GET", {"clip_id": "CLIP"}, None, 200),
+    # The clip's video is withheld from others afterwards: no video rows below this one.
+    "clips.request_blur": ("POST", {"clip_id": "CLIP"}, "csrf", 202),
     "search.index": ("GET", {"q": "starter"}, None, 200),
     "coaching.home": ("GET", {}, None, 200),
     "coaching.ect": ("GET", {"ect_id": "ECT"}, None, 200),

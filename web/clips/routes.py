@@ -26,6 +26,7 @@ from service import comments as feedback
 from service.models import AuditAction, ClipKind, ClipStatus, TranscriptStatus
 from web.auditing import audit, audit_view
 from web.clips.blueprint import bp
+from web.clips.blur_state import blur_status_json
 from web.clips.comments import comment_json
 from web.clips.forms import CommentForm, UploadForm
 from web.errors import wants_json
@@ -136,6 +137,7 @@ def status_json(clip) -> dict[str, object]:  # noqa: ANN001
     else:
         data.update(_progress(clip.id, clips_jobs=True))
     data["transcript"] = transcript_status_json(clip)
+    data["blur"] = blur_status_json(clip)
     return data
 
 
@@ -216,7 +218,7 @@ def _serve(key: str | None, mimetype: str):  # noqa: ANN202
 @bp.get("/<int:clip_id>/video.mp4")
 def video(clip_id: int):  # noqa: ANN201
     clip = clips.get_visible_clip(db(), current_user, clip_id)
-    if clip.status != ClipStatus.READY:
+    if clip.status != ClipStatus.READY or policy.video_withheld(current_user, clip):
         abort(404)
     if (request.range is None or request.range.ranges[0][0] == 0) and request.method == "GET":
         audit_view(clip, "video")  # a player's first request; the rest are range requests
@@ -226,6 +228,8 @@ def video(clip_id: int):  # noqa: ANN201
 @bp.get("/<int:clip_id>/poster.jpg")
 def poster(clip_id: int):  # noqa: ANN201
     clip = clips.get_visible_clip(db(), current_user, clip_id)
+    if policy.video_withheld(current_user, clip):  # pupils' faces are waiting to be blurred
+        abort(404)
     return _serve(clip.poster_key, "image/jpeg")
 
 
