@@ -265,10 +265,14 @@ class UploadFormChoices:
     blur_by_default: bool
 
 
-def upload_form_choices(session: Session, school_id: int | None) -> UploadFormChoices:
+def upload_form_choices(session: Session, user: User) -> UploadFormChoices:
     """Return the classes and blur default the upload form shows for the uploader's school."""
-    if school_id is None:
+    kinds = policy.upload_kinds(user)
+    if not kinds:
         return UploadFormChoices([], False)
+    from service.clips import school_for_upload  # clips builds on this module
+
+    school_id = school_for_upload(user, kinds[0])
     school = session.get(School, school_id)
     return UploadFormChoices(
         school_classes(session, school_id), bool(school and school.blur_by_default)

@@ -21,9 +21,16 @@ from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.utils import secure_filename
 from werkzeug.wsgi import wrap_file
 
-from service import clips, coaching, policy, transcripts
+from service import clips, coaching, policy, privacy, transcripts
 from service import comments as feedback
-from service.models import AuditAction, ClipKind, ClipStatus, TranscriptStatus
+from service.models import (
+    AuditAction,
+    ClipKind,
+    ClipStatus,
+    ConsentState,
+    LawfulBasis,
+    TranscriptStatus,
+)
 from web.auditing import audit, audit_view
 from web.clips.blueprint import bp
 from web.clips.comments import comment_json
@@ -54,7 +61,11 @@ def upload():  # noqa: ANN201
     form.set_kinds(policy.upload_kinds(current_user))
     steps = coaching.rehearsable_steps(db(), current_user)
     form.set_steps([(step.id, step.title) for step in steps])
+    offered = privacy.upload_form_choices(db(), current_user)
+    form.set_classes(offered.classes)
     if not form.is_submitted():
+        form.blur_faces.data = offered.blur_by_default
+        form.recorded_by.data = current_user.name
         wanted = request.args.get("step", "")
         form.step.data = wanted if wanted else (str(steps[0].id) if steps else "")
         if request.args.get("kind") in {k.value for k in policy.upload_kinds(current_user)}:
@@ -74,6 +85,11 @@ def upload():  # noqa: ANN201
         recorded_on=form.recorded_on.data,
         filename=upload_file.filename or "upload",
         step_id=form.step_id(),
+        class_id=form.class_id(),
+        lawful_basis=LawfulBasis(form.lawful_basis.data),
+        consent_state=ConsentState(form.consent_state.data),
+        recorded_by=form.recorded_by.data or "",
+        blur_faces=bool(form.blur_faces.data),
     )
     clip = clips.register_upload(
         db(),
