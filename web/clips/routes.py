@@ -188,7 +188,7 @@ def status(clip_id: int):  # noqa: ANN201
 # What the browser may fetch straight from the bucket. Captions stay on this origin: a
 # <track> is fetched same-origin unless its <video> has a crossorigin attribute, so a redirect
 # to the bucket would drop them (and the .vtt download keeps its Content-Disposition).
-_PRESIGNABLE = frozenset({"video/mp4", "image/jpeg"})
+_PRESIGNABLE = frozenset({"video/mp4", "audio/mp4", "image/jpeg"})
 
 
 def _serve(key: str | None, mimetype: str):  # noqa: ANN202
@@ -234,7 +234,8 @@ def video(clip_id: int):  # noqa: ANN201
         abort(404)
     if (request.range is None or request.range.ranges[0][0] == 0) and request.method == "GET":
         audit_view(clip, "video")  # a player's first request; the rest are range requests
-    return _serve(clip.video_key, "video/mp4")
+    # A sound-only clip's playable file is an .m4a (service.sound_only).
+    return _serve(clip.video_key, "audio/mp4" if clip.audio_only else "video/mp4")
 
 
 @bp.get("/<int:clip_id>/poster.jpg")

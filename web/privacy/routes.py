@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from service import consent, privacy
+from service import consent, policy, privacy
 from service.errors import InvalidInput
-from service.models import ConsentState, School
+from service.models import ConsentState, LawfulBasis, School
 from web.auditing import request_ip
 from web.coaching.forms import form_errors, optional_int
 from web.errors import wants_json
@@ -15,6 +15,16 @@ from web.privacy.forms import CONSENT_CHOICES, LAWFUL_BASIS_CHOICES, ConsentForm
 from web.resources import db
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
+
+
+@bp.app_context_processor
+def _consent_record_helpers() -> dict[str, object]:
+    """What the watch page's consent record (clips/_consent.html) needs."""
+    return {
+        "can_record_consent": lambda clip: policy.can_record_consent(db(), current_user, clip),
+        "lawful_bases": list(LawfulBasis),
+        "consent_states": list(ConsentState),
+    }
 
 
 def _settings_page(school: School, form: SettingsForm, error: str = "", status: int = 200):  # noqa: ANN202
