@@ -45,7 +45,7 @@ def can_view_original(user: User, clip: Clip) -> bool:
 
 def blur_pending(clip: Clip) -> bool:
     """Say whether faces must be blurred before anyone but the uploader sees the video."""
-    if clip.blur_status == BlurStatus.READY:
+    if clip.blur_status == BlurStatus.READY or clip.audio_only:  # sound only: no faces kept
         return False
     return clip.blur_status is not None or clip.consent_state.requires_blur
 

@@ -119,6 +119,9 @@ def test_a_sound_only_class_makes_a_sound_only_clip_that_is_never_blurred(ctx, s
         consent_state=ConsentState.SOME_NOT_CONSENTED,
     )
     assert clip.audio_only and clip.blur_status is None
+    # No picture is kept, so nobody waits for faces to be blurred.
+    assert not policy.blur_pending(clip)
+    assert not policy.video_withheld(user(session, MENTOR), clip)
 
 
 def test_a_class_must_be_the_uploaders_schools(ctx, session, demo):

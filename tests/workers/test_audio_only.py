@@ -123,6 +123,7 @@ def test_the_watch_page_plays_a_sound_only_clip_as_audio(
         assert response.data[4:8] == b"ftyp"
     with client.get(f"/clips/{clip.id}/poster.jpg") as response:
         assert response.status_code == 404
+    assert '<span class="thumb-empty">Sound only</span>' in client.get("/clips/").text
     status = client.get(f"/clips/{clip.id}/status.json").json
     assert status["status"] == "ready"
 
