@@ -168,6 +168,6 @@ def record_consent(clip_id: int):  # noqa: ANN201
         )
     flash(message, "info")
     back = request.form.get("next", "")
-    if back.startswith("/") and not back.startswith("//"):
+    if back.startswith("/") and not back.startswith(("//", "/\\")):  # this site only
         return redirect(back)
     return redirect(url_for("privacy.consent_register", school_id=clip.school_id))
