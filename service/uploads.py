@@ -18,7 +18,7 @@ import logging
 import os
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -124,18 +124,20 @@ def details_from_metadata(metadata: dict[str, str]) -> clips.UploadDetails:
         step_id = int(step)
     # The file's name is only ever shown to people: keep it printable and short.
     filename = "".join(ch for ch in metadata.get("filename", "") if ch.isprintable())
-    return clips.UploadDetails(
+    details = clips.UploadDetails(
         kind=kind,
         title=metadata.get("title", ""),
         recorded_on=recorded_on,
         filename=filename.strip()[:300] or "upload",
         step_id=step_id,
-        **privacy_from_metadata(metadata),
     )
+    return with_privacy_choices(details, metadata)
 
 
-def privacy_from_metadata(metadata: dict[str, str]) -> dict[str, object]:
-    """Read the upload form's class, consent record and blur choice from the metadata."""
+def with_privacy_choices(
+    details: clips.UploadDetails, metadata: dict[str, str]
+) -> clips.UploadDetails:
+    """Add the upload form's class, consent record and blur choice, read from the metadata."""
     class_id = metadata.get("class", "").strip()
     if class_id and not class_id.isdigit():
         raise InvalidInput("Please choose one of your school's classes, or no class.")
@@ -147,14 +149,15 @@ def privacy_from_metadata(metadata: dict[str, str]) -> dict[str, object]:
         consent = ConsentState(metadata.get("consent_state") or ConsentState.NOT_RECORDED.value)
     except ValueError:
         raise InvalidInput("Please choose what the school knows of pupils' consent.") from None
-    blur = metadata.get("blur_faces")
-    return {
-        "class_id": int(class_id) if class_id else None,
-        "lawful_basis": basis,
-        "consent_state": consent,
-        "recorded_by": "".join(ch for ch in metadata.get("recorded_by", "") if ch.isprintable()),
-        "blur_faces": None if blur is None else blur in ("1", "true", "on", "y"),
-    }
+    blur = metadata.get("blur_faces")  # left out: the school's default
+    return replace(
+        details,
+        class_id=int(class_id) if class_id else None,
+        lawful_basis=basis,
+        consent_state=consent,
+        recorded_by="".join(ch for ch in metadata.get("recorded_by", "") if ch.isprintable()),
+        blur_faces=None if blur is None else blur in ("1", "true", "on", "y"),
+    )
 
 
 def staged_path(upload_dir: Path, token: str) -> Path:
