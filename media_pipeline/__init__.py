@@ -1,6 +1,7 @@
 """Pure media functions: paths in, frozen dataclasses out; nothing of databases or the web."""
 
 from .audio import AudioTrack, DamagedAudio, extract_audio
+from .audio_only import AudioOnlyOptions, AudioOnlyResult, NoSound, make_audio_only, probe_sound
 from .blur import BlurOptions, BlurResult, KeepPoint, blur_faces
 from .captions import to_text, to_webvtt
 from .errors import (
@@ -34,6 +35,11 @@ from .transcribe import (
 )
 
 __all__ = [
+    "AudioOnlyOptions",
+    "AudioOnlyResult",
+    "NoSound",
+    "make_audio_only",
+    "probe_sound",
     "AudioStreamInfo",
     "AudioTrack",
     "BlurOptions",

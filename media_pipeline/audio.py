@@ -8,9 +8,10 @@ import tempfile
 import wave
 from dataclasses import dataclass
 
+from .audio_only import probe_sound
 from .errors import MediaError
 from .ffmpeg import ffmpeg_binary, file_url, input_options
-from .probe import MediaInfo, probe
+from .probe import MediaInfo
 
 # Whisper models are trained on 16 kHz mono; giving them exactly that skips any resampling
 # inside faster-whisper.
@@ -48,7 +49,7 @@ def extract_audio(
     """Write the first audio stream of `src` to `dst_wav`; return None if it has no sound."""
     src, dst = os.fspath(src), os.fspath(dst_wav)
     if info is None:
-        info = probe(src)
+        info = probe_sound(src)  # a sound-only clip's .m4a has no picture
     if info.audio is None:
         return None
     out_dir = os.path.dirname(os.path.abspath(dst))

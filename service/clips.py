@@ -10,12 +10,15 @@ from typing import BinaryIO
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service import policy
+from service import policy, privacy
 from service.errors import Forbidden, InvalidInput, NotFound, TooLarge
 from service.models import (
+    BlurStatus,
     Clip,
     ClipKind,
     ClipStatus,
+    ConsentState,
+    LawfulBasis,
     Role,
     TranscriptStatus,
     UploadSession,
@@ -39,6 +42,12 @@ class UploadDetails:
     recorded_on: date
     filename: str
     step_id: int | None = None  # a rehearsal's action step
+    # The consent register and privacy choices (service.privacy); blur_faces None: the default.
+    class_id: int | None = None
+    lawful_basis: LawfulBasis = LawfulBasis.PUBLIC_TASK
+    consent_state: ConsentState = ConsentState.NOT_RECORDED
+    recorded_by: str = ""
+    blur_faces: bool | None = None
 
 
 def original_key(clip_id: int) -> str:
@@ -130,6 +139,7 @@ def register_upload(
     """Store an uploaded original and record the clip as ``uploaded``, ready for processing."""
     title, step_id, attempt = check_details(session, user, details)
     school_id = school_for_upload(user, details.kind)
+    chosen = privacy.upload_privacy(session, user, school_id, details)
     room = quota_bytes - used_bytes(session, user.id)
     if room <= 0:
         raise TooLarge(quota_message(quota_bytes))
@@ -146,7 +156,17 @@ def register_upload(
         original_size=0,
         step_id=step_id,
         attempt=attempt,
+        class_id=chosen.class_id,
+        lawful_basis=chosen.lawful_basis,
+        consent_state=chosen.consent_state,
+        recorded_by=chosen.recorded_by,
+        audio_only=chosen.audio_only,
     )
+    if chosen.consent_state != ConsentState.NOT_RECORDED:
+        clip.consent_updated_by_id, clip.consent_updated_at = user.id, utcnow()
+    if chosen.blur:
+        # The blur worker's sweeper picks REQUESTED clips up once they are playable.
+        clip.blur_status, clip.blur_requested_by_id = BlurStatus.REQUESTED, user.id
     session.add(clip)
     session.flush()  # the id names the storage key
     key = original_key(clip.id)

@@ -24,6 +24,7 @@ from service.models import (
     CoachingSession,
     Comment,
     CommentKind,
+    ConsentState,
     Mentorship,
     Observation,
     ObservationKind,
@@ -43,6 +44,14 @@ FEEDBACK_HOURS = {
     "mentor1@riverside.example": (1, 4, 2, 8),
     "mentor2@riverside.example": (22, 30, 18, 40),
 }
+# The consent register's record of each ECT's lesson clips, oldest first: the school has
+# checked the older ones; the newest is waiting for the coordinator.
+CONSENT = (
+    ConsentState.ALL_CONSENTED,
+    ConsentState.ALL_CONSENTED,
+    ConsentState.ALL_CONSENTED,
+    ConsentState.NOT_RECORDED,
+)
 PRAISE = (
     "Your instructions were short and every pupil started within a minute.",
     "You waited for full attention before speaking, and it held.",
@@ -204,6 +213,8 @@ def _lesson_clips(
             processing_method=sample.processing_method,
             created_at=uploaded,
             ready_at=uploaded + timedelta(minutes=2),
+            consent_state=CONSENT[-1] if n == len(waits) - 1 else CONSENT[n % 3],
+            recorded_by=ect.name,
         )
         session.add(clip)
         session.flush()

@@ -19,6 +19,11 @@ from service.models import (
     User,
 )
 
+NOT_SHAREABLE = (
+    "This clip can go into the model library only once the school has recorded that every "
+    "pupil shown has consented, or that no pupil can be identified."
+)
+
 
 def share_model_clip(
     session: Session,
@@ -42,6 +47,8 @@ def share_model_clip(
         raise InvalidInput("Please choose the ECF strand: behaviour, instruction or subject.")
     if standard is not None and standard not in TEACHERS_STANDARDS:
         raise InvalidInput("Please choose a Teachers' Standard from 1 to 8.")
+    if shareable and not policy.consent_allows_sharing(clip):
+        raise InvalidInput(NOT_SHAREABLE)
     if clip.shareable != shareable:
         auditlog.record(
             session,
@@ -75,6 +82,7 @@ def model_library(
             Clip.owner_id == user.id,
             (
                 Clip.shareable.is_(True)
+                & Clip.consent_state.in_(policy.SHAREABLE_CONSENT)
                 & Clip.school_id.in_(policy.member_school_ids(session, user))
             ),
         ),

@@ -15,6 +15,7 @@ from service.models import (
     ReviewerAssignment,
     Role,
     School,
+    SchoolClass,
     StepTemplate,
     Strand,
     Trust,
@@ -54,6 +55,11 @@ TEAMS = [
     ),
 ]
 
+# Each school's classes, and whether the school records them as sound only.
+CLASSES = {
+    "northfield.example": [("Year 3 Oak", False), ("Year 5 Ash", False), ("Year 6 Elm", True)],
+    "riverside.example": [("8R science", False), ("9X2 maths", False), ("10Y1 English", True)],
+}
 
 # A starter library of bite-sized steps, in the shape instructional coaching programmes use.
 LIBRARY = [
@@ -170,6 +176,10 @@ def seed_demo(session: Session) -> list[DemoLogin]:
                 )
                 by_role.setdefault(role, []).append(user)
             mentors, ects = by_role[Role.MENTOR], by_role[Role.ECT]
+            for class_name, sound_only in CLASSES[domain]:
+                session.add(
+                    SchoolClass(school_id=school.id, name=class_name, audio_only=sound_only)
+                )
             # First mentor takes two ECTs (years 1 and 2), the second mentor one (year 1).
             for title, strand, standard, why, criteria in LIBRARY:
                 session.add(

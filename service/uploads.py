@@ -18,7 +18,7 @@ import logging
 import os
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -27,9 +27,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import ObjectDeletedError
 
-from service import clips
+from service import clips, privacy
 from service.errors import DomainError, InvalidInput, NotFound, TooLarge
-from service.models import Clip, ClipKind, UploadSession, User, utcnow
+from service.models import (
+    Clip,
+    ClipKind,
+    ConsentState,
+    LawfulBasis,
+    UploadSession,
+    User,
+    utcnow,
+)
 from service.storage import Storage
 
 log = logging.getLogger(__name__)
@@ -116,12 +124,39 @@ def details_from_metadata(metadata: dict[str, str]) -> clips.UploadDetails:
         step_id = int(step)
     # The file's name is only ever shown to people: keep it printable and short.
     filename = "".join(ch for ch in metadata.get("filename", "") if ch.isprintable())
-    return clips.UploadDetails(
+    details = clips.UploadDetails(
         kind=kind,
         title=metadata.get("title", ""),
         recorded_on=recorded_on,
         filename=filename.strip()[:300] or "upload",
         step_id=step_id,
+    )
+    return with_privacy_choices(details, metadata)
+
+
+def with_privacy_choices(
+    details: clips.UploadDetails, metadata: dict[str, str]
+) -> clips.UploadDetails:
+    """Add the upload form's class, consent record and blur choice, read from the metadata."""
+    class_id = metadata.get("class", "").strip()
+    if class_id and not class_id.isdigit():
+        raise InvalidInput("Please choose one of your school's classes, or no class.")
+    try:
+        basis = LawfulBasis(metadata.get("lawful_basis") or LawfulBasis.PUBLIC_TASK.value)
+    except ValueError:
+        raise InvalidInput("Please choose the lawful basis for recording.") from None
+    try:
+        consent = ConsentState(metadata.get("consent_state") or ConsentState.NOT_RECORDED.value)
+    except ValueError:
+        raise InvalidInput("Please choose what the school knows of pupils' consent.") from None
+    blur = metadata.get("blur_faces")  # left out: the school's default
+    return replace(
+        details,
+        class_id=int(class_id) if class_id else None,
+        lawful_basis=basis,
+        consent_state=consent,
+        recorded_by="".join(ch for ch in metadata.get("recorded_by", "") if ch.isprintable()),
+        blur_faces=None if blur is None else blur in ("1", "true", "on", "y"),
     )
 
 
@@ -152,6 +187,7 @@ def create(
         )
     title, step_id, _attempt = clips.check_details(session, user, details)
     school_id = clips.school_for_upload(user, details.kind)
+    chosen = privacy.upload_privacy(session, user, school_id, details)
     if clips.used_bytes(session, user.id) + length > limits.quota_bytes:
         raise TooLarge(clips.quota_message(limits.quota_bytes))
     now = now or utcnow()
@@ -163,6 +199,11 @@ def create(
         title=title,
         recorded_on=details.recorded_on,
         step_id=step_id,
+        class_id=chosen.class_id,
+        lawful_basis=chosen.lawful_basis,
+        consent_state=chosen.consent_state,
+        recorded_by=chosen.recorded_by,
+        blur_faces=chosen.blur,
         filename=details.filename[:300] or "upload",
         length=length,
         offset=0,
@@ -308,6 +349,11 @@ def finish(
             recorded_on=upload.recorded_on,
             filename=upload.filename,
             step_id=upload.step_id,
+            class_id=upload.class_id,
+            lawful_basis=upload.lawful_basis,
+            consent_state=upload.consent_state,
+            recorded_by=upload.recorded_by,
+            blur_faces=upload.blur_faces,
         )
         # Removing the session in the clip's own transaction means its length no longer counts
         # against the quota, and if registering fails the rollback brings the session back.

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 import media_pipeline
 from service import clips
-from service.models import Clip, ClipKind, User
+from service.models import Clip, ClipKind, ConsentState, User
 from service.storage import Storage
 
 
@@ -35,6 +35,7 @@ def upload(
     kind: ClipKind = ClipKind.LESSON,
     filename: str = "lesson.mp4",
     step_id: int | None = None,
+    consent_state: ConsentState = ConsentState.NOT_RECORDED,
 ) -> Clip:
     """Register an upload by the user with ``email``, as the upload route does."""
     user = session.scalar(select(User).where(User.email == email))
@@ -45,7 +46,9 @@ def upload(
             session,
             storage,
             user,
-            clips.UploadDetails(kind, title, date.today(), filename, step_id=step_id),
+            clips.UploadDetails(
+                kind, title, date.today(), filename, step_id=step_id, consent_state=consent_state
+            ),
             stream,
             max_bytes=2 * 1024**3,
         )
@@ -127,9 +130,19 @@ def ready_clip(
     step_id: int | None = None,
     duration: float = 30.0,
     video: Path | None = None,
+    consent_state: ConsentState = ConsentState.NOT_RECORDED,
 ) -> Clip:
     """Register an upload and mark it ready, with ``video`` (or stand-in bytes) as its video."""
-    clip = upload(session, storage, email, b"original", title=title, kind=kind, step_id=step_id)
+    clip = upload(
+        session,
+        storage,
+        email,
+        b"original",
+        title=title,
+        kind=kind,
+        step_id=step_id,
+        consent_state=consent_state,
+    )
     if video is not None:
         storage.put_file(clips.video_key(clip.id), video)
     else:

@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web.coaching.routes import bp as coaching_bp
     from web.induction.routes import bp as induction_bp
     from web.main.routes import bp as main_bp
+    from web.privacy.routes import bp as privacy_bp
     from web.retention.routes import bp as retention_bp
     from web.review.routes import bp as review_bp
     from web.search.routes import bp as search_bp
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(induction_bp)
     app.register_blueprint(uploads_bp)
     app.register_blueprint(retention_bp)
+    app.register_blueprint(privacy_bp)
 
     from web import admin
 

@@ -72,6 +72,7 @@ def _seed(settings: Settings) -> list:
                             title="Sample: settling the class (demo clip)",
                             recorded_on=date.today(),
                             filename="sample.mp4",
+                            consent_state=clips.ConsentState.ALL_CONSENTED,
                         ),
                         stream,
                         max_bytes=settings.max_upload_bytes,

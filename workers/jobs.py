@@ -17,6 +17,7 @@ import media_pipeline
 from config import Settings
 from service import clips, transcripts
 from service.models import BlurStatus, Clip, ClipStatus
+from workers.audio_only import keep_sound_only
 from workers.context import WorkerContext, current_context
 from workers.queues import enqueue_blur, enqueue_processing, enqueue_transcription
 
@@ -103,7 +104,8 @@ def probe_clip(clip_id: int) -> dict[str, object]:
         with _workdir("probe", clip_id) as tmp:
             source = Path(tmp) / "original"
             ctx.storage.download(clip.original_key, source)
-            info = media_pipeline.probe(source)
+            # A sound-only class may send a recording with no picture at all.
+            info = (media_pipeline.probe_sound if clip.audio_only else media_pipeline.probe)(source)
         limit = ctx.settings.max_clip_seconds
         if info.duration > limit:
             raise media_pipeline.TooLong.for_limit(info.duration, limit)
@@ -129,6 +131,8 @@ def process_clip(clip_id: int) -> dict[str, object]:
     clip = _load_for_work(ctx, clip_id)
     if clip is None:
         return {"clip_id": clip_id, "skipped": True}
+    if clip.audio_only:  # a sound-only class: the sound alone is kept (workers/audio_only.py)
+        return keep_sound_only(ctx, clip_id, clip.original_key)
     job = get_current_job()
     settings = ctx.settings
     options = media_pipeline.TranscodeOptions(

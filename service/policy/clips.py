@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from service.models import ActionStep, Clip, ClipKind, Comment, Mentorship, Role, School, User
-from service.policy.privacy import shared_with
+from service.policy.privacy import SHAREABLE_CONSENT, consent_allows_sharing, shared_with
 from service.policy.roles import (
     member_school_ids,
     mentor_school,
@@ -74,14 +74,16 @@ def clip_visibility(user: User, *, shares: bool = True) -> ColumnElement[bool]:
         conditions.append(
             Clip.school_id.in_(select(School.id).where(School.trust_id.in_(trust_ids)))
         )
-    # Model clips show a mentor teaching: one its owner shared is visible across the school,
-    # and one attached to an ECT's step to that ECT.
+    # Model clips show a mentor teaching: one its owner shared is visible across the school
+    # (once the school has recorded consent that allows it), and one attached to an ECT's
+    # step to that ECT.
     member_schools = [m.school_id for m in user.memberships if m.school_id is not None]
     if member_schools:
         conditions.append(
             and_(
                 Clip.kind == ClipKind.MODEL,
                 Clip.shareable.is_(True),
+                Clip.consent_state.in_(SHAREABLE_CONSENT),
                 Clip.school_id.in_(member_schools),
             )
         )
@@ -158,8 +160,14 @@ def can_view_coaching(session: Session, user: User, ect: User) -> bool:
 
 
 def can_attach_model(mentor: User, clip: Clip) -> bool:
-    """Say whether a mentor may attach this model clip to a step: their own, or shared in school."""
+    """Say whether a mentor may attach this model clip to a step: their own, or one shared in
+    school whose consent state allows sharing."""
     if clip.owner_id == mentor.id:
         return True
     school = mentor_school(mentor)
-    return clip.shareable and school is not None and clip.school_id == school
+    return (
+        clip.shareable
+        and consent_allows_sharing(clip)
+        and school is not None
+        and clip.school_id == school
+    )

@@ -45,7 +45,9 @@ def can_view_original(user: User, clip: Clip) -> bool:
 
 def blur_pending(clip: Clip) -> bool:
     """Say whether faces must be blurred before anyone but the uploader sees the video."""
-    if clip.blur_status == BlurStatus.READY or clip.unblurred_video_key is not None:
+    if clip.blur_status == BlurStatus.READY or clip.audio_only:  # sound only: no faces kept
+        return False
+    if clip.unblurred_video_key is not None:
         return False  # the playable rendition is a blurred one (a newer blur may be running)
     return clip.blur_status is not None or clip.consent_state.requires_blur
 

@@ -45,6 +45,11 @@ class Action(enum.StrEnum):
     # Children's privacy:
     REQUEST_BLUR = "request_blur"  # the owner and the owner's mentor; other viewers get 403
     VIEW_ORIGINAL = "view_original"  # the unblurred rendition: the uploader alone; others 404
+    # Children's privacy:
+    MANAGE_PRIVACY = "manage_privacy"  # the school's coordinators (school or trust), admins;
+    # other coordinators get 404, everyone else 403 (a school's settings, classes, register)
+    RECORD_CONSENT = "record_consent"  # coordinators of the clip's school, admins; other
+    # viewers of the clip get 403, everyone else 404
     # Operations:
     ADMIN_ONLY = "admin_only"  # admins (the queue dashboard); others get 403
 
@@ -115,6 +120,11 @@ ENDPOINT_RULES: dict[str, Action] = {
     "induction.evidence": Action.AUDIT_ECT,
     "induction.evidence_csv": Action.AUDIT_ECT,
     "induction.log_observation": Action.LOG_OBSERVATION,
+    "privacy.settings": Action.MANAGE_PRIVACY,
+    "privacy.save_settings": Action.MANAGE_PRIVACY,
+    "privacy.classes": Action.MANAGE_PRIVACY,
+    "privacy.consent_register": Action.MANAGE_PRIVACY,
+    "privacy.record_consent": Action.RECORD_CONSENT,
     "audit.log": Action.AUDIT,
     "retention.school": Action.MANAGE_RETENTION,
     "retention.record_completion": Action.MANAGE_RETENTION,

@@ -11,9 +11,11 @@ from service import clips, coaching, meetings, model_clips
 from service.coaching import StepInput
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.meetings import SessionInput
-from service.models import ActionStep, ClipKind, StepStatus, User
+from service.models import ActionStep, ClipKind, ConsentState, StepStatus, User
 from tests import factories
 from tests.factories import upload
+
+NO_PUPILS = ConsentState.NO_PUPILS
 
 MENTOR, ECT, ECT_Y2 = (
     "mentor1@northfield.example",
@@ -152,7 +154,9 @@ def test_model_clips_mentor_may_share_and_attach(ctx, session, demo):
     mentor, other = user(session, MENTOR), user(session, OTHER_MENTOR)
     ect = user(session, ECT)
     own = ready_clip(ctx, session, MENTOR, ClipKind.MODEL, "Modelling circulation")
-    theirs = ready_clip(ctx, session, OTHER_MENTOR, ClipKind.MODEL, "Private model")
+    theirs = ready_clip(
+        ctx, session, OTHER_MENTOR, ClipKind.MODEL, "Private model", consent_state=NO_PUPILS
+    )
     step = coaching.set_action_step(session, mentor, ect.id, step_input(model_clip_id=own.id))
     assert step.model_clip_id == own.id
     # The ECT may watch the model attached to their step.

@@ -98,6 +98,14 @@ def expected(case: str, action: Action, ok: int) -> int:
         if case in AUDITS_SCHOOL or (action == A.LOG_OBSERVATION and case == "mentor of the owner"):
             return ok
         return 403 if case in SEES_COACHING else 404
+    if action == A.MANAGE_PRIVACY:  # the owner's school's privacy settings and register
+        if case in AUDITS_SCHOOL:
+            return ok
+        return 404 if case in COORDINATORS else 403
+    if action == A.RECORD_CONSENT:  # the consent record of the owner's clip
+        if case in AUDITS_SCHOOL:
+            return ok
+        return 403 if case in SEES_CLIP else 404
     if action in (A.EDIT_COMMENT, A.MARK_SEEN):
         if case == (AUTHOR if action == A.EDIT_COMMENT else "ECT, owner"):
             return ok
@@ -221,6 +229,26 @@ REQUESTS = {
     "induction.evidence": ("GET", {"ect_id": "ECT"}, None, 200),
     "induction.evidence_csv": ("GET", {"ect_id": "ECT"}, None, 200),
     "induction.log_observation": ("GET", {"ect_id": "ECT"}, None, 200),
+    "privacy.settings": ("GET", {"school_id": "SCHOOL"}, None, 200),
+    "privacy.save_settings": (
+        "POST",
+        {"school_id": "SCHOOL"},
+        {"original_retention_days": "30", "clip_retention_days": "90"},
+        200,
+    ),
+    "privacy.classes": ("POST", {"school_id": "SCHOOL"}, {"add": "9X2 maths"}, 201),
+    "privacy.consent_register": (
+        "GET",
+        {"school_id": "SCHOOL", "state": "not_recorded"},
+        None,
+        200,
+    ),
+    "privacy.record_consent": (
+        "POST",
+        {"clip_id": "CLIP"},
+        {"lawful_basis": "public_task", "consent_state": "all_consented", "recorded_by": "Jo"},
+        200,
+    ),
     # The queue dashboard, on a failed job (JOB) in the process queue.
     "rq_dashboard.static": ("GET", {"filename": "css/main.css"}, None, 200),
     "rq_dashboard.favicon": ("GET", {}, None, 200),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from service.models import AuditAction, AuditEvent, ClipKind
+from service.models import AuditAction, AuditEvent, ClipKind, ConsentState
 from tests.conftest import csrf_token
 from tests.factories import ready_clip
 
@@ -69,7 +69,14 @@ def test_transcript_downloads_are_recorded(ctx, session, demo, client, auth):
 
 
 def test_sharing_a_model_clip_is_a_permission_change(ctx, session, demo, client, auth):
-    clip = ready_clip(session, ctx.storage, MENTOR, kind=ClipKind.MODEL, title="Cold call model")
+    clip = ready_clip(
+        session,
+        ctx.storage,
+        MENTOR,
+        kind=ClipKind.MODEL,
+        title="Cold call model",
+        consent_state=ConsentState.NO_PUPILS,
+    )
     auth.login(MENTOR)
     token = csrf_token(client.get("/coaching/models").text)
     url = f"/coaching/models/{clip.id}/share"

@@ -14,6 +14,7 @@ from service.meetings import SessionInput
 from service.models import (
     ClipKind,
     CoachingSession,
+    ConsentState,
     CriterionCheck,
     StepTemplate,
 )
@@ -28,6 +29,8 @@ from tests.web.coaching_pages import (
     set_step,
     user,
 )
+
+NO_PUPILS = ConsentState.NO_PUPILS
 
 
 def test_mentor_records_a_meeting_in_its_fixed_shape(ctx, session, client, auth, demo):
@@ -155,7 +158,9 @@ def test_mentors_add_steps_to_the_library(session, client, auth, demo):
 
 
 def test_model_library_shares_and_tags_the_mentors_own_clips(ctx, session, client, auth, demo):
-    own = ready_clip(ctx, session, MENTOR, ClipKind.MODEL, "Modelling cold call")
+    own = ready_clip(
+        ctx, session, MENTOR, ClipKind.MODEL, "Modelling cold call", consent_state=NO_PUPILS
+    )
     auth.login("mentor2@northfield.example")
     assert "Modelling cold call" not in client.get("/coaching/models").text
     assert post(client, f"/coaching/models/{own.id}/share", {"shareable": "1"}).status_code in (

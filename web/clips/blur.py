@@ -14,7 +14,7 @@ from flask_login import current_user
 from redis.exceptions import RedisError
 
 from service import blur, policy
-from service.models import AuditAction, ClipStatus
+from service.models import AuditAction, Clip, ClipStatus
 from web.auditing import audit, request_ip
 from web.clips.blueprint import bp
 from web.clips.blur_state import blur_panel, blur_status_json
@@ -53,15 +53,21 @@ def _keep() -> tuple[float, float, float] | None:
     return x, y, t
 
 
+def queue_blur(clip: Clip) -> None:
+    """Queue a requested blur of a playable clip (processing queues it for one still coming)."""
+    if clip.status != ClipStatus.READY:
+        return
+    try:
+        enqueue_blur(redis(), clip.id, clip.duration)
+    except RedisError:
+        # The request is recorded; the sweeper will queue the blur.
+        log.exception("could not queue the blur of clip %s; the sweeper will", clip.id)
+
+
 @bp.post("/<int:clip_id>/blur")
 def request_blur(clip_id: int):  # noqa: ANN201
     clip = blur.request_blur(db(), current_user, clip_id, keep=_keep(), ip=request_ip())
-    if clip.status == ClipStatus.READY:  # otherwise processing queues it when done
-        try:
-            enqueue_blur(redis(), clip.id, clip.duration)
-        except RedisError:
-            # The request is recorded; the sweeper will queue the blur.
-            log.exception("could not queue the blur of clip %s; the sweeper will", clip.id)
+    queue_blur(clip)
     if wants_json():
         return jsonify(blur=blur_status_json(clip)), 202
     flash("Pupils' faces will be blurred. The blurred video replaces this one when ready.", "info")

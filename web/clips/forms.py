@@ -3,6 +3,7 @@ from datetime import date
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    BooleanField,
     DateField,
     FloatField,
     HiddenField,
@@ -14,7 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from service.models import ClipKind, CommentKind
+from service.models import ClipKind, CommentKind, ConsentState, LawfulBasis, SchoolClass
 
 
 class UploadForm(FlaskForm):
@@ -28,6 +29,20 @@ class UploadForm(FlaskForm):
         validators=[DataRequired(message="Please give the date recorded.")],
     )
     step = SelectField("Action step rehearsed", choices=[], default="")
+    school_class = SelectField("Class", choices=[], default="")
+    lawful_basis = SelectField(
+        "Lawful basis for recording",
+        choices=[SelectChoice(b.value, b.label) for b in LawfulBasis],
+        default=LawfulBasis.PUBLIC_TASK.value,
+    )
+    consent_state = RadioField(
+        "Pupils' consent",
+        choices=[SelectChoice(s.value, s.label) for s in ConsentState],
+        # Always one ticked on the page; a client that sends none means "not recorded yet".
+        default=ConsentState.NOT_RECORDED.value,
+    )
+    recorded_by = StringField("Who recorded it", validators=[Length(max=200)])
+    blur_faces = BooleanField("Blur pupils' faces")
     file = FileField("Video file", validators=[FileRequired(message="Please choose a video file.")])
 
     def set_kinds(self, kinds: tuple[ClipKind, ...]) -> None:
@@ -37,6 +52,19 @@ class UploadForm(FlaskForm):
         self.step.choices = [SelectChoice("", "Not linked to a step")] + [
             SelectChoice(str(i), t) for i, t in steps
         ]
+
+    def set_classes(self, classes: list[SchoolClass]) -> None:
+        self.school_class.choices = [SelectChoice("", "No class")] + [
+            SelectChoice(
+                str(c.id),
+                f"{c.name} (sound only)" if c.audio_only else c.name,
+                render_kw={"data-sound-only": "true"} if c.audio_only else {},
+            )
+            for c in classes
+        ]
+
+    def class_id(self) -> int | None:
+        return int(self.school_class.data) if self.school_class.data else None
 
     def step_id(self) -> int | None:
         """The chosen step, for a rehearsal; other kinds are never linked to a step."""

@@ -21,9 +21,16 @@ from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.utils import secure_filename
 from werkzeug.wsgi import wrap_file
 
-from service import clips, coaching, policy, shares, transcripts
+from service import clips, coaching, policy, privacy, shares, transcripts
 from service import comments as feedback
-from service.models import AuditAction, ClipKind, ClipStatus, TranscriptStatus
+from service.models import (
+    AuditAction,
+    ClipKind,
+    ClipStatus,
+    ConsentState,
+    LawfulBasis,
+    TranscriptStatus,
+)
 from web.auditing import audit, audit_view
 from web.clips.blueprint import bp
 from web.clips.blur_state import blur_status_json
@@ -56,7 +63,11 @@ def upload():  # noqa: ANN201
     form.set_kinds(policy.upload_kinds(current_user))
     steps = coaching.rehearsable_steps(db(), current_user)
     form.set_steps([(step.id, step.title) for step in steps])
+    offered = privacy.upload_form_choices(db(), current_user)
+    form.set_classes(offered.classes)
     if not form.is_submitted():
+        form.blur_faces.data = offered.blur_by_default
+        form.recorded_by.data = current_user.name
         wanted = request.args.get("step", "")
         form.step.data = wanted if wanted else (str(steps[0].id) if steps else "")
         if request.args.get("kind") in {k.value for k in policy.upload_kinds(current_user)}:
@@ -76,6 +87,11 @@ def upload():  # noqa: ANN201
         recorded_on=form.recorded_on.data,
         filename=upload_file.filename or "upload",
         step_id=form.step_id(),
+        class_id=form.class_id(),
+        lawful_basis=LawfulBasis(form.lawful_basis.data),
+        consent_state=ConsentState(form.consent_state.data),
+        recorded_by=form.recorded_by.data or "",
+        blur_faces=bool(form.blur_faces.data),
     )
     clip = clips.register_upload(
         db(),
@@ -176,7 +192,7 @@ def status(clip_id: int):  # noqa: ANN201
 # What the browser may fetch straight from the bucket. Captions stay on this origin: a
 # <track> is fetched same-origin unless its <video> has a crossorigin attribute, so a redirect
 # to the bucket would drop them (and the .vtt download keeps its Content-Disposition).
-_PRESIGNABLE = frozenset({"video/mp4", "image/jpeg"})
+_PRESIGNABLE = frozenset({"video/mp4", "audio/mp4", "image/jpeg"})
 
 
 def _serve(key: str | None, mimetype: str):  # noqa: ANN202
@@ -222,7 +238,8 @@ def video(clip_id: int):  # noqa: ANN201
         abort(404)
     if (request.range is None or request.range.ranges[0][0] == 0) and request.method == "GET":
         audit_view(clip, "video")  # a player's first request; the rest are range requests
-    return _serve(clip.video_key, "video/mp4")
+    # A sound-only clip's playable file is an .m4a (service.sound_only).
+    return _serve(clip.video_key, "audio/mp4" if clip.audio_only else "video/mp4")
 
 
 @bp.get("/<int:clip_id>/poster.jpg")

@@ -158,12 +158,21 @@
       recorded_on: form.querySelector("input[name=recorded_on]").value,
     };
     if (kind === "rehearsal" && step && step.value) fields.step = step.value;
+    // The consent register's record and the privacy choices (see _upload_privacy.html).
+    const schoolClass = form.querySelector("select[name=school_class]");
+    if (schoolClass && schoolClass.value) fields["class"] = schoolClass.value;
+    fields.lawful_basis = form.querySelector("select[name=lawful_basis]").value;
+    const consent = form.querySelector("input[name=consent_state]:checked");
+    fields.consent_state = consent ? consent.value : "not_recorded";
+    fields.recorded_by = form.querySelector("input[name=recorded_by]").value.trim();
+    fields.blur_faces = form.querySelector("input[name=blur_faces]").checked ? "1" : "0";
     return fields;
   }
 
   function sameDetails(previous, fields) {
     const old = previous.metadata || {};
-    return ["kind", "title", "recorded_on", "step"].every(function (key) {
+    return ["kind", "title", "recorded_on", "step", "class", "lawful_basis", "consent_state",
+            "recorded_by", "blur_faces"].every(function (key) {
       return (old[key] || "") === (fields[key] || "");
     });
   }
@@ -270,5 +279,39 @@
   if (!kind || !field) return;
   function sync() { field.hidden = kind.value !== "rehearsal"; }
   kind.addEventListener("change", sync);
+  sync();
+})();
+
+// Blurring: forced on (and said why) when some pupils have not consented; not offered for a
+// sound-only class, which keeps no picture. The server applies the same rules.
+(function () {
+  "use strict";
+  const blur = document.querySelector("input[name=blur_faces]");
+  const field = document.getElementById("blur-field");
+  const hint = document.getElementById("blur-hint");
+  if (!blur || !field || !hint) return;
+  const schoolClass = document.querySelector("select[name=school_class]");
+  const soundNote = document.getElementById("sound-only-note");
+  const usualHint = hint.textContent;
+  let chosen = blur.checked;  // the uploader's own choice, restored when nothing forces it
+  blur.addEventListener("change", function () { if (!blur.disabled) chosen = blur.checked; });
+  function sync() {
+    const consent = document.querySelector("input[name=consent_state]:checked");
+    const forced = consent !== null && consent.value === "some_refused";
+    const option = schoolClass ? schoolClass.selectedOptions[0] : null;
+    const soundOnly = option !== null && option !== undefined && option.dataset.soundOnly === "true";
+    field.hidden = soundOnly;
+    if (soundNote) soundNote.hidden = !soundOnly;
+    blur.disabled = forced;
+    blur.checked = forced || chosen;
+    hint.textContent = forced
+      ? "Some pupils shown have not consented, so their faces must be blurred: this cannot be " +
+        "turned off. Until then only you can see the video."
+      : usualHint;
+  }
+  document.querySelectorAll("input[name=consent_state]").forEach(function (input) {
+    input.addEventListener("change", sync);
+  });
+  if (schoolClass) schoolClass.addEventListener("change", sync);
   sync();
 })();

@@ -313,7 +313,7 @@
     if (root.dataset.status === "ready" && !document.getElementById("player").hidden) return;
     root.dataset.status = "ready";
     document.getElementById("processing").hidden = true;
-    video.poster = s.poster_url;
+    if (video.tagName === "VIDEO") video.poster = s.poster_url;  // sound-only: an <audio>
     video.src = s.video_url;
     document.getElementById("player").hidden = false;
   }
@@ -380,7 +380,7 @@
     track.src = url;
     video.append(track);
     video.textTracks[0].mode = "hidden";
-    captionsButton.hidden = false;
+    captionsButton.hidden = video.tagName !== "VIDEO";  // an <audio> shows no captions
   }
   captionsButton.addEventListener("click", function () {
     const track = video.textTracks[0];

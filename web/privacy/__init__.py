@@ -1,0 +1,1 @@
+"""A school's privacy settings, its classes, and the consent register of its clips."""

@@ -1,0 +1,52 @@
+"""Forms for the privacy pages: they parse what was typed; the use cases judge it."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import InputRequired
+
+from service.models import ConsentState, LawfulBasis
+from service.privacy import PrivacySettings
+from web.coaching.forms import FriendlyIntegerField, choices
+
+LAWFUL_BASIS_CHOICES = [(b.value, b.label) for b in LawfulBasis]
+CONSENT_CHOICES = [(s.value, s.label) for s in ConsentState]
+
+
+class SettingsForm(FlaskForm):
+    """A school's blur default and retention periods."""
+
+    blur_by_default = BooleanField("Blur pupils' faces by default on new uploads")
+    original_retention_days = FriendlyIntegerField(
+        "Delete original uploads after (days)",
+        "Please give the days to keep original uploads as a whole number, e.g. 30.",
+        validators=[InputRequired("Please say how many days to keep original uploads.")],
+    )
+    clip_retention_days = FriendlyIntegerField(
+        "Delete lesson and rehearsal clips after the end of induction (days)",
+        "Please give the days to keep clips after induction as a whole number, e.g. 90.",
+        validators=[InputRequired("Please say how many days to keep clips after induction.")],
+    )
+
+    def values(self) -> PrivacySettings:
+        return PrivacySettings(
+            blur_by_default=bool(self.blur_by_default.data),
+            original_retention_days=self.original_retention_days.data or 0,
+            clip_retention_days=self.clip_retention_days.data or 0,
+        )
+
+
+class ConsentForm(FlaskForm):
+    """A clip's consent record, as the coordinator changes it."""
+
+    lawful_basis = SelectField("Lawful basis", choices=choices(LAWFUL_BASIS_CHOICES))
+    consent_state = SelectField("Pupils' consent", choices=choices(CONSENT_CHOICES))
+    recorded_by = StringField("Recorded by")
+
+    def values(self) -> tuple[LawfulBasis, ConsentState, str]:
+        return (
+            LawfulBasis(self.lawful_basis.data),
+            ConsentState(self.consent_state.data),
+            self.recorded_by.data or "",
+        )

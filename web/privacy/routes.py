@@ -1,0 +1,176 @@
+"""The privacy pages: a school's settings and classes, and the consent register of its clips."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from service import consent, policy, privacy
+from service.errors import InvalidInput
+from service.models import ConsentState, LawfulBasis, School
+from web.auditing import request_ip
+from web.clips.blur import queue_blur
+from web.coaching.forms import form_errors, optional_int
+from web.errors import wants_json
+from web.privacy.forms import CONSENT_CHOICES, LAWFUL_BASIS_CHOICES, ConsentForm, SettingsForm
+from web.resources import db
+
+bp = Blueprint("privacy", __name__, url_prefix="/privacy")
+
+
+@bp.app_context_processor
+def _consent_record_helpers() -> dict[str, object]:
+    """What the watch page's consent record (clips/_consent.html) needs."""
+    return {
+        "can_record_consent": lambda clip: policy.can_record_consent(db(), current_user, clip),
+        "lawful_bases": list(LawfulBasis),
+        "consent_states": list(ConsentState),
+    }
+
+
+def _settings_page(school: School, form: SettingsForm, error: str = "", status: int = 200):  # noqa: ANN202
+    return render_template(
+        "privacy/settings.html",
+        school=school,
+        form=form,
+        classes=privacy.class_rows(db(), current_user, school.id),
+        error=error,
+        min_days=privacy.MIN_DAYS,
+        max_days=privacy.MAX_DAYS,
+    ), status
+
+
+@bp.get("/schools/<int:school_id>")
+def settings(school_id: int):  # noqa: ANN201
+    school = privacy.privacy_school(db(), current_user, school_id)
+    form = SettingsForm(obj=school)
+    return _settings_page(school, form)
+
+
+@bp.post("/schools/<int:school_id>")
+def save_settings(school_id: int):  # noqa: ANN201
+    school = privacy.privacy_school(db(), current_user, school_id)
+    form = SettingsForm()
+    try:
+        if not form.validate():
+            raise InvalidInput(form_errors(form))
+        school = privacy.update_settings(
+            db(), current_user, school_id, form.values(), ip=request_ip()
+        )
+    except InvalidInput as exc:
+        if wants_json():
+            raise
+        return _settings_page(school, form, exc.message, 400)
+    if wants_json():
+        return jsonify(
+            school={
+                "id": school.id,
+                "blur_by_default": school.blur_by_default,
+                "original_retention_days": school.original_retention_days,
+                "clip_retention_days": school.clip_retention_days,
+            }
+        )
+    flash("Privacy settings saved.", "info")
+    return redirect(url_for("privacy.settings", school_id=school_id))
+
+
+@bp.post("/schools/<int:school_id>/classes")
+def classes(school_id: int):  # noqa: ANN201
+    """Add a class (``add``), mark one sound only or not (``sound_only``), or remove one."""
+    form = request.form
+    class_id = optional_int(form.get("class_id"))
+    status = 200
+    if "add" in form:
+        school_class = privacy.add_class(
+            db(),
+            current_user,
+            school_id,
+            form.get("add", ""),
+            audio_only=form.get("audio_only") in ("1", "on", "true", "y"),
+            ip=request_ip(),
+        )
+        message, status = f"Added {school_class.name}.", 201
+    elif class_id is not None and "remove" in form:
+        name = privacy.remove_class(db(), current_user, school_id, class_id, ip=request_ip())
+        message = f"Removed {name}."
+    elif class_id is not None and "sound_only" in form:
+        school_class = privacy.set_audio_only(
+            db(),
+            current_user,
+            school_id,
+            class_id,
+            form.get("sound_only") in ("1", "on", "true", "y"),
+            ip=request_ip(),
+        )
+        message = (
+            f"{school_class.name} is now recorded as sound only: new clips keep no video."
+            if school_class.audio_only
+            else f"{school_class.name} is now recorded with video and sound."
+        )
+    else:
+        privacy.privacy_school(db(), current_user, school_id)
+        raise InvalidInput("Please say which class to add, change or remove.")
+    if wants_json():
+        return jsonify(message=message), status
+    flash(message, "info")
+    return redirect(url_for("privacy.settings", school_id=school_id, _anchor="classes"))
+
+
+@bp.get("/schools/<int:school_id>/consent")
+def consent_register(school_id: int):  # noqa: ANN201
+    wanted = request.args.get("state", "")
+    state = ConsentState(wanted) if wanted in {s.value for s in ConsentState} else None
+    register = consent.consent_register(db(), current_user, school_id, state=state)
+    return render_template(
+        "privacy/consent.html",
+        register=register,
+        consent_choices=CONSENT_CHOICES,
+        basis_choices=LAWFUL_BASIS_CHOICES,
+    )
+
+
+@bp.post("/clips/<int:clip_id>/consent")
+def record_consent(clip_id: int):  # noqa: ANN201
+    form = ConsentForm()
+    if not form.validate():
+        raise InvalidInput(
+            "Please choose a lawful basis and a consent state from the lists. " + form_errors(form)
+        )
+    lawful_basis, consent_state, recorded_by = form.values()
+    change = consent.record_consent(
+        db(),
+        current_user,
+        clip_id,
+        lawful_basis=lawful_basis,
+        consent_state=consent_state,
+        recorded_by=recorded_by,
+        ip=request_ip(),
+    )
+    clip = change.clip
+    if change.blur_requested:
+        queue_blur(clip)
+    if not change.changed:
+        message = f"“{clip.title}”: nothing changed."
+    elif change.blur_requested:
+        message = (
+            f"“{clip.title}”: consent recorded. Pupils' faces will now be blurred; until then "
+            "the video is hidden from everyone but the teacher who uploaded it."
+        )
+    else:
+        message = f"“{clip.title}”: consent recorded."
+    if wants_json():
+        return jsonify(
+            message=message,
+            clip={
+                "id": clip.id,
+                "lawful_basis": clip.lawful_basis.value,
+                "consent_state": clip.consent_state.value,
+                "recorded_by": clip.recorded_by,
+                "blur_status": clip.blur_status.value if clip.blur_status else None,
+            },
+        )
+    flash(message, "info")
+    back = request.form.get("next", "")
+    if back.startswith("/") and not back.startswith(("//", "/\\")):  # this site only
+        return redirect(back)
+    return redirect(url_for("privacy.consent_register", school_id=clip.school_id))
