@@ -12,6 +12,7 @@ from service import coaching, comments, meetings
 from service.coaching import StepInput
 from service.meetings import SessionInput
 from service.models import (
+    BlurStatus,
     ClipKind,
     CoachingSession,
     ConsentState,
@@ -197,6 +198,25 @@ def test_model_library_shares_and_tags_the_mentors_own_clips(ctx, session, clien
 
 
 # --- rehearsals -----------------------------------------------------------------------------
+
+
+def test_a_rehearsal_waiting_for_its_faces_to_be_blurred_plays_only_for_its_ect(
+    ctx, session, client, auth, demo
+):
+    model = ready_clip(ctx, session, MENTOR, ClipKind.MODEL, "Modelling circulation")
+    step = set_step(session, model_clip_id=model.id)
+    rehearsal = ready_clip(ctx, session, ECT, ClipKind.REHEARSAL, "First go", step_id=step.id)
+    rehearsal.blur_status = BlurStatus.REQUESTED
+    session.commit()
+    auth.login(MENTOR)
+    page = client.get(f"/coaching/rehearsals/{rehearsal.id}").text
+    assert "Pupils' faces in this rehearsal are being blurred" in page
+    assert f"/clips/{rehearsal.id}/video.mp4" not in page and 'data-linked="0"' in page
+    assert f'src="/clips/{model.id}/video.mp4"' in page  # the model still plays
+    auth.logout()
+    auth.login(ECT)
+    page = client.get(f"/coaching/rehearsals/{rehearsal.id}").text
+    assert f'src="/clips/{rehearsal.id}/video.mp4"' in page and 'data-linked="1"' in page
 
 
 def test_rehearsal_page_shows_model_beside_attempt_with_criteria_and_attempts(
