@@ -1,4 +1,4 @@
-"""Counts of clips by processing and transcript state, for operators (``coachreel status``)."""
+"""Counts of clips by processing, transcript and face-blur state (``coachreel status``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from service.models import Clip, ClipStatus, TranscriptStatus
+from service.models import BlurStatus, Clip, ClipStatus, TranscriptStatus
 
 WAITING = (ClipStatus.UPLOADED, ClipStatus.PROCESSING)
 TRANSCRIPT_WAITING = (TranscriptStatus.PENDING, TranscriptStatus.PROCESSING)
@@ -42,6 +42,19 @@ def transcript_state_counts(session: Session) -> dict[str, int]:
     )
     for status, count in session.execute(query):
         counts[TranscriptStatus(status).value] = count
+    return counts
+
+
+def blur_state_counts(session: Session) -> dict[str, int]:
+    """Count clips in each face-blur state (every state named, zero included)."""
+    counts = dict.fromkeys((s.value for s in BlurStatus), 0)
+    query = (
+        select(Clip.blur_status, func.count())
+        .where(Clip.blur_status.is_not(None))
+        .group_by(Clip.blur_status)
+    )
+    for status, count in session.execute(query):
+        counts[BlurStatus(status).value] = count
     return counts
 
 

@@ -57,6 +57,7 @@ class Status:
     workers: list[WorkerStatus]
     clips: dict[str, int]
     transcripts: dict[str, int]
+    blurs: dict[str, int]
     oldest_waiting: OldestWaiting | None
 
     def to_dict(self) -> dict[str, object]:
@@ -107,6 +108,7 @@ def gather(redis: Redis, session: Session, now: datetime | None = None) -> Statu
         workers=worker_statuses(redis),
         clips=clip_stats.clip_state_counts(session),
         transcripts=clip_stats.transcript_state_counts(session),
+        blurs=clip_stats.blur_state_counts(session),
         oldest_waiting=waiting,
     )
 
@@ -146,6 +148,7 @@ def format_status(status: Status) -> str:
         lines.append(f"  {w.name} on {w.hostname} [{','.join(w.queues)}] {w.state}, job {job}")
     lines.append("Clips: " + ", ".join(f"{k} {v}" for k, v in status.clips.items()))
     lines.append("Transcripts: " + ", ".join(f"{k} {v}" for k, v in status.transcripts.items()))
+    lines.append("Face blurs: " + ", ".join(f"{k} {v}" for k, v in status.blurs.items()))
     oldest = status.oldest_waiting
     if oldest is None:
         lines.append("Oldest waiting clip: none")

@@ -12,7 +12,7 @@ from rq import Queue, SimpleWorker, Worker
 from rq.worker import WorkerStatus
 
 from service import clips, transcripts
-from service.models import Clip, User
+from service.models import BlurStatus, Clip, User
 from tests.conftest import worker_env
 from web.cli import main
 from workers.queues import PROCESS_QUEUE, TRANSCRIBE_QUEUE, enqueue_processing
@@ -44,6 +44,8 @@ def _waiting_clip_and_a_transcript(ctx, session, demo) -> tuple[Clip, Clip]:
         language="en",
         captions=transcripts.captions_key(playable.id),
     )
+    session.get(Clip, playable.id).blur_status = BlurStatus.REQUESTED
+    session.commit()
     return waiting, playable
 
 
@@ -73,6 +75,7 @@ def test_status_counts_queues_workers_and_clips(ctx, session, demo):
     ]
     assert report.clips == {"uploaded": 1, "processing": 0, "ready": 1, "failed": 0}
     assert report.transcripts["ready"] == 1
+    assert report.blurs == {"requested": 1, "processing": 0, "ready": 0, "failed": 0}
     oldest = report.oldest_waiting
     assert (oldest.clip_id, oldest.state) == (waiting.id, "uploaded")
     assert oldest.age == "3 hours 5 minutes"
@@ -107,6 +110,8 @@ def test_status_command_prints_text_and_json(ctx, session, demo, settings):
     text = runner.invoke(main, ["status"], env=env, catch_exceptions=False)
     assert text.exit_code == 0
     assert "process     queued    1" in text.output
+    assert "Face blurs: requested 1, processing 0, ready 0, failed 0" in text.output
+    assert report["blurs"]["requested"] == 1
     assert f"Oldest waiting clip: {waiting.id} (uploaded), waiting" in text.output
 
 
