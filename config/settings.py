@@ -36,14 +36,18 @@ def parse_bool(name: str, raw: str) -> bool:
     raise ConfigError(f"{name} must be one of true/false/1/0/yes/no/on/off, not {raw!r}")
 
 
-def parse_int(name: str, raw: str, *, minimum: int | None = None) -> int:
-    """Parse a whole number, optionally with a lower bound."""
+def parse_int(
+    name: str, raw: str, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """Parse a whole number, optionally with bounds."""
     try:
         value = int(raw.strip())
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
     if minimum is not None and value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, not {value}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{name} must be at most {maximum}, not {value}")
     return value
 
 
@@ -104,6 +108,9 @@ class Settings:
     max_clip_seconds: int = 20 * 60
     ffmpeg_binary: str | None = None
     transcode_max_height: int = 720
+    # Face blurring runs the detector on every n-th frame and follows faces in between: 1 is
+    # the most thorough and about twice as slow as 2.
+    blur_detect_every: int = 2
     whisper_model: str | None = None  # None: the bundled tiny.en model
     whisper_device: str = "cpu"
     whisper_compute_type: str | None = None  # None: int8 on CPU, float16 on GPU
@@ -202,6 +209,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ffmpeg_binary=ffmpeg,
         transcode_max_height=parse_int(
             "TRANSCODE_MAX_HEIGHT", get("TRANSCODE_MAX_HEIGHT") or "720", minimum=144
+        ),
+        blur_detect_every=parse_int(
+            "BLUR_DETECT_EVERY", get("BLUR_DETECT_EVERY") or "2", minimum=1, maximum=5
         ),
         whisper_model=get("WHISPER_MODEL"),
         whisper_device=parse_choice(

@@ -73,7 +73,9 @@ def _blur_once(ctx: WorkerContext, job: Job | None, clip: Clip) -> dict[str, obj
             blur.mark_blur_failed(session, clip_id, ORIGINAL_GONE)
         return {"clip_id": clip_id, "failed": ORIGINAL_GONE}
     keep = _keep_point(clip)
-    options = media_pipeline.BlurOptions(ffmpeg=ctx.settings.ffmpeg_binary)
+    options = media_pipeline.BlurOptions(
+        ffmpeg=ctx.settings.ffmpeg_binary, detect_every=ctx.settings.blur_detect_every
+    )
     try:
         with _workdir("blur", clip_id) as tmp:
             work = Path(tmp)
