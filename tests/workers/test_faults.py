@@ -196,6 +196,8 @@ def _started_job(redis, after: datetime) -> Job | None:
             status = job.get_status()
         except (NoSuchJobError, InvalidJobOperation):
             continue
+        if "clip_id" not in job.meta:  # the day's retention run shares the queue
+            continue
         begun = job.started_at
         if begun is not None and begun.tzinfo is None:
             begun = begun.replace(tzinfo=UTC)
