@@ -4,8 +4,6 @@ For classes a school records as sound only: the lesson's talk and its transcript
 and no video outlives processing.
 """
 
-import contextlib
-import errno
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +13,7 @@ import av
 
 from .errors import DamagedVideo, MediaError, NoVideoStream, TooLong
 from .ffmpeg import ffmpeg_binary, file_url, input_options
+from .files import check_out_dir, complete_or_nothing
 from .probe import MediaInfo, _audio_info, _seconds, open_input, probe
 from .transcode import _AAC_RATES, GLOBAL_ARGS
 from .transcode import _run as run_with_progress
@@ -93,19 +92,10 @@ def make_audio_only(
         raise NoSound(detail=f"{info.format_name}: no audio stream")
     if options.max_duration is not None and info.duration > options.max_duration + _LIMIT_GRACE:
         raise TooLong.for_limit(info.duration, options.max_duration)
-    out_dir = os.path.dirname(os.path.abspath(dst))
-    if not os.path.isdir(out_dir):
-        raise FileNotFoundError(errno.ENOENT, "output folder does not exist", out_dir)
-    # Written next to dst and renamed into place, so dst only ever exists complete.
-    part = dst + ".part.m4a"
-    try:
+    check_out_dir(dst)
+    with complete_or_nothing(dst, ".part.m4a") as part:
         run_with_progress(build_command(src, part, info, options), info.duration, on_progress)
         out = _verify(part, info)
-        os.replace(part, dst)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(part)
-        raise
     if on_progress is not None:
         on_progress(1.0)
     assert out.audio is not None  # _verify checked it

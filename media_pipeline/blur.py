@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import subprocess
 import tempfile
@@ -20,6 +19,7 @@ from av.stream import Disposition
 from .errors import DamagedVideo, MediaError
 from .faces import FaceDetector, blur_region, boxes_per_frame, expand, kept_tracks, link_tracks
 from .ffmpeg import decoder_options, ffmpeg_binary, file_url, input_options
+from .files import check_out_dir, complete_or_nothing
 from .probe import MediaInfo, open_input, probe
 from .transcode import check_ffmpeg_exit
 
@@ -103,10 +103,7 @@ def blur_faces(
     info = probe(src)
     if info.video is None:  # probe raises first; this is for the type checker
         raise DamagedVideo(detail="no video stream")
-    out_dir = os.path.dirname(os.path.abspath(dst))
-    if not os.path.isdir(out_dir):
-        # Our caller's mistake, not the teacher's: do not dress it up as a damaged video.
-        raise FileNotFoundError(errno.ENOENT, "output folder does not exist", out_dir)
+    check_out_dir(dst)
     if keep is not None and not isinstance(keep, KeepPoint):
         keep = KeepPoint(*keep)
     report = _Progress(progress)
@@ -148,17 +145,10 @@ def blur_faces(
             chain_gap=max(2 * hold, round(info.video.fps or 25.0)),
         )
 
-    # Pass 2: blur and encode, written next to dst and renamed into place, so dst only ever
-    # exists complete.
-    part = dst + ".part.mp4"
-    try:
+    # Pass 2: blur and encode.
+    with complete_or_nothing(dst, ".part.mp4") as part:
         counts = _encode(src, part, info, options, times, per_frame, kept, report)
         out = _verify(part, info)
-        os.replace(part, dst)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(part)
-        raise
     if progress is not None:
         progress(1.0)
     assert out.video is not None  # _verify checked it

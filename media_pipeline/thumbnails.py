@@ -1,6 +1,5 @@
 """Pick a representative, non-blank frame of a video and save it as a JPEG poster."""
 
-import contextlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ import cv2
 import numpy as np
 
 from .errors import DamagedVideo
+from .files import complete_or_nothing
 from .probe import open_input
 
 # A frame this dark on average, or this uniform, is a lens cap, a fade or a wall.
@@ -81,16 +81,8 @@ def make_poster(
     if not ok:
         raise DamagedVideo(detail="JPEG encoding failed")
 
-    # Written beside dst and renamed into place, so a poster is never seen half-written.
-    part = dst + ".part.jpg"
-    try:
-        with open(part, "wb") as f:
-            f.write(jpeg.tobytes())
-        os.replace(part, dst)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(part)
-        raise
+    with complete_or_nothing(dst, ".part.jpg") as part, open(part, "wb") as f:
+        f.write(jpeg.tobytes())
     return PosterResult(path=dst, at_seconds=best.at_seconds, width=options.width, height=out_h)
 
 

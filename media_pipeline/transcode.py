@@ -1,6 +1,5 @@
 """Turn an uploaded video into an MP4 that every browser plays: remux when we can, else encode."""
 
-import contextlib
 import errno
 import os
 import subprocess
@@ -14,6 +13,7 @@ import ffmpeg
 
 from .errors import DamagedVideo, MediaError, TooLong
 from .ffmpeg import decoder_options, ffmpeg_binary, file_url, input_options
+from .files import check_out_dir, complete_or_nothing
 from .probe import MediaInfo, probe
 
 # -progress pipe:1 writes key=value blocks to stdout, every -stats_period seconds (default
@@ -91,22 +91,11 @@ def make_playable(
         info = probe(src)
     if options.max_duration is not None and info.duration > options.max_duration + _LIMIT_GRACE:
         raise TooLong.for_limit(info.duration, options.max_duration)
-    out_dir = os.path.dirname(os.path.abspath(dst))
-    if not os.path.isdir(out_dir):
-        # Our caller's mistake, not the teacher's: do not dress it up as a damaged video.
-        raise FileNotFoundError(errno.ENOENT, "output folder does not exist", out_dir)
-
-    # Written next to dst and renamed into place, so dst only ever exists complete.
-    part = dst + ".part.mp4"
-    method, args = build_command(src, part, info, options)
-    try:
+    check_out_dir(dst)
+    with complete_or_nothing(dst, ".part.mp4") as part:
+        method, args = build_command(src, part, info, options)
         _run(args, info.duration, on_progress)
         out = _verify(part, info, options)
-        os.replace(part, dst)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(part)
-        raise
     if on_progress is not None:
         on_progress(1.0)
     video = out.video
