@@ -3,8 +3,8 @@ their ECT's induction ends, each deletion written to the audit log.
 
 Rules, per school (School.original_retention_days, School.clip_retention_days):
 - a clip's original upload, and the unblurred video and poster of a face-blurred clip, are
-  removed ``original_retention_days`` after the clip became playable; the playable (blurred)
-  video stays;
+  removed ``original_retention_days`` after the clip became playable (or its processing
+  failed); the playable (blurred) video stays;
 - a lesson or rehearsal clip is deleted ``clip_retention_days`` after its ECT's induction
   ended (the ECT's membership of the clip's school records the day), with everything that
   follows it (transcript, comments, criterion ticks, shares), unless it is kept as a consented
@@ -34,6 +34,7 @@ from service.models import (
     BlurStatus,
     Clip,
     ClipKind,
+    ClipStatus,
     Membership,
     Role,
     School,
@@ -124,12 +125,18 @@ def _blur_pending(clip: Clip) -> bool:
 
 
 def _original_due(clip: Clip, school: School) -> Due | None:
-    if clip.ready_at is None or clip.original_deleted_at is not None or clip.audio_only:
+    if clip.original_deleted_at is not None or clip.audio_only or _blur_pending(clip):
         return None
-    if _blur_pending(clip):
+    days = school.original_retention_days
+    if clip.status == ClipStatus.FAILED:
+        # Processing ended when it failed (the row's last change): the upload is no use to
+        # anyone, and must not outlive a playable clip's.
+        failed = _calendar(school).local_date(clip.updated_at)
+        why = f"{days} days after processing failed ({day_text(failed)})"
+        return _due(clip, ORIGINAL, failed + timedelta(days=days), why)
+    if clip.ready_at is None:
         return None
     processed = _calendar(school).local_date(clip.ready_at)
-    days = school.original_retention_days
     why = f"{days} days after processing ({day_text(processed)})"
     if clip.unblurred_video_key or clip.unblurred_poster_key:
         why += ", with the unblurred video and poster"
@@ -190,7 +197,8 @@ def _schedule(session: Session, schools: Iterable[School], now: datetime) -> lis
     query = select(Clip).where(
         Clip.school_id.in_(list(by_id)),
         or_(
-            (Clip.ready_at.is_not(None)) & (Clip.original_deleted_at.is_(None)),
+            (Clip.ready_at.is_not(None) | (Clip.status == ClipStatus.FAILED))
+            & (Clip.original_deleted_at.is_(None)),
             (Clip.kind.in_(DELETED_KINDS)) & (Clip.owner_id.in_(ect_ids)),
         ),
     )

@@ -17,6 +17,7 @@ from service.models import (
     Clip,
     ClipKind,
     ClipShare,
+    ClipStatus,
     Comment,
     ConsentState,
     Membership,
@@ -27,7 +28,7 @@ from service.models import (
     TranscriptSegment,
     User,
 )
-from tests.factories import ready_clip
+from tests.factories import ready_clip, upload
 
 ECT, OTHER_ECT = "ect1@northfield.example", "ect2@northfield.example"
 MENTOR, COORDINATOR = "mentor1@northfield.example", "coordinator@northfield.example"
@@ -115,6 +116,22 @@ def test_an_original_goes_on_its_day_with_the_unblurred_renditions(ctx, session,
     # Done is done: the next run finds nothing, and writes nothing.
     assert _apply(ctx, session, NOW + timedelta(days=5)).originals_removed == [untouched.id]
     assert len(_events(session)) == 2
+
+
+def test_the_original_of_a_clip_that_failed_goes_after_the_same_days(ctx, session, demo):
+    clip = upload(session, ctx.storage, MENTOR, b"not a video", kind=ClipKind.MODEL)
+    clip.status, clip.failure_reason = ClipStatus.FAILED, "This file is not a video."
+    clip.updated_at = NOW - timedelta(days=30)  # when processing failed
+    session.commit()
+    assert ctx.storage.exists(clip.original_key)
+
+    assert _apply(ctx, session, NOW - timedelta(days=1)).originals_removed == []
+    assert _apply(ctx, session, NOW).originals_removed == [clip.id]
+    assert not ctx.storage.exists(clip.original_key)
+    row = session.get(Clip, clip.id)
+    assert row.original_deleted_at == NOW and row.status == ClipStatus.FAILED
+    [event] = _events(session)
+    assert "30 days after processing failed" in event.detail
 
 
 def test_days_count_in_the_schools_time_zone(ctx, session, demo):
