@@ -45,8 +45,10 @@ PYEOF
 
 echo "== tests on PostgreSQL + Redis"
 if services_up; then
-  # The browser flow is the same on either backend: it runs once, above.
-  COACHREEL_TEST_BACKEND=services "$PY" -m pytest -q -m "not browser" "$@"
+  # The browser flow is the same on either backend, and media_pipeline touches no database,
+  # queue or storage: both run once, above.
+  COACHREEL_TEST_BACKEND=services "$PY" -m pytest -q -m "not browser" \
+    --ignore=tests/media_pipeline "$@"
   services=$?
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL ($PG_URL) or Redis ($REDIS_URL) is not reachable: failing, as CI must test both."
