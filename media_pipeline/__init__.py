@@ -16,6 +16,17 @@ from .errors import (
 from .ffmpeg import ffmpeg_binary
 from .generate import make_test_clip
 from .probe import AudioStreamInfo, MediaInfo, VideoStreamInfo, probe
+from .talk import (
+    Question,
+    Sentence,
+    Span,
+    Stretch,
+    TalkOptions,
+    TalkStats,
+    analyse_talk,
+    is_question,
+    split_sentences,
+)
 from .thumbnails import PosterOptions, PosterResult, make_poster
 from .transcode import (
     TranscodeOptions,
@@ -56,6 +67,12 @@ __all__ = [
     "PictureTooLarge",
     "PosterOptions",
     "PosterResult",
+    "Question",
+    "Sentence",
+    "Span",
+    "Stretch",
+    "TalkOptions",
+    "TalkStats",
     "Segment",
     "TooLong",
     "TranscodeOptions",
@@ -64,16 +81,19 @@ __all__ = [
     "VideoStreamInfo",
     "WhisperOptions",
     "Word",
+    "analyse_talk",
     "blur_faces",
     "build_command",
     "choose_method",
     "extract_audio",
+    "is_question",
     "ffmpeg_binary",
     "load_model",
     "make_playable",
     "make_poster",
     "make_test_clip",
     "probe",
+    "split_sentences",
     "to_text",
     "to_webvtt",
     "transcribe",
