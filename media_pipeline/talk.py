@@ -6,12 +6,16 @@ so "speech" means "a word was transcribed" and cannot tell the teacher from the 
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .transcribe import Segment, Transcript
+import numpy as np
+
+from .audio import SAMPLE_RATE
+from .transcribe import Segment, Transcript, _read_audio
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,16 @@ class TalkOptions:
 
     pause: float = 0.5  # gaps between words shorter than this are part of the speech
     break_after: float = 2.0  # a silence at least this long ends an uninterrupted stretch
+
+
+@dataclass(frozen=True)
+class VoiceOptions:
+    """How find_voice tells voice from room noise in the clip's sound."""
+
+    frame: float = 0.02  # seconds of sound per loudness measurement
+    margin_db: float = 12.0  # voice is this much louder than the noise floor
+    lowest_floor_db: float = -70.0  # digital silence counts as a floor this loud
+    min_silence: float = 0.2  # quieter gaps shorter than this are within a word or phrase
 
 
 @dataclass(frozen=True)
@@ -219,14 +233,57 @@ def _sentences(words: Sequence[_Word]) -> list[tuple[Sentence, int]]:
 # --- analysis ------------------------------------------------------------------------------
 
 
+def find_voice(
+    wav_path: str | os.PathLike[str],
+    options: VoiceOptions = VoiceOptions(),  # noqa: B008 - frozen, so safe to share
+) -> tuple[tuple[float, float], ...]:
+    """Return the (start, end) seconds where the sound is louder than the room's noise.
+
+    The noise floor is the 5th percentile of the frame levels, so it follows the room and
+    the recording's gain rather than a fixed level; a clip of almost nothing but talk
+    gets a floor inside its speech, and then trims more of the quiet word edges.
+    """
+    audio = _read_audio(os.fspath(wav_path))
+    size = max(round(SAMPLE_RATE * options.frame), 1)
+    count = len(audio) // size
+    if count == 0:
+        return ()
+    frames = audio[: count * size].reshape(count, size).astype(np.float64)
+    level = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    floor = max(float(np.percentile(level, 5)), options.lowest_floor_db)
+    loud = np.flatnonzero(level > floor + options.margin_db)
+    if len(loud) == 0:
+        return ()
+    # Runs of consecutive loud frames, as (first, last + 1) frame numbers.
+    breaks = np.flatnonzero(np.diff(loud) > 1)
+    starts = np.concatenate(([loud[0]], loud[breaks + 1]))
+    ends = np.concatenate((loud[breaks], [loud[-1]])) + 1
+    runs = [
+        (float(a) * size / SAMPLE_RATE, float(b) * size / SAMPLE_RATE)
+        for a, b in zip(starts, ends, strict=True)
+    ]
+    return tuple(_merge(runs, options.min_silence))
+
+
 def analyse_talk(
     transcript: Transcript,
     options: TalkOptions = TalkOptions(),  # noqa: B008 - frozen, so safe to share
+    voice: Sequence[tuple[float, float]] | None = None,
 ) -> TalkStats:
-    """Measure speech, silence, the longest talk stretch, questions and wait times."""
+    """Measure speech, silence, the longest talk stretch, questions and wait times.
+
+    `voice`, from find_voice on the same sound, sharpens the word timings: Whisper's word
+    times (tiny.en's especially) stretch across pauses, a word before a silence ending a
+    second or more late and the next starting early, which hides exactly the wait times
+    we measure. Each word is cut to the voiced sound inside it; a word with none keeps
+    its own times, since the transcript is then the only evidence of where it was.
+    """
     duration = max(float(transcript.duration), 0.0)
     words = _clean_words(transcript.segments, duration)
-    speech = _merge([(w.start, w.end) for w in words], options.pause)
+    pieces = [(w.start, w.end) for w in words]
+    if voice is not None:
+        words, pieces = _fit_to_voice(words, voice)
+    speech = _merge(pieces, options.pause)
     speech_seconds = sum(end - start for start, end in speech)
     silence_seconds = max(duration - speech_seconds, 0.0)
 
@@ -261,6 +318,24 @@ def analyse_talk(
         timeline=_timeline(speech, duration),
         question_marks=tuple(q.start for q in questions),
     )
+
+
+def _fit_to_voice(
+    words: Sequence[_Word], voice: Sequence[tuple[float, float]]
+) -> tuple[list[_Word], list[tuple[float, float]]]:
+    fitted: list[_Word] = []
+    pieces: list[tuple[float, float]] = []
+    for word in words:
+        inside = [
+            (max(word.start, start), min(word.end, end))
+            for start, end in voice
+            if start < word.end and end > word.start
+        ]
+        if not inside:
+            inside = [(word.start, word.end)]
+        pieces.extend(inside)
+        fitted.append(_Word(inside[0][0], inside[-1][1], word.text, word.ends_segment))
+    return fitted, pieces
 
 
 def _merge(intervals: Iterable[tuple[float, float]], gap: float) -> list[tuple[float, float]]:

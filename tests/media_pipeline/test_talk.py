@@ -1,7 +1,9 @@
 """Talk analytics: constructed transcripts, classroom questions, and real speech with gaps."""
 
+import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from media_pipeline import (
@@ -9,10 +11,14 @@ from media_pipeline import (
     Span,
     TalkOptions,
     Transcript,
+    VoiceOptions,
     Word,
     analyse_talk,
+    ffmpeg_binary,
+    find_voice,
     is_question,
     split_sentences,
+    transcribe,
 )
 
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
@@ -250,3 +256,97 @@ def test_questions_are_questions(sentence: str):
 @pytest.mark.parametrize("sentence", NOT_QUESTIONS)
 def test_statements_are_not_questions(sentence: str):
     assert not is_question(sentence)
+
+
+# Three short LibriVox sentences, with silences of known length put between them.
+_UTTERANCES = ("0880", "0930", "0890")
+_GAPS = (3.0, 1.5)
+_RATE = 16000
+
+
+@pytest.fixture(scope="module")
+def spaced_speech(tmp_path_factory: pytest.TempPathFactory, run_ffmpeg) -> tuple[Path, list[float]]:
+    """Return a 16 kHz mono WAV of A, 3.0 s of silence, B, 1.5 s, C, and where A and B end.
+
+    Each recording has a few hundred milliseconds of room noise before and after the voice
+    (about -38 dB; silencedetect finds 0.2-0.4 s at each end), which would add to the gap we
+    insert. So each is first trimmed at both ends with silenceremove (-35 dB, reversed for
+    the tail; start_duration skips the short clicks some have before the voice), and the
+    silences are written as digital zeros, sample-exact, so the gap between the voices is
+    what we say it is.
+    """
+    if not (LIBRIVOX / "fileids").is_file():
+        pytest.skip("needs Debian's pocketsphinx-testdata (real speech with a transcription)")
+    folder = tmp_path_factory.mktemp("spaced")
+    trim = "silenceremove=start_periods=1:start_duration=0.05:start_threshold=-35dB"
+    frames = []
+    for file_id in _UTTERANCES:
+        trimmed = folder / f"{file_id}.wav"
+        run_ffmpeg(
+            *("-i", LIBRIVOX / f"sense_and_sensibility_01_austen_64kb-{file_id}.wav"),
+            *("-af", f"{trim},areverse,{trim},areverse"),
+            *("-ac", "1", "-ar", str(_RATE), "-c:a", "pcm_s16le", trimmed),
+        )
+        with wave.open(str(trimmed), "rb") as reader:
+            frames.append(reader.readframes(reader.getnframes()))
+    path = folder / "spaced.wav"
+    boundaries = []
+    with wave.open(str(path), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(_RATE)
+        written = 0
+        for n, data in enumerate(frames):
+            writer.writeframes(data)
+            written += len(data) // 2
+            if n < len(_GAPS):
+                boundaries.append(written / _RATE)
+                silence = round(_GAPS[n] * _RATE)
+                writer.writeframes(b"\0\0" * silence)
+                written += silence
+    return path, boundaries
+
+
+def test_inserted_silences_measured_within_0_3_seconds(spaced_speech):
+    assert ffmpeg_binary()  # the clip above was made with the bundled ffmpeg
+    path, boundaries = spaced_speech
+    transcript = transcribe(path)
+    assert len([w for segment in transcript.segments for w in segment.words]) > 15
+    stats = analyse_talk(transcript, voice=find_voice(path))
+    silences = [span for span in stats.timeline if span.kind == "silence"]
+    for boundary, inserted in zip(boundaries, _GAPS, strict=True):
+        # The silence that follows the last word before the boundary.
+        silence = min(silences, key=lambda span: abs(span.start - boundary))
+        assert silence.start == pytest.approx(boundary, abs=0.3), stats.timeline
+        assert silence.end - silence.start == pytest.approx(inserted, abs=0.3), stats.timeline
+    # Only the 3.0 s silence reaches break_after, so the longest stretch is B and C together.
+    assert stats.longest_stretch is not None
+    assert stats.longest_stretch.start == pytest.approx(boundaries[0] + _GAPS[0], abs=0.3)
+    assert 0 < stats.speech_share < 1
+
+
+def test_voice_trims_words_that_run_over_a_pause(tmp_path):
+    # One second of tone, two of digital silence, one of tone, quieter noise at the end.
+    tone = 0.3 * np.sin(2 * np.pi * 220 * np.arange(_RATE) / _RATE)
+    noise = np.random.default_rng(1).normal(0, 0.0005, _RATE)
+    audio = np.concatenate((tone, np.zeros(2 * _RATE), tone, noise))
+    path = tmp_path / "tones.wav"
+    with wave.open(str(path), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(_RATE)
+        writer.writeframes((audio * 32767).astype("<i2").tobytes())
+    voice = find_voice(path)
+    assert voice == (pytest.approx((0.0, 1.0)), pytest.approx((3.0, 4.0)))
+    # Whisper-like timings: "that?" runs on to 2.2 and "Yes" starts early at 2.6.
+    transcript = make(
+        5.0, [(0.0, 0.5, "Why"), (0.5, 2.2, "that?")], [(2.6, 3.5, "Yes"), (3.5, 4.6, "miss.")]
+    )
+    stats = analyse_talk(transcript, voice=voice)
+    assert stats.questions[0].end == pytest.approx(1.0)
+    assert stats.questions[0].wait == pytest.approx(2.0)
+    assert stats.speech_seconds == pytest.approx(2.0)
+    assert_covers(stats.timeline, 5.0)
+    # Without the sound the same transcript shows a 0.4 s wait.
+    assert analyse_talk(transcript).questions[0].wait == pytest.approx(0.4)
+    assert find_voice(tmp_path / "tones.wav", VoiceOptions(margin_db=200)) == ()
