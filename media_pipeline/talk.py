@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .audio import SAMPLE_RATE
-from .transcribe import Segment, Transcript, _read_audio
+from .transcribe import Segment, Transcript, read_audio
 
 
 @dataclass(frozen=True)
@@ -243,7 +243,7 @@ def find_voice(
     the recording's gain rather than a fixed level; a clip of almost nothing but talk
     gets a floor inside its speech, and then trims more of the quiet word edges.
     """
-    audio = _read_audio(os.fspath(wav_path))
+    audio = read_audio(os.fspath(wav_path))
     size = max(round(SAMPLE_RATE * options.frame), 1)
     count = len(audio) // size
     if count == 0:

@@ -121,7 +121,7 @@ def transcribe(
         if wav_path.samples == 0:
             return _nothing_said(options, 0.0, on_progress)
         wav_path = wav_path.path
-    audio = _read_audio(os.fspath(wav_path))
+    audio = read_audio(os.fspath(wav_path))
     duration = len(audio) / SAMPLE_RATE
     if len(audio) == 0:
         # A clip whose sound decoded to nothing simply has no speech to report; there is no
@@ -203,7 +203,7 @@ def _nothing_said(
     return Transcript(language=options.language or "", duration=duration, segments=())
 
 
-def _read_audio(path: str) -> np.ndarray:
+def read_audio(path: str) -> np.ndarray:
     """Return the samples of `path` as float32 at 16 kHz mono."""
     try:
         with wave.open(path, "rb") as wav:
