@@ -31,12 +31,14 @@ from service.models.review import (
     SessionReview,
     Verdict,
 )
+from service.models.talk import ClipTalk
 from service.models.transcripts import TranscriptSegment
 from service.models.uploads import UploadSession
 
 __all__ = [
     "BlurStatus",
     "ClipShare",
+    "ClipTalk",
     "ConsentState",
     "LawfulBasis",
     "SchoolClass",

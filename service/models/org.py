@@ -50,6 +50,9 @@ class School(Base):
     blur_by_default: Mapped[bool] = mapped_column(default=False)
     original_retention_days: Mapped[int] = mapped_column(default=30)  # after processing
     clip_retention_days: Mapped[int] = mapped_column(default=90)  # after induction ends
+    # How teachers are recorded, for telling teacher from pupils in talk figures:
+    # media_pipeline.Microphone ("none": the camera's microphone alone).
+    teacher_microphone: Mapped[str] = mapped_column(String(16), default="none")
 
     trust: Mapped[Trust | None] = relationship(back_populates="schools")
 
@@ -136,6 +139,8 @@ class Mentorship(Base):
     cadence_days: Mapped[int] = mapped_column(default=7)
     started_on: Mapped[date] = mapped_column(default=date.today)
     ended_on: Mapped[date | None] = mapped_column(default=None)
+    # The ECT chose to let this mentor see their talk figures (service.talk); off by default.
+    talk_shared: Mapped[bool] = mapped_column(default=False)
 
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
     ect: Mapped[User] = relationship(foreign_keys=[ect_id])

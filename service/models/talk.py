@@ -1,0 +1,37 @@
+"""Talk analytics: the figures measured from each transcribed clip, private to its teacher.
+
+One row per clip, written by the transcription job. The headline figures are columns, so an
+ECT's trend across weeks is one query; the rest (questions, timeline, speaker split) is a JSON
+document read whole with its clip.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.models.base import Base, utcnow
+from service.models.clips import Clip
+
+
+class ClipTalk(Base):
+    __tablename__ = "clip_talk"
+
+    clip_id: Mapped[int] = mapped_column(
+        ForeignKey("clips.id", ondelete="CASCADE"), primary_key=True
+    )
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    duration: Mapped[float]
+    speech_share: Mapped[float]  # 0..1 of the clip's time
+    longest_stretch: Mapped[float]  # seconds; 0 when nothing was said
+    questions: Mapped[int]
+    median_wait: Mapped[float | None]  # seconds; None when no question was answered
+    words_per_minute: Mapped[float]  # while speaking
+    teacher_share: Mapped[float | None]  # of the speech; None when speakers cannot be told apart
+    # See service.talk.to_detail for the shape.
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    clip: Mapped[Clip] = relationship()
