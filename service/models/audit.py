@@ -26,6 +26,7 @@ class AuditAction(enum.StrEnum):
     EXTEND_RETENTION = "extend_retention"
     RETENTION_DELETE = "retention_delete"
     PRIVACY_SETTINGS = "privacy_settings"
+    SHARE_TALK = "share_talk"
 
     @property
     def label(self) -> str:
@@ -42,6 +43,7 @@ class AuditAction(enum.StrEnum):
             "extend_retention": "Kept a clip past its deletion date",
             "retention_delete": "Deleted under the retention policy",
             "privacy_settings": "Changed a school's privacy settings",
+            "share_talk": "Changed who sees their talk figures",
         }[self.value]
 
 

@@ -16,7 +16,8 @@ Rules, in words:
 - the induction audit (dashboards, evidence packs, exports, term dates, the audit log) belongs
   to coordinators, for their school or trust, and admins;
 - the owner of a clip and the owner's mentor may comment on it; others who may see it only read;
-- a comment's author alone may edit or delete it; the clip's owner alone marks feedback seen.
+- a comment's author alone may edit or delete it; the clip's owner alone marks feedback seen;
+- talk figures are the teacher's own, and the mentors they chose to share them with.
 
 Anyone may see a clip they own. A clip a user may not see does not exist for them: the
 routes answer 404, never 403, so its existence is not leaked.
@@ -80,8 +81,18 @@ from service.policy.rules import (
     Action,
     rule_for,
 )
+from service.policy.talk import (
+    can_share_talk,
+    can_view_talk,
+    can_view_talk_trends,
+    talk_pairings,
+)
 
 __all__ = [
+    "can_share_talk",
+    "can_view_talk",
+    "can_view_talk_trends",
+    "talk_pairings",
     "can_view_original",
     "blur_pending",
     "video_withheld",

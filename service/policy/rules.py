@@ -50,6 +50,10 @@ class Action(enum.StrEnum):
     # other coordinators get 404, everyone else 403 (a school's settings, classes, register)
     RECORD_CONSENT = "record_consent"  # coordinators of the clip's school, admins; other
     # viewers of the clip get 403, everyone else 404
+    # Talk analytics (service.talk):
+    VIEW_TALK = "view_talk"  # a clip's or ECT's figures: the teacher, and a mentor they shared
+    # them with; everyone else 404
+    SHARE_TALK = "share_talk"  # an ECT's choice to share with a mentor: ECTs; others get 403
     # Operations:
     ADMIN_ONLY = "admin_only"  # admins (the queue dashboard); others get 403
 

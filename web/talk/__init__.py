@@ -1,0 +1,1 @@
+"""Talk analytics pages: a clip's talk panel, a teacher's trends, and sharing them."""
