@@ -16,6 +16,13 @@ from .errors import (
 from .ffmpeg import ffmpeg_binary
 from .generate import make_test_clip
 from .probe import AudioStreamInfo, MediaInfo, VideoStreamInfo, probe
+from .speakers import (
+    Microphone,
+    SpeakerOptions,
+    SpeakerSplit,
+    extract_channels,
+    split_speakers,
+)
 from .talk import (
     Question,
     Sentence,
@@ -63,6 +70,7 @@ __all__ = [
     "KeepPoint",
     "MediaError",
     "MediaInfo",
+    "Microphone",
     "ModelLoadError",
     "NoVideoStream",
     "NotAVideo",
@@ -76,6 +84,8 @@ __all__ = [
     "TalkOptions",
     "TalkStats",
     "Segment",
+    "SpeakerOptions",
+    "SpeakerSplit",
     "TooLong",
     "TranscodeOptions",
     "TranscodeResult",
@@ -89,6 +99,7 @@ __all__ = [
     "build_command",
     "choose_method",
     "extract_audio",
+    "extract_channels",
     "is_question",
     "ffmpeg_binary",
     "find_voice",
@@ -98,6 +109,7 @@ __all__ = [
     "make_test_clip",
     "probe",
     "split_sentences",
+    "split_speakers",
     "to_text",
     "to_webvtt",
     "transcribe",
