@@ -17,9 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, DamagedAudio, _run
+from .audio import SAMPLE_RATE, DamagedAudio, _run, build_command
 from .audio_only import probe_sound
-from .ffmpeg import ffmpeg_binary, file_url, input_options
 from .files import check_out_dir, complete_or_nothing
 from .probe import MediaInfo
 from .transcribe import read_audio
@@ -116,30 +115,37 @@ _CAMERA_ONLY = (
     "This clip was recorded with the camera's microphone alone, so teacher and pupils "
     "cannot be told apart."
 )
-_NOTHING_SAID = "No talk was heard in this clip, so there is nothing to split between teacher "
-_NOTHING_SAID += "and pupils."
+_NOTHING_SAID = (
+    "No talk was heard in this clip, so there is nothing to split between teacher and pupils."
+)
 _BY_CHANNEL = (
     "The teacher's lapel microphone is on the {side} channel, so talk that is clearly louder "
     "there than on the camera's microphone is counted as the teacher's."
 )
+# The loudness results, each as a whole sentence and as the end of one that begins with why
+# the channels could not be used.
 _BY_LOUDNESS = (
     "The teacher's lapel microphone makes the teacher's voice much louder than the pupils', "
-    "so the louder talk is counted as the teacher's."
+    "so the louder talk is counted as the teacher's.",
+    "so the louder talk, the voice close to the teacher's lapel microphone, is counted as "
+    "the teacher's.",
 )
 _ALL_TEACHER = (
     "All the talk in this clip is as loud as a voice right at the lapel microphone, so it "
-    "is all counted as the teacher's."
+    "is all counted as the teacher's.",
+    "and all its talk is as loud as a voice right at the lapel microphone, so it is all "
+    "counted as the teacher's.",
 )
 _ALL_ALIKE = (
-    "The voices in this clip are all about as loud, so teacher and pupils cannot be told apart."
+    "The voices in this clip are all about as loud, so teacher and pupils cannot be told apart.",
+    "and the voices in it are all about as loud, so teacher and pupils cannot be told apart.",
 )
-# Said before a loudness result when the channels could not be used.
-_ONE_CHANNEL = "This clip's sound has only one channel, so "
-_SAME_CHANNELS = "Both channels of this clip carry the same sound, so "
+_ONE_CHANNEL = "This clip's sound has only one channel"
+_SAME_CHANNELS = "Both channels of this clip carry the same sound"
 
 
-def _after(prefix: str, sentence: str) -> str:
-    return prefix + sentence[0].lower() + sentence[1:]
+def _say(sentence: tuple[str, str], why: str) -> str:
+    return f"{why}, {sentence[1]}" if why else sentence[0]
 
 
 # --- extracting the channels ---------------------------------------------------------------
@@ -183,40 +189,16 @@ def build_channels_command(
     ffmpeg: str | None = None,
     drop_changed: bool = False,
 ) -> list[str]:
-    """Return the full ffmpeg argument list that extract_channels runs."""
-    return [
-        ffmpeg_binary(ffmpeg),
-        "-hide_banner",
-        "-nostdin",
-        "-y",
-        "-loglevel",
-        "error",
-        "-f",
-        info.demuxer,
-        *(arg for key, value in input_options().items() for arg in (f"-{key}", value)),
-        *(["-drop_changed", "1"] if drop_changed else []),
-        "-i",
-        file_url(src),
-        "-map",
-        "0:a:0",
-        "-vn",
-        "-sn",
-        "-dn",
-        # The first two channels by number, as they are: no downmix mixes the room into the
-        # lapel, and a layout ffmpeg does not know by name still works.
-        "-af",
-        "pan=stereo|c0=c0|c1=c1",
-        "-ar",
-        str(SAMPLE_RATE),
-        "-c:a",
-        "pcm_s16le",
-        "-map_metadata",
-        "-1",
-        "-bitexact",
-        "-f",
-        "wav",
-        file_url(dst),
-    ]
+    """Return the full ffmpeg argument list that extract_channels runs.
+
+    audio.build_command's, with its confinement to the one local file, but the downmix to
+    mono replaced: the first two channels by number, as they are. No downmix mixes the room
+    into the lapel, and a layout ffmpeg does not know by name still works.
+    """
+    args = build_command(src, dst, info, ffmpeg=ffmpeg, drop_changed=drop_changed)
+    at = args.index("-ac")
+    args[at : at + 2] = ["-af", "pan=stereo|c0=c0|c1=c1"]
+    return args
 
 
 def _check_stereo(path: str) -> None:
@@ -262,10 +244,10 @@ def split_speakers(
     if mono_wav is None or not speech:
         return _unsplit(_NOTHING_SAID)
 
-    prefix = ""
+    why = ""  # why the channels were not used, when the school said they could be
     if microphone in (Microphone.LAPEL_LEFT, Microphone.LAPEL_RIGHT):
         if stereo_wav is None:
-            prefix = _ONE_CHANNEL
+            why = _ONE_CHANNEL
         else:
             sound = _read_stereo(os.fspath(stereo_wav))
             lapel = 0 if microphone is Microphone.LAPEL_LEFT else 1
@@ -273,19 +255,15 @@ def split_speakers(
             if split is not None:
                 side = "left" if lapel == 0 else "right"
                 return _split(split, "channel", _BY_CHANNEL.format(side=side))
-            prefix = _SAME_CHANNELS
-    return _by_loudness(speech, read_audio(os.fspath(mono_wav)), prefix, options)
+            why = _SAME_CHANNELS
+    return _by_loudness(speech, read_audio(os.fspath(mono_wav)), why, options)
 
 
 def _unsplit(reason: str) -> SpeakerSplit:
     return SpeakerSplit(None, reason, 0.0, 0.0, ())
 
 
-def _split(
-    spans: list[tuple[float, float, str]], method: str, reason: str, prefix: str = ""
-) -> SpeakerSplit:
-    if prefix:
-        reason = _after(prefix, reason)
+def _split(spans: list[tuple[float, float, str]], method: str, reason: str) -> SpeakerSplit:
     teacher = sum(end - start for start, end, kind in spans if kind == TEACHER)
     pupils = sum(end - start for start, end, kind in spans if kind == PUPILS)
     return SpeakerSplit(method, reason, teacher, pupils, tuple(spans))
@@ -315,7 +293,7 @@ def _by_channel(
 def _by_loudness(
     speech: Sequence[tuple[float, float]],
     audio: np.ndarray,
-    prefix: str,
+    why: str,
     options: SpeakerOptions,
 ) -> SpeakerSplit:
     size = _frame_size(options)
@@ -328,16 +306,16 @@ def _by_loudness(
     level = _windowed(_db(power), ranges, options.loudness_window, 90, options)
     voiced = level[inside & (level > floor + options.voiced_db)]
     if len(voiced) == 0:
-        return _unsplit(_after(prefix, _ALL_ALIKE) if prefix else _ALL_ALIKE)
+        return _unsplit(_say(_ALL_ALIKE, why))
 
     threshold = _two_groups(voiced, options)
     if threshold is not None:
         spans = _spans(speech, ranges, level >= threshold, size, options)
-        return _split(spans, "loudness", _BY_LOUDNESS, prefix)
+        return _split(spans, "loudness", _say(_BY_LOUDNESS, why))
     if float(np.median(voiced)) - floor >= options.lapel_above_floor_db:
         spans = _spans(speech, ranges, np.ones(len(level), dtype=bool), size, options)
-        return _split(spans, "loudness", _ALL_TEACHER, prefix)
-    return _unsplit(_after(prefix, _ALL_ALIKE) if prefix else _ALL_ALIKE)
+        return _split(spans, "loudness", _say(_ALL_TEACHER, why))
+    return _unsplit(_say(_ALL_ALIKE, why))
 
 
 def _two_groups(levels: np.ndarray, options: SpeakerOptions) -> float | None:
@@ -416,9 +394,17 @@ def _windowed(
     for first, last in ranges:
         if last <= first:
             continue
+        # Windows padded with NaN past the stretch's ends; sorting puts the NaNs last, so
+        # each row's percentile is read, as np.percentile would, from its first `count`.
         padded = np.pad(values[first:last], half, constant_values=np.nan)
-        windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
-        smooth[first:last] = np.nanpercentile(windows, percentile, axis=1)
+        ordered = np.sort(np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1))
+        at = np.arange(last - first)
+        count = np.minimum(at + half + 1, last - first) - np.maximum(at - half, 0)
+        position = (count - 1) * percentile / 100
+        low = np.floor(position).astype(int)
+        high = np.minimum(low + 1, count - 1)
+        below, above = ordered[at, low], ordered[at, high]
+        smooth[first:last] = below + (above - below) * (position - low)
     return smooth
 
 
