@@ -69,7 +69,7 @@ FIGURES = (
     Figure("talk_share", "Talk share", "% of the clip", _percent, percent=True),
     Figure("longest_stretch", "Longest talk stretch", "m:ss", _minutes),
     Figure("questions_per_10", "Questions per 10 minutes", "per 10 min", _one_place),
-    Figure("median_wait", "Wait after questions", "seconds (median)", _seconds),
+    Figure("median_wait", "Wait after questions", "median, in seconds", _seconds),
     Figure("words_per_minute", "Words per minute", "while speaking", _whole),
     Figure("teacher_share", "Teacher's share of the speech", "% of the speech", _percent, True),
 )
