@@ -61,6 +61,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web.retention.routes import bp as retention_bp
     from web.review.routes import bp as review_bp
     from web.search.routes import bp as search_bp
+    from web.talk import trends as _talk_trends  # noqa: F401 - registers its routes
+    from web.talk.blueprint import bp as talk_bp
     from web.uploads.routes import bp as uploads_bp
 
     app.register_blueprint(main_bp)
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(uploads_bp)
     app.register_blueprint(retention_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(talk_bp)
 
     from web import admin
 

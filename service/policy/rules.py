@@ -133,6 +133,7 @@ ENDPOINT_RULES: dict[str, Action] = {
     "retention.school": Action.MANAGE_RETENTION,
     "retention.record_completion": Action.MANAGE_RETENTION,
     "retention.extend": Action.EXTEND_RETENTION,
+    "talk.trends": Action.VIEW_TALK,
     # The queue dashboard (rq-dashboard, mounted at /admin/queues): job descriptions name clips.
     **{
         f"rq_dashboard.{name}": Action.ADMIN_ONLY

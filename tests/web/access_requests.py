@@ -130,6 +130,8 @@ def expected(case: str, action: Action, ok: int) -> int:
         if case in AUDITS_SCHOOL:
             return ok
         return 403 if case in SEES_CLIP else 404
+    if action == A.VIEW_TALK:  # the owner's talk figures, shared with their mentor
+        return ok if case in {"ECT, owner", "mentor of the owner"} else 404
     raise AssertionError(f"no expectation for {action}")
 
 
@@ -296,4 +298,5 @@ REQUESTS = {
         {"completed_on": "2026-07-17"},
         200,
     ),
+    "talk.trends": ("GET", {"ect_id": "ECT"}, None, 200),
 }

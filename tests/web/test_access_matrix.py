@@ -27,6 +27,7 @@ from service import (
     reviews,
     rubrics,
     shares,
+    talk,
     transcripts,
     uploads,
 )
@@ -137,6 +138,9 @@ def coaching_ids(ctx, session, demo) -> dict[str, int]:
     record = meetings.record_session(
         session, mentor, ect.id, meetings.SessionInput(held_on=date.today(), step_id=first.id)
     )
+    # The owner shares their talk figures with mentor1, who then sees their trends.
+    pairing = coaching.mentorship_for(session, mentor, ect.id)
+    talk.share_with_mentor(session, ect, pairing.id, True)
     return {
         "ECT": ect.id,
         "STEP": first.id,

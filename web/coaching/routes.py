@@ -163,6 +163,7 @@ def ect(ect_id: int):  # noqa: ANN201
         timeline=coaching.step_timeline(db(), current_user, ect_id),
         records=meetings.coaching_sessions(db(), current_user, ect_id),
         is_mentor=policy.mentors(db(), current_user, ect_id),
+        can_view_talk=policy.can_view_talk_trends(db(), current_user, ect_id),
         standards=TEACHERS_STANDARDS,
     )
 
