@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service import reviews, rubrics
+from service.demo_talk import seed_talk
 from service.models import (
     ActionStep,
     Clip,
@@ -37,6 +38,7 @@ from service.terms import SchoolCalendar
 
 GAP_ECT = "ect3@northfield.example"  # no coaching for the last three term-time weeks
 MISSED_FORMAL_ECT = "ect3@riverside.example"  # no formal observation in autumn 1
+TALK_SHARING_ECT = "ect1@northfield.example"  # shares talk figures with their mentor
 # Hours from upload to the mentor's first feedback, per mentor (by email).
 FEEDBACK_HOURS = {
     "mentor1@northfield.example": (3, 20, 6, 26),
@@ -70,6 +72,7 @@ def seed_history(session: Session, sample: Clip, today: date | None = None) -> b
     first_day = calendar.year(year)[0].starts_on
     weeks = [w for w in calendar.weeks(year) if not w.holiday and w.starts_on < today]
     pairings = session.scalars(select(Mentorship).order_by(Mentorship.id)).all()
+    lessons: list[list[int]] = []
     for index, pairing in enumerate(pairings):
         pairing.started_on = first_day
         ect, mentor = session.get(User, pairing.ect_id), session.get(User, pairing.mentor_id)
@@ -134,8 +137,12 @@ def seed_history(session: Session, sample: Clip, today: date | None = None) -> b
                     recorded_by_id=mentor.id,
                 )
             )
-        _lesson_clips(session, sample, pairing.school_id, ect, mentor, today)
+        lessons.append(_lesson_clips(session, sample, pairing.school_id, ect, mentor, today))
+        # One ECT has chosen to share their talk figures with their mentor; the rest have not.
+        pairing.talk_shared = ect.email == TALK_SHARING_ECT
     session.commit()
+    for clip_ids in lessons:
+        seed_talk(session, clip_ids, sample.duration or 20.0)
     _reviews(session)
     return True
 
@@ -190,9 +197,10 @@ def _reviews(session: Session) -> None:
 
 def _lesson_clips(
     session: Session, sample: Clip, school_id: int, ect: User, mentor: User, today: date
-) -> None:
+) -> list[int]:
     """Four lesson clips over the last weeks; all but the newest have the mentor's feedback."""
     waits = FEEDBACK_HOURS.get(mentor.email, (24,))
+    made: list[int] = []
     for n, hours in enumerate(waits):
         uploaded = _at(today - timedelta(days=7 * (len(waits) - n) + 3), 16)
         clip = Clip(
@@ -218,6 +226,7 @@ def _lesson_clips(
         )
         session.add(clip)
         session.flush()
+        made.append(clip.id)
         if n == len(waits) - 1:
             continue  # the newest is still waiting for feedback
         session.add(
@@ -230,6 +239,7 @@ def _lesson_clips(
                 created_at=uploaded + timedelta(hours=hours),
             )
         )
+    return made
 
 
 def _at(day: date, hour: int) -> datetime:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from media_pipeline import Microphone
 from service import auditlog, policy
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.models import (
@@ -47,6 +48,9 @@ class PrivacySettings:
     blur_by_default: bool
     original_retention_days: int
     clip_retention_days: int
+    # How teachers are recorded (media_pipeline.Microphone), for telling teacher from pupils
+    # in talk figures; None leaves it as it is.
+    teacher_microphone: str | None = None
 
 
 def privacy_school(session: Session, user: User, school_id: int) -> School:
@@ -92,13 +96,26 @@ def update_settings(
         changes.append(f"originals kept: {school.original_retention_days} -> {originals} days")
     if school.clip_retention_days != kept:
         changes.append(f"clips kept after induction: {school.clip_retention_days} -> {kept} days")
+    microphone = school.teacher_microphone
+    if wanted.teacher_microphone is not None:
+        microphone = _check_microphone(wanted.teacher_microphone)
+        if microphone != school.teacher_microphone:
+            changes.append(f"teachers' microphone: {school.teacher_microphone} -> {microphone}")
     if changes:
+        school.teacher_microphone = microphone
         school.blur_by_default = wanted.blur_by_default
         school.original_retention_days = originals
         school.clip_retention_days = kept
         _audit(session, user, school, "; ".join(changes), ip)
     session.commit()
     return school
+
+
+def _check_microphone(value: str) -> str:
+    try:
+        return Microphone(value).value
+    except ValueError:
+        raise InvalidInput("Please choose how your teachers are recorded from the list.") from None
 
 
 def _audit(session: Session, user: User, school: School, detail: str, ip: str) -> None:

@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web.retention.routes import bp as retention_bp
     from web.review.routes import bp as review_bp
     from web.search.routes import bp as search_bp
+    from web.talk import routes as _talk_routes  # noqa: F401 - registers its routes
     from web.talk import trends as _talk_trends  # noqa: F401 - registers its routes
     from web.talk.blueprint import bp as talk_bp
     from web.uploads.routes import bp as uploads_bp

@@ -17,6 +17,7 @@ import media_pipeline
 from config import Settings
 from service import clips, transcripts
 from service.models import BlurStatus, Clip, ClipStatus
+from workers import talk
 from workers.audio_only import keep_sound_only
 from workers.context import WorkerContext, current_context
 from workers.queues import enqueue_blur, enqueue_processing, enqueue_transcription
@@ -229,9 +230,11 @@ def transcribe_clip(clip_id: int) -> dict[str, object]:
                     language=options.language or "", duration=clip.duration or 0.0, segments=()
                 )
             else:
-                transcribing = Progress(job, 0.05, 0.98)
+                transcribing = Progress(job, 0.05, 0.95)
                 transcribing.stage("transcribing")
                 result = media_pipeline.transcribe(track.path, options, transcribing)
+            Progress(job, 0.95, 0.98).stage("measuring talk")
+            measured = talk.measure(ctx, clip_id, result, video=video, track=track, work=work)
             if result.segments:
                 captions = work / "captions.vtt"
                 captions.write_text(media_pipeline.to_webvtt(result), encoding="utf-8")
@@ -257,6 +260,7 @@ def transcribe_clip(clip_id: int) -> dict[str, object]:
         transcripts.save_transcript(
             session, clip_id, segments, language=result.language or None, captions=captions_key
         )
+    talk.save(ctx, clip_id, measured)
     if job is not None:
         job.meta.update(stage="done", progress=1.0)
         job.save_meta()

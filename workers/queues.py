@@ -222,6 +222,7 @@ STAGE_LABELS = {
     "saving": "Saving",
     "extracting": "Preparing the sound",
     "transcribing": "Transcribing",
+    "measuring talk": "Measuring talk and questions",
     "preparing": "Fetching the video",
     "detecting": "Finding faces",
     "blurring": "Blurring faces",

@@ -134,6 +134,8 @@ ENDPOINT_RULES: dict[str, Action] = {
     "retention.record_completion": Action.MANAGE_RETENTION,
     "retention.extend": Action.EXTEND_RETENTION,
     "talk.trends": Action.VIEW_TALK,
+    "talk.clip": Action.VIEW_TALK,
+    "talk.share": Action.SHARE_TALK,
     # The queue dashboard (rq-dashboard, mounted at /admin/queues): job descriptions name clips.
     **{
         f"rq_dashboard.{name}": Action.ADMIN_ONLY

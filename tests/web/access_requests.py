@@ -132,6 +132,10 @@ def expected(case: str, action: Action, ok: int) -> int:
         return 403 if case in SEES_CLIP else 404
     if action == A.VIEW_TALK:  # the owner's talk figures, shared with their mentor
         return ok if case in {"ECT, owner", "mentor of the owner"} else 404
+    if action == A.SHARE_TALK:  # the owner's pairing with their mentor
+        if case == "ECT, owner":
+            return ok
+        return 404 if case in ECTS else 403
     raise AssertionError(f"no expectation for {action}")
 
 
@@ -299,4 +303,7 @@ REQUESTS = {
         200,
     ),
     "talk.trends": ("GET", {"ect_id": "ECT"}, None, 200),
+    # Talk figures: the owner shares them with their mentor (PAIRING) before the matrix runs.
+    "talk.clip": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "talk.share": ("POST", {"mentorship_id": "PAIRING"}, {"shared": "y"}, 200),
 }

@@ -195,6 +195,8 @@ def induction_ids(session, demo, coaching_ids) -> dict[str, int]:
     """The owner's school, trust and pairing, for the induction audit routes."""
     owner = session.get(User, demo[OWNER].id)
     pairing = session.scalar(select(Mentorship).where(Mentorship.ect_id == owner.id))
+    pairing.talk_shared = True  # the owner's mentor sees their talk figures
+    session.commit()
     school = session.get(School, pairing.school_id)
     return {"SCHOOL": school.id, "TRUST": school.trust_id, "PAIRING": pairing.id}
 

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from service.demo_history import GAP_ECT, MISSED_FORMAL_ECT
+from service.demo_history import GAP_ECT, MISSED_FORMAL_ECT, TALK_SHARING_ECT
 from service.models import (
     ActionStep,
     Clip,
     ClipStatus,
+    ClipTalk,
     CoachingSession,
+    Mentorship,
     Observation,
     ReviewNote,
     School,
@@ -65,6 +67,18 @@ def test_the_demo_has_a_term_of_coaching_with_gaps_to_find(ctx, settings):
         # Every demo clip plays from the processed sample's files.
         videos = session.scalars(select(Clip.video_key).where(Clip.status == ClipStatus.READY))
         assert all(ctx.storage.exists(key) for key in set(videos))
+        # Each ECT's lessons have talk figures, the wait after questions growing week by week,
+        # and one ECT shares theirs with their mentor.
+        for ect in ects:
+            waits = session.scalars(
+                select(ClipTalk.median_wait)
+                .join(Clip, Clip.id == ClipTalk.clip_id)
+                .where(Clip.owner_id == ect.id)
+                .order_by(Clip.recorded_on)
+            ).all()
+            assert len(waits) == 4 and waits == sorted(waits) and waits[0] < 1 < 2.5 < waits[-1]
+        shared = session.scalars(select(Mentorship).where(Mentorship.talk_shared)).all()
+        assert [m.ect.email for m in shared] == [TALK_SHARING_ECT]
         before = session.scalar(select(func.count(CoachingSession.id)))
     _seed(settings)  # a second run adds nothing
     with ctx.sessions() as session:

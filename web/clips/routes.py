@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.utils import secure_filename
 from werkzeug.wsgi import wrap_file
 
-from service import clips, coaching, policy, privacy, shares, transcripts
+from service import clips, coaching, policy, privacy, shares, talk, transcripts
 from service import comments as feedback
 from service.models import (
     AuditAction,
@@ -130,6 +130,7 @@ def watch(clip_id: int):  # noqa: ANN201
         can_set_step=policy.mentors(db(), current_user, clip.owner_id),
         form=CommentForm(),
         sharing=shares.share_panel(db(), current_user, clip),
+        talk_panel=talk.panel_for(db(), current_user, clip),
     )
 
 

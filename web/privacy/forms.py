@@ -6,12 +6,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import InputRequired
 
+from media_pipeline import Microphone
 from service.models import ConsentState, LawfulBasis
 from service.privacy import PrivacySettings
 from web.coaching.forms import FriendlyIntegerField, choices
 
 LAWFUL_BASIS_CHOICES = [(b.value, b.label) for b in LawfulBasis]
 CONSENT_CHOICES = [(s.value, s.label) for s in ConsentState]
+MICROPHONE_CHOICES = [(m.value, m.label) for m in Microphone]
 
 
 class SettingsForm(FlaskForm):
@@ -22,6 +24,12 @@ class SettingsForm(FlaskForm):
         "Delete original uploads after (days)",
         "Please give the days to keep original uploads as a whole number, e.g. 30.",
         validators=[InputRequired("Please say how many days to keep original uploads.")],
+    )
+    teacher_microphone = SelectField(
+        "How are teachers recorded?",
+        choices=choices(MICROPHONE_CHOICES),
+        default="none",
+        validate_choice=False,  # the use case refuses an unknown value in plain words
     )
     clip_retention_days = FriendlyIntegerField(
         "Delete lesson and rehearsal clips after the end of induction (days)",
@@ -34,6 +42,10 @@ class SettingsForm(FlaskForm):
             blur_by_default=bool(self.blur_by_default.data),
             original_retention_days=self.original_retention_days.data or 0,
             clip_retention_days=self.clip_retention_days.data or 0,
+            # Left out of a request (a script changing retention): keep the school's setting.
+            teacher_microphone=self.teacher_microphone.data
+            if self.teacher_microphone.raw_data
+            else None,
         )
 
 

@@ -400,6 +400,8 @@
         renderTranscript();
         addCaptions(captionsUrl);
         document.getElementById("downloads").hidden = segments.length === 0;
+        // The talk panel (talk.js) measures from the transcript: it refreshes on this.
+        document.dispatchEvent(new CustomEvent("transcript-ready"));
       })
       .catch(function () { transcriptLoaded = false; });
   }

@@ -3,22 +3,13 @@ their figures with (everyone else gets 404, as for the figures themselves)."""
 
 from __future__ import annotations
 
-from flask import render_template, request, url_for
+from flask import render_template, request
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from service import policy, talk_trends
 from web.resources import db
 from web.talk.blueprint import bp
 from web.talk.charts import chart_layout
-
-
-def _share_url(mentorship_id: int) -> str | None:
-    """Where the sharing form posts (talk.share); None while that route is not registered."""
-    try:
-        return url_for("talk.share", mentorship_id=mentorship_id)
-    except BuildError:
-        return None
 
 
 @bp.get("/talk/ects/<int:ect_id>")
@@ -29,6 +20,6 @@ def trends(ect_id: int):  # noqa: ANN201
         "talk/trends.html",
         trends=data,
         charts=chart_layout(data),
-        pairings=[(m, _share_url(m.id)) for m in pairings],
+        pairings=pairings,
         here=request.path,
     )
