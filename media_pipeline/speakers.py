@@ -17,11 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, DamagedAudio, _run, build_command
+from .audio import SAMPLE_RATE, DamagedAudio, _run, build_command, wav_frame_power
 from .audio_only import probe_sound
 from .files import check_out_dir, complete_or_nothing
 from .probe import MediaInfo
-from .transcribe import read_audio
 
 TEACHER = "teacher"
 PUPILS = "pupils"
@@ -211,18 +210,6 @@ def _check_stereo(path: str) -> None:
         raise DamagedAudio(detail=f"ffmpeg wrote {channels} channels, not 2")
 
 
-def _read_stereo(path: str) -> np.ndarray:
-    """Return the samples of a 16-bit two-channel WAV as float32, shape (samples, 2)."""
-    with wave.open(path, "rb") as wav:
-        if (wav.getnchannels(), wav.getsampwidth()) != (2, 2):
-            raise ValueError(f"{path} is not a 16-bit two-channel WAV")
-        frames = wav.readframes(wav.getnframes())
-    return np.frombuffer(frames, dtype="<i2").reshape(-1, 2).astype(np.float32) / 32768.0
-
-
-# --- splitting -----------------------------------------------------------------------------
-
-
 def split_speakers(
     speech: Sequence[tuple[float, float]],
     microphone: Microphone,
@@ -249,14 +236,15 @@ def split_speakers(
         if stereo_wav is None:
             why = _ONE_CHANNEL
         else:
-            sound = _read_stereo(os.fspath(stereo_wav))
+            power = wav_frame_power(stereo_wav, _frame_size(options), channels=2)
             lapel = 0 if microphone is Microphone.LAPEL_LEFT else 1
-            split = _by_channel(speech, sound[:, lapel], sound[:, 1 - lapel], options)
+            split = _by_channel(speech, power[:, lapel], power[:, 1 - lapel], options)
             if split is not None:
                 side = "left" if lapel == 0 else "right"
                 return _split(split, "channel", _BY_CHANNEL.format(side=side))
             why = _SAME_CHANNELS
-    return _by_loudness(speech, read_audio(os.fspath(mono_wav)), why, options)
+    power = wav_frame_power(mono_wav, _frame_size(options))
+    return _by_loudness(speech, power, why, options)
 
 
 def _unsplit(reason: str) -> SpeakerSplit:
@@ -275,15 +263,16 @@ def _by_channel(
     room: np.ndarray,
     options: SpeakerOptions,
 ) -> list[tuple[float, float, str]] | None:
-    """Return the split by channel, or None when both channels carry the same sound."""
+    """Return the split by channel (from each channel's frame power), or None when both
+    channels carry the same sound."""
     size = _frame_size(options)
-    ranges = _frame_ranges(speech, min(len(lapel), len(room)) // size, size)
-    inside = _inside(ranges, min(len(lapel), len(room)) // size)
+    ranges = _frame_ranges(speech, len(lapel), size)
+    inside = _inside(ranges, len(lapel))
     if not inside.any():
         return None
     # The median over the window, not the mean: a door's slam or a knock on the
     # microphone a few frames long must not decide who was speaking around it.
-    difference = _db(_frame_power(lapel, size)) - _db(_frame_power(room, size))
+    difference = _db(lapel) - _db(room)
     difference = _windowed(difference, ranges, options.channel_window, 50, options)
     if np.percentile(np.abs(difference[inside]), 90) < options.same_channels_db:
         return None
@@ -292,12 +281,11 @@ def _by_channel(
 
 def _by_loudness(
     speech: Sequence[tuple[float, float]],
-    audio: np.ndarray,
+    power: np.ndarray,
     why: str,
     options: SpeakerOptions,
 ) -> SpeakerSplit:
     size = _frame_size(options)
-    power = _frame_power(audio, size)
     ranges = _frame_ranges(speech, len(power), size)
     inside = _inside(ranges, len(power))
     if not inside.any():
@@ -345,12 +333,6 @@ def _two_groups(levels: np.ndarray, options: SpeakerOptions) -> float | None:
 
 def _frame_size(options: SpeakerOptions) -> int:
     return max(round(SAMPLE_RATE * options.frame), 1)
-
-
-def _frame_power(audio: np.ndarray, size: int) -> np.ndarray:
-    count = len(audio) // size
-    frames = audio[: count * size].reshape(count, size).astype(np.float64)
-    return np.mean(frames**2, axis=1)
 
 
 def _frame_ranges(

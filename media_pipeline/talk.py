@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .audio import SAMPLE_RATE
-from .transcribe import Segment, Transcript, read_audio
+from .audio import SAMPLE_RATE, wav_frame_power
+from .transcribe import Segment, Transcript
 
 
 @dataclass(frozen=True)
@@ -243,13 +243,12 @@ def find_voice(
     the recording's gain rather than a fixed level; a clip of almost nothing but talk
     gets a floor inside its speech, and then trims more of the quiet word edges.
     """
-    audio = read_audio(os.fspath(wav_path))
     size = max(round(SAMPLE_RATE * options.frame), 1)
-    count = len(audio) // size
+    power = wav_frame_power(wav_path, size)
+    count = len(power)
     if count == 0:
         return ()
-    frames = audio[: count * size].reshape(count, size).astype(np.float64)
-    level = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    level = 10 * np.log10(power + 1e-12)
     floor = max(float(np.percentile(level, 5)), options.lowest_floor_db)
     loud = np.flatnonzero(level > floor + options.margin_db)
     if len(loud) == 0:

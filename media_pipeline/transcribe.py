@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, AudioTrack
+from .audio import SAMPLE_RATE, AudioTrack, pcm16_to_float
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -208,9 +208,7 @@ def read_audio(path: str) -> np.ndarray:
     try:
         with wave.open(path, "rb") as wav:
             if (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, SAMPLE_RATE):
-                frames = wav.readframes(wav.getnframes())
-                # The same scaling faster-whisper's own decoder uses.
-                return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
+                return pcm16_to_float(wav.readframes(wav.getnframes()))
     except (wave.Error, EOFError):
         pass  # not a plain PCM WAV (or not a WAV at all): let PyAV decode it below
     from faster_whisper.audio import decode_audio

@@ -8,7 +8,7 @@ after them than the one before, as if the ECT were working on wait time.
 from __future__ import annotations
 
 from media_pipeline import Segment, Transcript, Word, analyse_talk
-from service import talk
+from service import talk, transcripts
 
 STATEMENT = "Right everyone look at the board and copy the title".split()
 QUESTION = "Why do you think that happens?".split()
@@ -37,7 +37,16 @@ def lesson_transcript(duration: float, wait: float) -> Transcript:
 
 
 def seed_talk(session, clip_ids: list[int], duration: float) -> None:  # noqa: ANN001
-    """Save figures for an ECT's lessons, oldest first, waits growing from 0.6 s to 3 s."""
+    """Save a transcript and figures for an ECT's lessons, oldest first, waits growing from
+    0.6 s to 3 s."""
     for n, clip_id in enumerate(clip_ids):
         wait = 0.6 + 2.4 * n / max(len(clip_ids) - 1, 1)
-        talk.save_talk(session, clip_id, analyse_talk(lesson_transcript(duration, wait)))
+        said = lesson_transcript(duration, wait)
+        segments = [
+            transcripts.SegmentData(
+                s.start, s.end, s.text, [(w.start, w.end, w.text) for w in s.words]
+            )
+            for s in said.segments
+        ]
+        transcripts.save_transcript(session, clip_id, segments, language="en", captions=None)
+        talk.save_talk(session, clip_id, analyse_talk(said))
