@@ -8,29 +8,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from media_pipeline import Segment, Transcript, Word, analyse_talk
+from media_pipeline import Transcript, analyse_talk
 from service import coaching
 from service.models import ActionStep, Clip, ClipKind, User
 from service.storage import Storage
 from service.talk import save_talk
 from tests.factories import ready_clip
-
-
-def make(duration: float, *segments: list[tuple[float, float, str]]) -> Transcript:
-    """Build a transcript from segments given as lists of (start, end, word)."""
-    built = []
-    for index, timed in enumerate(segments):
-        words = tuple(Word(start, end, text, 0.9) for start, end, text in timed)
-        built.append(
-            Segment(
-                index=index,
-                start=min(w.start for w in words),
-                end=max(w.end for w in words),
-                text=" ".join(w.text for w in words),
-                words=words,
-            )
-        )
-    return Transcript(language="en", duration=duration, segments=tuple(built))
+from tests.talk_transcripts import make
 
 
 def lesson_transcript(duration: float, questions: int, wait: float | None) -> Transcript:

@@ -7,12 +7,10 @@ import numpy as np
 import pytest
 
 from media_pipeline import (
-    Segment,
     Span,
     TalkOptions,
     Transcript,
     VoiceOptions,
-    Word,
     analyse_talk,
     ffmpeg_binary,
     find_voice,
@@ -20,25 +18,9 @@ from media_pipeline import (
     split_sentences,
     transcribe,
 )
+from tests.talk_transcripts import make
 
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
-
-
-def make(duration: float, *segments: list[tuple[float, float, str]]) -> Transcript:
-    """Build a transcript from segments given as lists of (start, end, word)."""
-    built = []
-    for index, timed in enumerate(segments):
-        words = tuple(Word(start, end, text, 0.9) for start, end, text in timed)
-        built.append(
-            Segment(
-                index=index,
-                start=min(w.start for w in words),
-                end=max(w.end for w in words),
-                text=" ".join(w.text for w in words),
-                words=words,
-            )
-        )
-    return Transcript(language="en", duration=duration, segments=tuple(built))
 
 
 def assert_covers(timeline: tuple[Span, ...], duration: float) -> None:

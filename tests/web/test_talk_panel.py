@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from media_pipeline import Segment, Transcript, Word, analyse_talk
+from media_pipeline import Transcript, analyse_talk
 from service import shares, talk, transcripts
 from service.models import (
     AuditAction,
@@ -20,6 +20,7 @@ from service.models import (
 )
 from tests.conftest import csrf_token
 from tests.factories import ready_clip
+from tests.talk_transcripts import make
 
 ECT = "ect1@northfield.example"  # Sam Taylor
 MENTOR = "mentor1@northfield.example"  # Daniel Okafor, Sam's mentor
@@ -37,20 +38,14 @@ NOBODY_ELSE = (
 
 def lesson_transcript() -> Transcript:
     """20 s: a question at 1-2.5 s, a 3 s wait, an answer, a statement, another question."""
-    timed = [
+    return make(
+        20.0,
         [(1.0, 1.3, "Why"), (1.4, 1.6, "is"), (1.7, 2.0, "it"), (2.1, 2.5, "dark?")],
         [(5.5, 6.0, "Because"), (6.1, 6.3, "the"), (6.4, 7.0, "sun")],
         [(7.5, 8.0, "Good."), (8.2, 8.6, "Now"), (8.7, 9.0, "write"), (9.1, 9.6, "it.")],
         [(12.0, 12.3, "What"), (12.4, 12.6, "do"), (12.7, 12.9, "you"), (13.0, 13.5, "notice?")],
         [(14.5, 15.0, "Shadows")],
-    ]
-    segments = []
-    for n, words in enumerate(timed):
-        built = tuple(Word(a, b, w, 0.9) for a, b, w in words)
-        segments.append(
-            Segment(n, built[0].start, built[-1].end, " ".join(w.text for w in built), built)
-        )
-    return Transcript(language="en", duration=20.0, segments=tuple(segments))
+    )
 
 
 def _user(session, email: str) -> User:
