@@ -17,7 +17,16 @@ from media_pipeline import TalkStats
 from service import auditlog, policy
 from service.clips import get_visible_clip
 from service.errors import NotFound
-from service.models import AuditAction, Clip, ClipTalk, Mentorship, User, utcnow
+from service.models import (
+    AuditAction,
+    Clip,
+    ClipStatus,
+    ClipTalk,
+    Mentorship,
+    TranscriptStatus,
+    User,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from media_pipeline import SpeakerSplit
@@ -146,3 +155,20 @@ def share_with_mentor(
         )
     session.commit()
     return pairing
+
+
+def clips_without_figures(session: Session) -> list[Clip]:
+    """Transcribed clips with no talk figures (transcribed before figures were measured, or
+    whose measuring failed), oldest first."""
+    return list(
+        session.scalars(
+            select(Clip)
+            .outerjoin(ClipTalk, ClipTalk.clip_id == Clip.id)
+            .where(
+                Clip.status == ClipStatus.READY,
+                Clip.transcript_status == TranscriptStatus.READY,
+                ClipTalk.clip_id.is_(None),
+            )
+            .order_by(Clip.id)
+        )
+    )

@@ -251,6 +251,30 @@ def retention(dry_run: bool) -> None:
         )
 
 
+@main.command("measure-talk")
+@click.option("--dry-run", is_flag=True, help="List the clips; queue nothing.")
+def measure_talk(dry_run: bool) -> None:
+    """Queue transcription again for transcribed clips that have no talk figures yet."""
+    from service.talk import clips_without_figures
+    from workers.context import build_context
+    from workers.queues import enqueue_transcription
+
+    ctx = build_context(_settings())
+    try:
+        with ctx.sessions() as session:
+            waiting = [(c.id, c.title, c.duration) for c in clips_without_figures(session)]
+        for clip_id, title, duration in waiting:
+            if not dry_run:
+                enqueue_transcription(ctx.redis, clip_id, duration, stale_after=ctx.stale_after)
+            click.echo(f"{'would queue' if dry_run else 'queued'} clip {clip_id} “{title}”")
+    finally:
+        ctx.engine.dispose()
+    if dry_run:
+        click.echo(f"Dry run: {len(waiting)} clip(s) have no talk figures; nothing was queued.")
+    else:
+        click.echo(f"Queued {len(waiting)} clip(s); workers will transcribe and measure them.")
+
+
 def _gunicorn_args(host: str, port: int, workers: int | None) -> list[str]:
     # Timeouts, threads and logging come from web/gunicorn_conf.py; the address from here.
     args = [sys.executable, "-m", "gunicorn", "-c", "python:web.gunicorn_conf"]

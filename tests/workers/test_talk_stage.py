@@ -8,13 +8,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
 import media_pipeline
 from media_pipeline.audio import SAMPLE_RATE
 from media_pipeline.transcribe import read_audio
 from service.models import ClipTalk, School, TranscriptSegment, TranscriptStatus
+from tests.conftest import worker_env
 from tests.factories import generated_clip, librivox_reference, speech_clip, upload
+from web.cli import main
 from workers.jobs import transcribe_clip
 from workers.queues import enqueue_processing
 
@@ -147,3 +150,29 @@ def test_a_lapel_on_the_left_channel_tells_the_teacher_from_the_pupils(
     )
     kinds = [kind for _, _, kind in speakers["spans"]]
     assert kinds[0] == "teacher" and kinds[-1] == "pupils"
+
+
+def test_clips_transcribed_before_figures_existed_are_measured_on_request(
+    ctx, session, demo, run_jobs, settings, tmp_path
+):
+    wavs = [wav for wav, _ in librivox_reference()[:1]]
+    clip = upload(session, ctx.storage, ECT, speech_clip(tmp_path / "old.mp4", wavs))
+    enqueue_processing(ctx.redis, clip.id)
+    run_jobs()
+    with ctx.sessions() as s:  # as if transcribed before talk figures were measured
+        s.delete(s.get(ClipTalk, clip.id))
+        s.commit()
+    runner = CliRunner()
+    env = worker_env(settings)
+    dry = runner.invoke(main, ["measure-talk", "--dry-run"], env=env, catch_exceptions=False)
+    assert dry.exit_code == 0 and f"would queue clip {clip.id}" in dry.output
+    assert "Dry run: 1 clip(s)" in dry.output
+    run_jobs()
+    assert _talk(ctx, clip.id) is None  # a dry run queues nothing
+
+    done = runner.invoke(main, ["measure-talk"], env=env, catch_exceptions=False)
+    assert done.exit_code == 0 and "Queued 1 clip(s)" in done.output
+    run_jobs()
+    assert _talk(ctx, clip.id) is not None
+    again = runner.invoke(main, ["measure-talk"], env=env, catch_exceptions=False)
+    assert "Queued 0 clip(s)" in again.output
