@@ -22,10 +22,8 @@ from sqlalchemy.orm import Session
 from service import policy
 from service.errors import NotFound
 from service.models import ActionStep, Clip, ClipKind, ClipStatus, ClipTalk, School, User
+from service.talk import NOT_SHARED
 from service.terms import SchoolCalendar
-
-NOT_SHARED = "We could not find those talk figures. They are only shown to the teacher, and "
-NOT_SHARED += "to a mentor the teacher has shared them with."
 
 CHARTED_KINDS = (ClipKind.LESSON, ClipKind.REHEARSAL)
 
