@@ -65,17 +65,7 @@ def extract_audio(
     # Written next to dst and renamed into place, so dst only ever exists complete.
     part = dst + ".part.wav"
     try:
-        try:
-            _run(build_command(src, part, info, ffmpeg=ffmpeg))
-        except DamagedAudio:
-            # A corrupt AAC packet can decode "successfully" into a frame of, say, 37
-            # channels (garbage read as a channel configuration). ffmpeg then rebuilds its
-            # filter graph for the new layout, cannot downmix an unknown 37-channel layout to
-            # mono, and fails the whole extraction over one bad packet. A second pass that
-            # drops frames whose layout or rate changed keeps the sound that did decode.
-            # Not the default: a stream that really changes layout part-way (broadcast TS)
-            # would lose everything after the change.
-            _run(build_command(src, part, info, ffmpeg=ffmpeg, drop_changed=True))
+        run_extraction(src, part, info, ffmpeg=ffmpeg)
         samples = _count_samples(part)
         os.replace(part, dst)
     except BaseException:
@@ -92,8 +82,20 @@ def build_command(
     *,
     ffmpeg: str | None = None,
     drop_changed: bool = False,
+    channels: int = 1,
 ) -> list[str]:
-    """Return the full ffmpeg argument list that extract_audio runs."""
+    """Return the full ffmpeg argument list that extract_audio runs.
+
+    `channels=2` keeps the first two channels by number, as they are, instead of the mono
+    downmix (speakers.extract_channels): no downmix mixes the room into a lapel channel, and
+    a layout ffmpeg does not know by name still works.
+    """
+    if channels == 1:
+        layout = ["-ac", "1"]
+    elif channels == 2:
+        layout = ["-af", "pan=stereo|c0=c0|c1=c1"]
+    else:
+        raise ValueError(f"extract 1 or 2 channels, not {channels}")
     return [
         ffmpeg_binary(ffmpeg),
         "-hide_banner",
@@ -117,8 +119,7 @@ def build_command(
         "-vn",
         "-sn",
         "-dn",
-        "-ac",
-        "1",
+        *layout,
         "-ar",
         str(SAMPLE_RATE),
         "-c:a",
@@ -131,6 +132,23 @@ def build_command(
         "wav",
         file_url(dst),
     ]
+
+
+def run_extraction(
+    src: str, part: str, info: MediaInfo, *, ffmpeg: str | None, channels: int = 1
+) -> None:
+    """Run build_command's ffmpeg into `part`, once more dropping changed frames if it fails."""
+    try:
+        _run(build_command(src, part, info, ffmpeg=ffmpeg, channels=channels))
+    except DamagedAudio:
+        # A corrupt AAC packet can decode "successfully" into a frame of, say, 37
+        # channels (garbage read as a channel configuration). ffmpeg then rebuilds its
+        # filter graph for the new layout, cannot downmix an unknown 37-channel layout to
+        # mono, and fails the whole extraction over one bad packet. A second pass that
+        # drops frames whose layout or rate changed keeps the sound that did decode.
+        # Not the default: a stream that really changes layout part-way (broadcast TS)
+        # would lose everything after the change.
+        _run(build_command(src, part, info, ffmpeg=ffmpeg, drop_changed=True, channels=channels))
 
 
 def _run(args: list[str]) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .audio import SAMPLE_RATE, DamagedAudio, _run, build_command, wav_frame_power
+from .audio import SAMPLE_RATE, DamagedAudio, run_extraction, wav_frame_power
 from .audio_only import probe_sound
 from .files import check_out_dir, complete_or_nothing
 from .probe import MediaInfo
@@ -171,33 +171,9 @@ def extract_channels(
         return None
     check_out_dir(dst)
     with complete_or_nothing(dst, ".part.wav") as part:
-        try:
-            _run(build_channels_command(src, part, info, ffmpeg=ffmpeg))
-        except DamagedAudio:
-            # A corrupt packet that decodes into a new channel layout: see extract_audio.
-            _run(build_channels_command(src, part, info, ffmpeg=ffmpeg, drop_changed=True))
+        run_extraction(src, part, info, ffmpeg=ffmpeg, channels=2)
         _check_stereo(part)
     return dst
-
-
-def build_channels_command(
-    src: str | os.PathLike[str],
-    dst: str | os.PathLike[str],
-    info: MediaInfo,
-    *,
-    ffmpeg: str | None = None,
-    drop_changed: bool = False,
-) -> list[str]:
-    """Return the full ffmpeg argument list that extract_channels runs.
-
-    audio.build_command's, with its confinement to the one local file, but the downmix to
-    mono replaced: the first two channels by number, as they are. No downmix mixes the room
-    into the lapel, and a layout ffmpeg does not know by name still works.
-    """
-    args = build_command(src, dst, info, ffmpeg=ffmpeg, drop_changed=drop_changed)
-    at = args.index("-ac")
-    args[at : at + 2] = ["-af", "pan=stereo|c0=c0|c1=c1"]
-    return args
 
 
 def _check_stereo(path: str) -> None:
