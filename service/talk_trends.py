@@ -145,11 +145,10 @@ class TalkTrends:
 
 def point_values(talk: ClipTalk) -> dict[str, float | None]:
     """A clip's charted figures from its stored row (shares as %, questions per 10 min)."""
-    duration = float(talk.duration)
     return {
         "talk_share": float(talk.speech_share) * 100,
         "longest_stretch": float(talk.longest_stretch),
-        "questions_per_10": talk.questions / duration * 600 if duration > 0 else None,
+        "questions_per_10": talk.questions_per_10_minutes,
         "median_wait": None if talk.median_wait is None else float(talk.median_wait),
         "words_per_minute": float(talk.words_per_minute),
         "teacher_share": None if talk.teacher_share is None else float(talk.teacher_share) * 100,

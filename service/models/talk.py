@@ -35,3 +35,8 @@ class ClipTalk(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     clip: Mapped[Clip] = relationship()
+
+    @property
+    def questions_per_10_minutes(self) -> float | None:
+        """Questions at this clip's rate over 10 minutes, so clips of any length compare."""
+        return self.questions / self.duration * 600 if self.duration > 0 else None
