@@ -1,24 +1,14 @@
 """Signing in and out."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 
 from service.accounts import authenticate
 from web.auth.forms import LoginForm
+from web.navigation import safe_next
 from web.resources import db
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths: never redirect a signed-in teacher to another site.
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("clips.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -30,7 +20,7 @@ def login():  # noqa: ANN201
             flash("That email and password do not match an account.", "error")
             return render_template("auth/login.html", form=form), 401
         login_user(user, remember=bool(form.remember.data))
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next"), url_for("clips.index")))
     return render_template("auth/login.html", form=form)
 
 

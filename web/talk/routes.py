@@ -10,6 +10,7 @@ from wtforms import BooleanField
 from service import talk
 from web.auditing import request_ip
 from web.errors import wants_json
+from web.navigation import safe_next
 from web.resources import db
 from web.talk.blueprint import bp
 
@@ -41,10 +42,9 @@ def share(mentorship_id: int):  # noqa: ANN201
         return jsonify(mentorship_id=pairing.id, shared=pairing.talk_shared)
     name = pairing.mentor.name
     if pairing.talk_shared:
-        flash(f"{name} can now see your talk figures.", "success")
+        flash(f"{name} can now see your talk figures.", "info")
     else:
-        flash(f"{name} can no longer see your talk figures.", "success")
-    back = request.form.get("next", "")
-    if not back.startswith("/") or back.startswith("//"):
-        back = url_for("talk.trends", ect_id=current_user.id)
-    return redirect(back)
+        flash(f"{name} can no longer see your talk figures.", "info")
+    return redirect(
+        safe_next(request.form.get("next"), url_for("talk.trends", ect_id=current_user.id))
+    )
