@@ -68,6 +68,7 @@ def save_settings(school_id: int):  # noqa: ANN201
                 "blur_by_default": school.blur_by_default,
                 "original_retention_days": school.original_retention_days,
                 "clip_retention_days": school.clip_retention_days,
+                "teacher_microphone": school.teacher_microphone,
             }
         )
     flash("Privacy settings saved.", "info")
