@@ -1,0 +1,40 @@
+// Processing, then transcription: poll the clip's status route until both reach a terminal
+// state, showing the progress of each, the player once the clip is ready, or why it failed.
+import { poller } from "../lib/poll.js";
+import { root, showPlayer } from "./player.js";
+import { showTranscriptStatus } from "./transcript.js";
+
+const TERMINAL = ["ready", "failed"];
+
+function showProgress(s) {
+  const pct = Math.floor((s.progress || 0) * 100);
+  document.getElementById("processing-bar").style.width = pct + "%";
+  document.getElementById("processing-text").textContent = s.stage_label + "… " + pct + "%";
+}
+
+function showFailure(s) {
+  document.getElementById("processing").hidden = true;
+  document.getElementById("failure-reason").textContent = s.failure_reason;
+  document.getElementById("failed").hidden = false;
+}
+
+// Returns true once there is nothing more to wait for.
+function update(s) {
+  if (s.status === "failed") {
+    showFailure(s);
+    return true;
+  }
+  if (s.status === "ready") {
+    showPlayer(s);
+    showTranscriptStatus(s.transcript);
+    return TERMINAL.indexOf(s.transcript.status) >= 0;
+  }
+  showProgress(s);
+  return false;
+}
+
+export function followStatus() {
+  const transcriptDone = TERMINAL.indexOf(root.dataset.transcriptStatus) >= 0;
+  if (root.dataset.status === "failed" || (root.dataset.status === "ready" && transcriptDone)) return;
+  poller(root.dataset.statusUrl, update, { interval: 1000, retry: 3000 }).start();
+}
