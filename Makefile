@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint bench bench-load clean
+.PHONY: install demo test test-deps lint bench bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,12 @@ install: $(STAMP)
 demo: install
 	$(VENV)/bin/coachreel demo
 
-test: install
+# Debian's chromium, fonts-dejavu-core, pocketsphinx-testdata and docker-compose, installed with
+# apt-get when missing; the browser, speech and compose checks fail rather than skip without them.
+test-deps:
+	bash scripts/test-deps.sh
+
+test: test-deps install
 	bash scripts/test.sh
 
 lint: install

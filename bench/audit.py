@@ -24,8 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as clock
+from datetime import UTC, date, datetime, time as clock, timedelta
 from pathlib import Path
 
 from sqlalchemy import event, insert, inspect
@@ -33,10 +32,11 @@ from werkzeug.security import generate_password_hash
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from config import load_settings  # noqa: E402
-from service.db import make_engine, make_session_factory  # noqa: E402
-from service.migrate import upgrade  # noqa: E402
-from service.models import (  # noqa: E402
+from config import load_settings
+from service.db import make_engine, make_session_factory
+from service.induction.terms import SchoolCalendar
+from service.migrate import upgrade
+from service.models import (
     ActionStep,
     Clip,
     ClipKind,
@@ -54,7 +54,6 @@ from service.models import (  # noqa: E402
     Trust,
     User,
 )
-from service.terms import SchoolCalendar  # noqa: E402
 
 SCHOOLS, ECTS, ECTS_PER_MENTOR = 10, 30, 3
 PASSWORD = "bench-password"
@@ -62,7 +61,7 @@ LEAD = "lead@bench-trust.example"
 GOAL_MS = 200.0
 
 
-def generate(sessions, today: date, seed: int = 7) -> dict[str, object]:  # noqa: ANN001
+def generate(sessions, today: date, seed: int = 7) -> dict[str, object]:
     """Fill an empty database with the trust; return ids and row counts."""
     rng = random.Random(seed)
     calendar = SchoolCalendar()
@@ -176,7 +175,7 @@ def generate(sessions, today: date, seed: int = 7) -> dict[str, object]:  # noqa
         return {"trust": trust.id, "school": school_ids[0], **counts}
 
 
-def measure(client, engine, url: str, requests: int) -> tuple[list[float], int, int, list]:  # noqa: ANN001
+def measure(client, engine, url: str, requests: int) -> tuple[list[float], int, int, list]:
     """Request a page (warming up first); return the times in ms, the queries per request, the
     size of the response, and the statements of the last request (for the bare baseline)."""
     for _ in range(3):
@@ -184,7 +183,7 @@ def measure(client, engine, url: str, requests: int) -> tuple[list[float], int, 
     statements = 0
     last: list[tuple[str, object]] = []
 
-    def count(_conn, _cursor, statement, parameters, *_rest) -> None:  # noqa: ANN001, ANN002
+    def count(_conn, _cursor, statement, parameters, *_rest) -> None:
         nonlocal statements
         statements += 1
         last.append((statement, parameters))
@@ -203,7 +202,7 @@ def measure(client, engine, url: str, requests: int) -> tuple[list[float], int, 
     return times, statements // requests, len(response.data), list(last)
 
 
-def replay(engine, statements: list, requests: int) -> list[float]:  # noqa: ANN001
+def replay(engine, statements: list, requests: int) -> list[float]:
     """The bare baseline: the same SQL, sent straight to the database driver and fetched, with no
     ORM, no Python arithmetic and no template. Changes (an export's audit event) are rolled back."""
     times = []

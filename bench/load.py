@@ -171,16 +171,16 @@ def gunicorn_config() -> Path | None:
     return None
 
 
-def prepare(settings, folder: Path) -> tuple[list[int], Path]:  # noqa: ANN001
+def prepare(settings, folder: Path) -> tuple[list[int], Path]:
     """Migrate, seed the demo organisation, and make CLIPS ready clips; return their ids and
     the sample video (the uploads' payload)."""
-    from service import clips as clip_service
+    from service.clips import upload
     from service.db import make_engine
+    from service.demo.seed import seed_demo
     from service.migrate import upgrade
     from service.models import User
-    from service.seed import seed_demo
     from workers.context import build_context, use_context
-    from workers.jobs import process_clip
+    from workers.process import process_clip
     from workers.samples import make_sample_clip
 
     engine = make_engine(settings)
@@ -197,14 +197,14 @@ def prepare(settings, folder: Path) -> tuple[list[int], Path]:  # noqa: ANN001
         seed_demo(session)
         ect = session.scalar(select(User).where(User.email == ECT))
         for n in range(CLIPS):
-            details = clip_service.UploadDetails(
-                kind=clip_service.ClipKind.LESSON,
+            details = upload.UploadDetails(
+                kind=upload.ClipKind.LESSON,
                 title=f"Load test clip {n + 1}",
                 recorded_on=date.today(),
                 filename="sample.mp4",
             )
             with open(sample, "rb") as stream:
-                clip = clip_service.register_upload(
+                clip = upload.register_upload(
                     session, ctx.storage, ect, details, stream, max_bytes=settings.max_upload_bytes
                 )
             process_clip(clip.id)
@@ -363,7 +363,7 @@ def load_run(base: str, load: dict, *, signed_in: bool, media: Path | None) -> d
     return merged
 
 
-def after_load_checks(base: str, settings) -> list[str]:  # noqa: ANN001
+def after_load_checks(base: str, settings) -> list[str]:
     """With the uploads queued (no worker ran), the clip list and a queued clip's status answer."""
     from service.db import make_engine
     from service.models import Clip, ClipStatus, User

@@ -158,7 +158,7 @@ def post_upload(
     return answer, time.perf_counter() - started
 
 
-def _guard(tally: Tally, kind: str, call, *args) -> None:  # noqa: ANN001, ANN002
+def _guard(tally: Tally, kind: str, call, *args) -> None:
     try:
         call(*args)
     except requests.RequestException as exc:
@@ -239,7 +239,7 @@ def _viewer(
             _guard(tally, "range", _range, session, url, data, first, last, tally)
 
 
-def run_clients(job: dict, ready, go, results) -> None:  # noqa: ANN001
+def run_clients(job: dict, ready, go, results) -> None:
     """Process entry: sign in, report ready, wait for ``go``, run the threads, report."""
     tally = Tally()
     try:

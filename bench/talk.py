@@ -47,8 +47,11 @@ from media_pipeline import (  # noqa: E402
     probe,
     split_speakers,
 )
-from media_pipeline.audio import SAMPLE_RATE, build_command  # noqa: E402
-from media_pipeline.transcribe import read_audio  # noqa: E402
+from media_pipeline.audio import (  # noqa: E402
+    SAMPLE_RATE,
+    build_command,
+    read_audio,
+)
 
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
 OUT = ROOT / "bench" / "out"

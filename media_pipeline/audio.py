@@ -223,6 +223,20 @@ def wav_frame_power(path: str | os.PathLike[str], size: int, channels: int = 1) 
         pass
     if channels != 1:
         raise ValueError(f"{path} is not a 16 kHz 16-bit WAV of {channels} channels")
-    from .transcribe import read_audio  # PyAV, for anything else
-
+    # PyAV, for anything else
     return frame_power(read_audio(path), size)
+
+
+def read_audio(path: str) -> np.ndarray:
+    """Return the samples of `path` as float32 at 16 kHz mono."""
+    try:
+        with wave.open(path, "rb") as wav:
+            if (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, SAMPLE_RATE):
+                return pcm16_to_float(wav.readframes(wav.getnframes()))
+    except (wave.Error, EOFError):
+        pass  # not a plain PCM WAV (or not a WAV at all): let PyAV decode it below
+    from faster_whisper.audio import decode_audio
+
+    audio = decode_audio(path, sampling_rate=SAMPLE_RATE)
+    # decode_audio returns float64 when it decoded nothing (np.frombuffer with no dtype).
+    return np.asarray(audio, dtype=np.float32)

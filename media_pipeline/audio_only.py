@@ -14,9 +14,8 @@ import av
 from .errors import DamagedVideo, MediaError, NoVideoStream, TooLong
 from .ffmpeg import ffmpeg_binary, file_url, input_options
 from .files import check_out_dir, complete_or_nothing
-from .probe import MediaInfo, _audio_info, _seconds, open_input, probe
-from .transcode import _AAC_RATES, GLOBAL_ARGS
-from .transcode import _run as run_with_progress
+from .probe import MediaInfo, audio_info, open_input, probe, to_seconds
+from .transcode import AAC_RATES, GLOBAL_ARGS, run_with_progress
 
 # Speech is what matters here: mono AAC at 96 kb/s keeps a classroom's voices clear at about
 # 11 MB for 15 minutes.
@@ -64,7 +63,7 @@ def probe_sound(path: str | os.PathLike[str]) -> MediaInfo:
     path = os.fspath(path)
     with open_input(path) as container:
         stream = container.streams.audio[0]
-        duration = _seconds(container.duration, Fraction(1, av.time_base)) or _seconds(
+        duration = to_seconds(container.duration, Fraction(1, av.time_base)) or to_seconds(
             stream.duration, stream.time_base
         )
         return MediaInfo(
@@ -72,7 +71,7 @@ def probe_sound(path: str | os.PathLike[str]) -> MediaInfo:
             duration=duration or 0.0,
             size_bytes=os.stat(path).st_size,
             video=None,
-            audio=_audio_info(stream),
+            audio=audio_info(stream),
             faststart=False,
         )
 
@@ -80,7 +79,7 @@ def probe_sound(path: str | os.PathLike[str]) -> MediaInfo:
 def make_audio_only(
     src: str | os.PathLike[str],
     dst: str | os.PathLike[str],
-    options: AudioOnlyOptions = AudioOnlyOptions(),  # noqa: B008 - frozen, so safe to share
+    options: AudioOnlyOptions = AudioOnlyOptions(),
     on_progress: Callable[[float], None] | None = None,
     info: MediaInfo | None = None,
 ) -> AudioOnlyResult:
@@ -113,11 +112,11 @@ def build_command(
     src: str | os.PathLike[str],
     dst: str | os.PathLike[str],
     info: MediaInfo,
-    options: AudioOnlyOptions = AudioOnlyOptions(),  # noqa: B008 - frozen, so safe to share
+    options: AudioOnlyOptions = AudioOnlyOptions(),
 ) -> list[str]:
     """Return the full ffmpeg argument list that make_audio_only runs."""
     assert info.audio is not None
-    rate = [] if info.audio.sample_rate in _AAC_RATES else ["-ar", "48000"]
+    rate = [] if info.audio.sample_rate in AAC_RATES else ["-ar", "48000"]
     return [
         ffmpeg_binary(options.ffmpeg),
         *GLOBAL_ARGS,

@@ -85,7 +85,7 @@ class BlurResult:
 def blur_faces(
     source: str | os.PathLike[str],
     target: str | os.PathLike[str],
-    options: BlurOptions = BlurOptions(),  # noqa: B008 - frozen, so safe to share
+    options: BlurOptions = BlurOptions(),
     progress: Callable[[float], None] | None = None,
     *,
     keep: KeepPoint | tuple[float, float, float] | None = None,
@@ -172,12 +172,13 @@ class _Progress:
         self.last_call = 0.0
         self.last_fraction = 0.0
 
-    def __call__(self, fraction: float) -> None:
+    def __call__(self, fraction: float, *, force: bool = False) -> None:
         if self.callback is None:
             return
         fraction = min(max(fraction, self.last_fraction), 0.999)
         now = time.monotonic()
-        if fraction > self.last_fraction and now - self.last_call >= _PROGRESS_INTERVAL:
+        due = force or now - self.last_call >= _PROGRESS_INTERVAL
+        if fraction > self.last_fraction and due:
             self.callback(fraction)
             self.last_call, self.last_fraction = now, fraction
 
@@ -285,7 +286,9 @@ def _encode(
                     if previous is not None:
                         slot = _emit(proc, previous, slot, times[index], rate)
                     previous = picture
-                    report(_DETECT_SHARE + (1 - _DETECT_SHARE) * index / total)
+                    # The first frame written always reports, so the bar moves into the
+                    # second pass however short the clip (and a cancel can land there).
+                    report(_DETECT_SHARE + (1 - _DETECT_SHARE) * index / total, force=index == 1)
                 if index + 1 != total or previous is None:
                     raise DamagedVideo(
                         detail=f"the second decode found {index + 1} of {total} frames"

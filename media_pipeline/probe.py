@@ -110,14 +110,14 @@ def probe(path: str | os.PathLike[str]) -> MediaInfo:
         format_name = container.format.name
         vstream = _first_video_stream(container)
         astream = container.streams.audio[0] if container.streams.audio else None
-        duration = _seconds(container.duration, Fraction(1, av.time_base))
-        audio = _audio_info(astream) if astream is not None else None
+        duration = to_seconds(container.duration, Fraction(1, av.time_base))
+        audio = audio_info(astream) if astream is not None else None
         if vstream is None:
             if audio is not None:
                 raise NoVideoStream(detail=f"{format_name}: audio {audio.codec} only")
             raise EmptyVideo(detail=f"{format_name}: no audio or video streams")
         if duration is None:
-            duration = _seconds(vstream.duration, vstream.time_base)
+            duration = to_seconds(vstream.duration, vstream.time_base)
         if vstream.codec_context is None or vstream.codec_context.codec is None:
             raise NotAVideo(detail=f"{format_name}: no decoder for the video codec")
         _check_size(vstream.codec_context.width, vstream.codec_context.height)
@@ -231,7 +231,8 @@ def _video_info(stream: av.VideoStream, frame: av.VideoFrame) -> VideoStreamInfo
     )
 
 
-def _audio_info(stream: av.AudioStream) -> AudioStreamInfo:
+def audio_info(stream: av.AudioStream) -> AudioStreamInfo:
+    """Describe an audio stream: codec, channels, sample rate."""
     ctx = stream.codec_context
     codec = ctx.codec.canonical_name if ctx.codec is not None else "unknown"
     return AudioStreamInfo(
@@ -249,7 +250,8 @@ def _right_angle(degrees: float | None) -> int:
     return int(round(float(degrees) / 90.0)) % 4 * 90
 
 
-def _seconds(value: int | None, time_base: Fraction | None) -> float | None:
+def to_seconds(value: int | None, time_base: Fraction | None) -> float | None:
+    """Convert a PyAV timestamp in `time_base` units to seconds (None if unknown)."""
     if value is None or time_base is None:
         return None
     return float(value * time_base)

@@ -20,6 +20,7 @@ import numpy as np
 from .audio import SAMPLE_RATE, DamagedAudio, run_extraction, wav_frame_power
 from .audio_only import probe_sound
 from .files import check_out_dir, complete_or_nothing
+from .frames import smooth_runs, windowed_percentile
 from .probe import MediaInfo
 
 TEACHER = "teacher"
@@ -33,25 +34,6 @@ class Microphone(enum.StrEnum):
     LAPEL = "lapel"  # the teacher wears a lapel microphone that records the whole track
     LAPEL_LEFT = "lapel_left"  # lapel on the left channel, the room (camera) microphone right
     LAPEL_RIGHT = "lapel_right"  # lapel on the right channel, the room microphone left
-
-    @property
-    def label(self) -> str:
-        """Say the setting in words for a settings page."""
-        return _LABELS[self]
-
-
-_LABELS = {
-    Microphone.NONE: "The camera's microphone only",
-    Microphone.LAPEL: "A lapel microphone on the teacher, recording the whole sound",
-    Microphone.LAPEL_LEFT: (
-        "A lapel microphone on the teacher, on the left channel "
-        "(the camera's microphone on the right)"
-    ),
-    Microphone.LAPEL_RIGHT: (
-        "A lapel microphone on the teacher, on the right channel "
-        "(the camera's microphone on the left)"
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -192,7 +174,7 @@ def split_speakers(
     *,
     mono_wav: str | os.PathLike[str] | None,
     stereo_wav: str | os.PathLike[str] | None = None,
-    options: SpeakerOptions = SpeakerOptions(),  # noqa: B008 - frozen, so safe to share
+    options: SpeakerOptions = SpeakerOptions(),
 ) -> SpeakerSplit:
     """Split the `speech` intervals (seconds) between teacher and pupils, or say why not.
 
@@ -249,7 +231,7 @@ def _by_channel(
     # The median over the window, not the mean: a door's slam or a knock on the
     # microphone a few frames long must not decide who was speaking around it.
     difference = _db(lapel) - _db(room)
-    difference = _windowed(difference, ranges, options.channel_window, 50, options)
+    difference = windowed_percentile(difference, ranges, options.channel_window, 50, options.frame)
     if np.percentile(np.abs(difference[inside]), 90) < options.same_channels_db:
         return None
     return _spans(speech, ranges, difference >= options.channel_margin_db, size, options)
@@ -267,7 +249,7 @@ def _by_loudness(
     if not inside.any():
         return _unsplit(_NOTHING_SAID)
     floor = max(float(np.percentile(_db(power), 5)), options.lowest_floor_db)
-    level = _windowed(_db(power), ranges, options.loudness_window, 90, options)
+    level = windowed_percentile(_db(power), ranges, options.loudness_window, 90, options.frame)
     voiced = level[inside & (level > floor + options.voiced_db)]
     if len(voiced) == 0:
         return _unsplit(_say(_ALL_ALIKE, why))
@@ -335,37 +317,6 @@ def _db(power: np.ndarray) -> np.ndarray:
     return 10 * np.log10(power + 1e-12)
 
 
-def _windowed(
-    values: np.ndarray,
-    ranges: Sequence[tuple[int, int]],
-    window: float,
-    percentile: float,
-    options: SpeakerOptions,
-) -> np.ndarray:
-    """Return a percentile of the values over the `window` seconds around each speech frame.
-
-    The window stays inside the frame's own stretch of speech, so the silence around it
-    does not pull its edges down. Frames outside the speech keep their own value.
-    """
-    half = max(round(window / options.frame / 2), 0)
-    smooth = values.copy()
-    for first, last in ranges:
-        if last <= first:
-            continue
-        # Windows padded with NaN past the stretch's ends; sorting puts the NaNs last, so
-        # each row's percentile is read, as np.percentile would, from its first `count`.
-        padded = np.pad(values[first:last], half, constant_values=np.nan)
-        ordered = np.sort(np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1))
-        at = np.arange(last - first)
-        count = np.minimum(at + half + 1, last - first) - np.maximum(at - half, 0)
-        position = (count - 1) * percentile / 100
-        low = np.floor(position).astype(int)
-        high = np.minimum(low + 1, count - 1)
-        below, above = ordered[at, low], ordered[at, high]
-        smooth[first:last] = below + (above - below) * (position - low)
-    return smooth
-
-
 def _spans(
     speech: Sequence[tuple[float, float]],
     ranges: Sequence[tuple[int, int]],
@@ -381,7 +332,7 @@ def _spans(
         if last <= first:
             continue  # the interval lies past the end of the sound
         at, frame = start, first
-        runs = _smooth(teacher[first:last].tolist(), min_frames)
+        runs = smooth_runs(teacher[first:last].tolist(), min_frames)
         for n, (flag, length) in enumerate(runs):
             frame += length
             stop = end if n == len(runs) - 1 else min(max(at, frame * seconds), end)
@@ -394,31 +345,3 @@ def _spans(
                 spans.append((at, stop, kind))
             at = stop
     return spans
-
-
-def _smooth(flags: list[bool], min_frames: int) -> list[tuple[bool, int]]:
-    """Return runs (flag, frames), each short run joined to its longer neighbour."""
-    runs: list[list] = []
-    for flag in flags:
-        if runs and runs[-1][0] == flag:
-            runs[-1][1] += 1
-        else:
-            runs.append([flag, 1])
-    while len(runs) > 1:
-        n = min(range(len(runs)), key=lambda i: runs[i][1])
-        if runs[n][1] >= min_frames:
-            break
-        before = runs[n - 1][1] if n > 0 else -1
-        after = runs[n + 1][1] if n + 1 < len(runs) else -1
-        into = n - 1 if before >= after else n + 1
-        runs[into][1] += runs[n][1]
-        del runs[n]
-        # Neighbours of the same kind now touch: join them.
-        joined: list[list] = []
-        for run in runs:
-            if joined and joined[-1][0] == run[0]:
-                joined[-1][1] += run[1]
-            else:
-                joined.append(run)
-        runs = joined
-    return [(bool(flag), length) for flag, length in runs]

@@ -235,7 +235,7 @@ def _sentences(words: Sequence[_Word]) -> list[tuple[Sentence, int]]:
 
 def find_voice(
     wav_path: str | os.PathLike[str],
-    options: VoiceOptions = VoiceOptions(),  # noqa: B008 - frozen, so safe to share
+    options: VoiceOptions = VoiceOptions(),
 ) -> tuple[tuple[float, float], ...]:
     """Return the (start, end) seconds where the sound is louder than the room's noise.
 
@@ -266,7 +266,7 @@ def find_voice(
 
 def analyse_talk(
     transcript: Transcript,
-    options: TalkOptions = TalkOptions(),  # noqa: B008 - frozen, so safe to share
+    options: TalkOptions = TalkOptions(),
     voice: Sequence[tuple[float, float]] | None = None,
 ) -> TalkStats:
     """Measure speech, silence, the longest talk stretch, questions and wait times.

@@ -58,7 +58,7 @@ class _Candidate:
 def make_poster(
     video_path: str | os.PathLike[str],
     dst_jpeg: str | os.PathLike[str],
-    options: PosterOptions = PosterOptions(),  # noqa: B008 - frozen, so safe to share
+    options: PosterOptions = PosterOptions(),
 ) -> PosterResult:
     """Write a JPEG poster of the most telling early frame of `video_path` to `dst_jpeg`."""
     dst = os.fspath(dst_jpeg)

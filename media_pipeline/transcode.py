@@ -34,7 +34,7 @@ GLOBAL_ARGS: tuple[str, ...] = (
 
 # Sample rates the AAC encoder takes; anything else (e.g. 37.8 kHz from old cameras) is
 # resampled to 48 kHz.
-_AAC_RATES = frozenset(
+AAC_RATES = frozenset(
     {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350}
 )
 
@@ -81,7 +81,7 @@ class TranscodeResult:
 def make_playable(
     src: str | os.PathLike[str],
     dst: str | os.PathLike[str],
-    options: TranscodeOptions = TranscodeOptions(),  # noqa: B008 - frozen, so safe to share
+    options: TranscodeOptions = TranscodeOptions(),
     on_progress: Callable[[float], None] | None = None,
     info: MediaInfo | None = None,
 ) -> TranscodeResult:
@@ -94,7 +94,7 @@ def make_playable(
     check_out_dir(dst)
     with complete_or_nothing(dst, ".part.mp4") as part:
         method, args = build_command(src, part, info, options)
-        _run(args, info.duration, on_progress)
+        run_with_progress(args, info.duration, on_progress)
         out = _verify(part, info, options)
     if on_progress is not None:
         on_progress(1.0)
@@ -125,7 +125,7 @@ def build_command(
     src: str | os.PathLike[str],
     dst: str | os.PathLike[str],
     info: MediaInfo,
-    options: TranscodeOptions = TranscodeOptions(),  # noqa: B008 - frozen, so safe to share
+    options: TranscodeOptions = TranscodeOptions(),
 ) -> tuple[str, list[str]]:
     """Return the method and the full ffmpeg argument list that make_playable runs."""
     method = choose_method(info, options)
@@ -164,7 +164,7 @@ def build_command(
         if audio is not None:
             streams.append(audio)
             kwargs.update({"c:a": "aac", "b:a": options.audio_bitrate, "ac": 2})
-            if info.audio is not None and info.audio.sample_rate not in _AAC_RATES:
+            if info.audio is not None and info.audio.sample_rate not in AAC_RATES:
                 kwargs["ar"] = 48000
         if options.threads:
             kwargs["threads"] = options.threads
@@ -192,7 +192,10 @@ def _scale(video: Any, info: MediaInfo, max_height: int) -> Any:
     return video
 
 
-def _run(args: list[str], duration: float, on_progress: Callable[[float], None] | None) -> None:
+def run_with_progress(
+    args: list[str], duration: float, on_progress: Callable[[float], None] | None
+) -> None:
+    """Run ffmpeg with -progress on stdout, reporting the fraction of `duration` done."""
     # stderr goes to a temporary file, not a pipe: we read stdout line by line, and a full
     # stderr pipe nobody drains would block ffmpeg (and so us) forever.
     with tempfile.TemporaryFile() as stderr:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import os
 import threading
 import time
-import wave
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from .audio import SAMPLE_RATE, AudioTrack, pcm16_to_float
+from .audio import SAMPLE_RATE, AudioTrack, read_audio
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -113,7 +110,7 @@ def load_model(options: WhisperOptions) -> WhisperModel:
 
 def transcribe(
     wav_path: str | os.PathLike[str] | AudioTrack,
-    options: WhisperOptions = WhisperOptions(),  # noqa: B008 - frozen, so safe to share
+    options: WhisperOptions = WhisperOptions(),
     on_progress: Callable[[float], None] | None = None,
 ) -> Transcript:
     """Transcribe the 16 kHz mono WAV that extract_audio wrote (or any audio file)."""
@@ -201,21 +198,6 @@ def _nothing_said(
     if on_progress is not None:
         on_progress(1.0)
     return Transcript(language=options.language or "", duration=duration, segments=())
-
-
-def read_audio(path: str) -> np.ndarray:
-    """Return the samples of `path` as float32 at 16 kHz mono."""
-    try:
-        with wave.open(path, "rb") as wav:
-            if (wav.getnchannels(), wav.getsampwidth(), wav.getframerate()) == (1, 2, SAMPLE_RATE):
-                return pcm16_to_float(wav.readframes(wav.getnframes()))
-    except (wave.Error, EOFError):
-        pass  # not a plain PCM WAV (or not a WAV at all): let PyAV decode it below
-    from faster_whisper.audio import decode_audio
-
-    audio = decode_audio(path, sampling_rate=SAMPLE_RATE)
-    # decode_audio returns float64 when it decoded nothing (np.frombuffer with no dtype).
-    return np.asarray(audio, dtype=np.float32)
 
 
 def _model_source(model: str | None) -> str:

@@ -82,7 +82,7 @@ def _school_of(session: Session, user_id: int) -> int | None:
     user = session.get(User, user_id)
     if user is None:
         return None
-    return next((m.school_id for m in user.memberships if m.school_id is not None), None)
+    return user.school_for()
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,14 @@
-"""Row and file factories for tests: real clips made with the bundled ffmpeg."""
+"""Row and file factories for tests, in one place: the demo's people, clips (uploaded, ready,
+with a transcript), real videos made with the bundled ffmpeg and real speech, and clips with
+known talk figures."""
 
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
-from datetime import date
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,15 +16,54 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import media_pipeline
-from service import clips
-from service.models import Clip, ClipKind, ConsentState, User
-from service.storage import Storage
+from media_pipeline import Transcript, analyse_talk
+from service.clips import lifecycle, transcripts, upload as clips_upload
+from service.clips.transcripts import SegmentData
+from service.coaching import steps
+from service.models import (
+    ActionStep,
+    Clip,
+    ClipKind,
+    ConsentState,
+    Mentorship,
+    SchoolClass,
+    User,
+)
+from service.storage import keys
+from service.storage.base import Storage
+from service.talk.figures import save_talk
+from tests.talk_transcripts import make
+from workers.talk import talk_figures
+
+# --- people (and the demo's classes) -------------------------------------------------------------
 
 
-def generated_clip(path: Path, **kwargs) -> Path:  # noqa: ANN003
-    """Make a small real video (testsrc2 + a tone) at ``path``."""
-    media_pipeline.make_test_clip(path, **kwargs)
-    return path
+def user(session: Session, email: str) -> User:
+    """The user with ``email`` (one of the demo's people, or one a test made)."""
+    found = session.scalar(select(User).where(User.email == email))
+    assert found is not None, email
+    return found
+
+
+def school_of(session: Session, email: str) -> int:
+    """The id of the school of the user's first membership."""
+    return user(session, email).memberships[0].school_id
+
+
+def demo_class(session: Session, name: str) -> SchoolClass:
+    """One of the demo's Northfield classes (Year 6 Elm is recorded as sound only)."""
+    return session.scalar(select(SchoolClass).where(SchoolClass.name == name))
+
+
+def mentorship_between(session: Session, ect_email: str, mentor_email: str) -> Mentorship:
+    """The mentorship pairing the ECT with the mentor."""
+    ect, mentor = user(session, ect_email), user(session, mentor_email)
+    return session.scalar(
+        select(Mentorship).where(Mentorship.ect_id == ect.id, Mentorship.mentor_id == mentor.id)
+    )
+
+
+# --- clips ---------------------------------------------------------------------------------------
 
 
 def upload(
@@ -38,20 +79,90 @@ def upload(
     consent_state: ConsentState = ConsentState.NOT_RECORDED,
 ) -> Clip:
     """Register an upload by the user with ``email``, as the upload route does."""
-    user = session.scalar(select(User).where(User.email == email))
-    assert user is not None, email
-    stream = io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")  # noqa: SIM115
+    stream = io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
     with stream:
-        return clips.register_upload(
+        return clips_upload.register_upload(
             session,
             storage,
-            user,
-            clips.UploadDetails(
+            user(session, email),
+            clips_upload.UploadDetails(
                 kind, title, date.today(), filename, step_id=step_id, consent_state=consent_state
             ),
             stream,
             max_bytes=2 * 1024**3,
         )
+
+
+def ready_clip(
+    session: Session,
+    storage: Storage,
+    email: str,
+    *,
+    kind: ClipKind = ClipKind.LESSON,
+    title: str = "Lesson clip",
+    step_id: int | None = None,
+    duration: float = 30.0,
+    video: Path | None = None,
+    consent_state: ConsentState = ConsentState.NOT_RECORDED,
+    consent_after: ConsentState | None = None,
+    captions: bytes | None = None,
+    transcript: Sequence[SegmentData] | None = None,
+) -> Clip:
+    """Register an upload and mark it ready, with ``video`` (or stand-in bytes) as its video.
+
+    ``consent_state`` is the upload's own consent record; ``consent_after`` is set straight on
+    the ready clip's row instead, as if recorded later (with no record of who recorded it).
+    ``captions`` (WebVTT bytes) are stored as its captions file, and ``transcript``'s segments
+    saved as its English transcript (with those captions, if any).
+    """
+    clip = upload(
+        session,
+        storage,
+        email,
+        b"original",
+        title=title,
+        kind=kind,
+        step_id=step_id,
+        consent_state=consent_state,
+    )
+    if video is not None:
+        storage.put_file(keys.video_key(clip.id), video)
+    else:
+        storage.put_stream(keys.video_key(clip.id), io.BytesIO(b"video bytes"))
+    storage.put_stream(keys.poster_key(clip.id), io.BytesIO(b"poster bytes"))
+    lifecycle.mark_ready(
+        session,
+        clip.id,
+        video=keys.video_key(clip.id),
+        poster=keys.poster_key(clip.id),
+        duration=duration,
+        width=320,
+        height=240,
+        method="remux",
+    )
+    if consent_after is not None:
+        clip.consent_state = consent_after
+        session.commit()
+    if captions is not None:
+        storage.put_stream(keys.captions_key(clip.id), io.BytesIO(captions))
+    if transcript is not None:
+        transcripts.save_transcript(
+            session,
+            clip.id,
+            transcript,
+            language="en",
+            captions=keys.captions_key(clip.id) if captions is not None else None,
+        )
+    return clip
+
+
+# --- real video and speech -----------------------------------------------------------------------
+
+
+def generated_clip(path: Path, **kwargs) -> Path:
+    """Make a small real video (testsrc2 + a tone) at ``path``."""
+    media_pipeline.make_test_clip(path, **kwargs)
+    return path
 
 
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
@@ -60,9 +171,11 @@ LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
 def librivox_reference() -> list[tuple[Path, str]]:
     """The LibriVox recordings from Debian's pocketsphinx-testdata, with what is said in each."""
     if not LIBRIVOX.is_dir():
-        if os.environ.get("CI") == "true":
-            raise RuntimeError("pocketsphinx-testdata is missing: .ci/run installs it")
-        pytest.skip("real speech tests need Debian's pocketsphinx-testdata")
+        pytest.fail(
+            f"real speech tests need Debian's pocketsphinx-testdata at {LIBRIVOX}: run make "
+            "test, which installs it, or: sudo apt-get install -y pocketsphinx-testdata",
+            pytrace=False,
+        )
     pairs = []
     for line in (LIBRIVOX / "transcription").read_text().splitlines():
         # "<s> words words </s> (file-id)"
@@ -120,42 +233,53 @@ def speech_clip(path: Path, wavs: list[Path], *, silence_after: float = 0.5) -> 
     return path
 
 
-def ready_clip(
+# --- talk figures --------------------------------------------------------------------------------
+
+
+def lesson_transcript(duration: float, questions: int, wait: float | None) -> Transcript:
+    """``questions`` questions, 10 s apart, each answered after ``wait`` seconds; with no wait,
+    one statement and no question (so the clip has no median wait)."""
+    if wait is None:
+        return make(duration, [(0.0, 0.5, "Good"), (0.6, 1.0, "morning.")])
+    segments = []
+    for n in range(questions):
+        t = n * 10.0
+        segments.append([(t, t + 0.5, "Why"), (t + 0.6, t + 1.0, "not?")])
+        answer = t + 1.0 + wait
+        segments.append([(answer, answer + 0.5, "Because"), (answer + 0.6, answer + 1.0, "so.")])
+    return make(duration, *segments)
+
+
+def talk_clip(
     session: Session,
     storage: Storage,
     email: str,
+    recorded_on: date,
     *,
+    title: str = "Lesson",
     kind: ClipKind = ClipKind.LESSON,
-    title: str = "Lesson clip",
-    step_id: int | None = None,
-    duration: float = 30.0,
-    video: Path | None = None,
-    consent_state: ConsentState = ConsentState.NOT_RECORDED,
+    duration: float = 60.0,
+    questions: int = 1,
+    wait: float | None = 1.0,
 ) -> Clip:
-    """Register an upload and mark it ready, with ``video`` (or stand-in bytes) as its video."""
-    clip = upload(
-        session,
-        storage,
-        email,
-        b"original",
-        title=title,
-        kind=kind,
-        step_id=step_id,
-        consent_state=consent_state,
-    )
-    if video is not None:
-        storage.put_file(clips.video_key(clip.id), video)
-    else:
-        storage.put_stream(clips.video_key(clip.id), io.BytesIO(b"video bytes"))
-    storage.put_stream(clips.poster_key(clip.id), io.BytesIO(b"poster bytes"))
-    clips.mark_ready(
-        session,
-        clip.id,
-        video=clips.video_key(clip.id),
-        poster=clips.poster_key(clip.id),
-        duration=duration,
-        width=320,
-        height=240,
-        method="remux",
-    )
+    """A ready clip of the user's, recorded on that day, with its talk figures saved."""
+    clip = ready_clip(session, storage, email, title=title, kind=kind, duration=duration)
+    clip.recorded_on = recorded_on
+    session.commit()
+    stats = analyse_talk(lesson_transcript(duration, questions, wait))
+    assert save_talk(session, clip.id, talk_figures(stats)) is not None
     return clip
+
+
+def step_on(session: Session, mentor_email: str, ect_id: int, title: str, day: date) -> ActionStep:
+    """An action step the mentor set for the ECT, dated as if set at 9am on ``day``."""
+    mentor = user(session, mentor_email)
+    data = steps.StepInput(title, "", ["Count to three in your head"], "instruction", 4)
+    step = steps.set_action_step(session, mentor, ect_id, data)
+    step.created_at = datetime.combine(day, time(9, 0), tzinfo=UTC)  # 9 or 10am in England
+    session.commit()
+    return step
+
+
+def base_day() -> date:
+    return date.today() - timedelta(days=40)

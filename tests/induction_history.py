@@ -23,6 +23,7 @@ from service.models import (
     Strand,
     User,
 )
+from tests.factories import user
 
 # Wednesday of week 4 of autumn 2 (2 Nov - 18 Dec 2026): its last two weeks start on 5 Dec.
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -32,10 +33,6 @@ NORTHFIELD = "Northfield Primary"
 
 def at(day: str, hour: int = 12, minute: int = 0) -> datetime:
     return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=UTC)
-
-
-def user(session, email: str) -> User:
-    return session.scalar(select(User).where(User.email == email))
 
 
 def school_named(session, name: str) -> School:
@@ -95,7 +92,7 @@ def add_session(session, mentor: User, ect: User, day: str, step: ActionStep | N
 
 def add_observation(
     session, ect, observer, day, kind=ObservationKind.FORMAL, lead=False, clip=None
-):  # noqa: ANN001, ANN201, E501
+):
     school_id = next(m.school_id for m in ect.memberships if m.school_id)
     session.add(
         Observation(

@@ -71,7 +71,7 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     os.environ.update(env)
     for name in unset:
         os.environ.pop(name, None)
-    from service.storage_s3 import make_client
+    from service.storage.s3 import make_client
 
     client = make_client()
     client.create_bucket(Bucket=BUCKET)

@@ -146,7 +146,8 @@ def test_create_admin_prompts_for_the_password(session, settings):
 
 
 def test_worker_logs_one_json_object_a_line_with_job_and_clip(ctx, settings):
-    enqueue_processing(ctx.redis, 424242)  # a clip that does not exist: the job logs and ends
+    # A clip that does not exist: the job logs and ends.
+    enqueue_processing(ctx.redis, 424242, stale_after=ctx.stale_after)
     result = subprocess.run(
         [sys.executable, "-m", "web.cli", "worker", "--burst", "--queues", "process"],
         env={**worker_env(settings), "LOG_FORMAT": "json"},
@@ -159,7 +160,7 @@ def test_worker_logs_one_json_object_a_line_with_job_and_clip(ctx, settings):
     assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
     gone = [line for line in lines if "no longer exists" in line["message"]]
     assert gone and gone[0]["job_id"] == "probe-clip-424242" and gone[0]["clip_id"] == 424242
-    assert gone[0]["logger"] == "workers.jobs"
+    assert gone[0]["logger"] == "workers.process"
 
 
 @pytest.fixture
@@ -177,7 +178,7 @@ def test_web_logs_json_with_the_path_and_user(settings, ctx, demo, app_logs, mon
     stream = io.StringIO()
     logging.getLogger().handlers[0].setStream(stream)
 
-    def boom():  # noqa: ANN202
+    def boom():
         raise RuntimeError("kaboom")
 
     app.add_url_rule("/boom", "boom", boom)

@@ -48,36 +48,34 @@ def create_app(settings: Settings | None = None) -> Flask:
     access.init_app(app)
     errors.init_app(app)
 
-    from web.audit.routes import bp as audit_bp
-    from web.auth.routes import bp as auth_bp
-    from web.clips import blur as _blur_routes  # noqa: F401 - registers its routes
-    from web.clips import comments as _comment_routes  # noqa: F401 - registers its routes
-    from web.clips import shares as _share_routes  # noqa: F401 - registers its routes
-    from web.clips.routes import bp as clips_bp
-    from web.coaching.routes import bp as coaching_bp
-    from web.induction.routes import bp as induction_bp
-    from web.main.routes import bp as main_bp
-    from web.privacy.routes import bp as privacy_bp
-    from web.retention.routes import bp as retention_bp
-    from web.review.routes import bp as review_bp
-    from web.search.routes import bp as search_bp
-    from web.talk import routes as _talk_routes  # noqa: F401 - registers its routes
-    from web.talk import trends as _talk_trends  # noqa: F401 - registers its routes
-    from web.talk.blueprint import bp as talk_bp
-    from web.uploads.routes import bp as uploads_bp
+    # One blueprint per user-facing area, each built by its package (web/<area>/__init__.py).
+    from web import (
+        audit,
+        auth,
+        clips,
+        coaching,
+        induction,
+        main,
+        privacy,
+        retention,
+        review,
+        search,
+        talk,
+        uploads,
+    )
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(clips_bp)
-    app.register_blueprint(search_bp)
-    app.register_blueprint(coaching_bp)
-    app.register_blueprint(review_bp)
-    app.register_blueprint(audit_bp)
-    app.register_blueprint(induction_bp)
-    app.register_blueprint(uploads_bp)
-    app.register_blueprint(retention_bp)
-    app.register_blueprint(privacy_bp)
-    app.register_blueprint(talk_bp)
+    app.register_blueprint(main.blueprint())
+    app.register_blueprint(auth.blueprint())
+    app.register_blueprint(clips.blueprint())
+    app.register_blueprint(search.blueprint())
+    app.register_blueprint(coaching.blueprint())
+    app.register_blueprint(review.blueprint())
+    app.register_blueprint(audit.blueprint())
+    app.register_blueprint(induction.blueprint())
+    app.register_blueprint(uploads.blueprint())
+    app.register_blueprint(retention.blueprint())
+    app.register_blueprint(privacy.blueprint())
+    app.register_blueprint(talk.blueprint())
 
     from web import admin
 

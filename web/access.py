@@ -16,8 +16,10 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
+    """Check every request against the access policy before its view runs."""
+
     @app.before_request
-    def _check_access():  # noqa: ANN202
+    def _check_access():
         if request.endpoint is None:
             return None  # routing will answer 404 or 405
         rule = policy.rule_for(request.endpoint)

@@ -7,10 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from datetime import date
-from pathlib import Path
 
 import click
 from sqlalchemy import select
@@ -45,45 +42,9 @@ def migrate() -> None:
 
 def _seed(settings: Settings) -> list:
     """Seed the demo organisation, one processed sample clip and a term of coaching history."""
-    from service import clips
-    from service.demo_history import seed_history
-    from service.models import Clip, User
-    from service.seed import seed_demo
-    from workers.context import build_context, use_context
-    from workers.jobs import process_clip
-    from workers.samples import make_sample_clip
+    from workers.demo import seed_demo_trust
 
-    ctx = build_context(settings)
-    use_context(ctx)
-    with ctx.sessions() as session:
-        logins = seed_demo(session)
-        if session.scalar(select(Clip.id).limit(1)) is None:
-            click.echo("Making a sample clip…")
-            ect = session.scalar(select(User).where(User.email == "ect1@northfield.example"))
-            with tempfile.TemporaryDirectory() as tmp:
-                sample = make_sample_clip(Path(tmp) / "sample.mp4", ffmpeg=settings.ffmpeg_binary)
-                with open(sample, "rb") as stream:
-                    clip = clips.register_upload(
-                        session,
-                        ctx.storage,
-                        ect,
-                        clips.UploadDetails(
-                            kind=clips.ClipKind.LESSON,
-                            title="Sample: settling the class (demo clip)",
-                            recorded_on=date.today(),
-                            filename="sample.mp4",
-                            consent_state=clips.ConsentState.ALL_CONSENTED,
-                        ),
-                        stream,
-                        max_bytes=settings.max_upload_bytes,
-                    )
-            # Process it right here, so the demo opens with a clip ready to watch.
-            process_clip(clip.id)
-            session.expire_all()
-            seed_history(session, session.get(Clip, clip.id))
-    use_context(None)
-    ctx.engine.dispose()
-    return logins
+    return seed_demo_trust(settings, echo=click.echo)
 
 
 @main.command()
@@ -120,14 +81,13 @@ def _queue_names(single: tuple[str, ...], listed: str | None) -> tuple[str, ...]
 @click.option("--queue", "queues", multiple=True, help="One queue to work (repeatable).")
 def worker(burst: bool, listed: str | None, queues: tuple[str, ...]) -> None:
     """Run a background worker (with the retry scheduler and the sweeper)."""
-    from media_pipeline import ModelLoadError
-    from workers.runner import run_worker
+    from workers.runner import WorkerStartError, run_worker
 
     names = _queue_names(queues, listed)
     try:
         run_worker(_settings(), queues=names, burst=burst)
-    except ModelLoadError as exc:
-        raise click.ClickException(f"The speech model could not be loaded: {exc}") from exc
+    except WorkerStartError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
@@ -222,7 +182,7 @@ def sweep() -> None:
 @click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
 def retention(dry_run: bool) -> None:
     """Apply the schools' retention policies now: remove old originals and clips."""
-    from service.retention import apply_retention
+    from service.privacy.retention import apply_retention
     from workers.context import build_context
 
     ctx = build_context(_settings())
@@ -255,7 +215,7 @@ def retention(dry_run: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="List the clips; queue nothing.")
 def measure_talk(dry_run: bool) -> None:
     """Queue transcription again for transcribed clips that have no talk figures yet."""
-    from service.talk import clips_without_figures
+    from service.talk.figures import clips_without_figures
     from workers.context import build_context
     from workers.queues import enqueue_transcription
 
@@ -308,7 +268,7 @@ def web(host: str, port: int, workers: int | None) -> None:
 )
 def demo(host: str, port: int) -> None:
     """Migrate, seed demo data, and run the web server and one worker until Ctrl-C."""
-    from service.seed import DEMO_PASSWORD
+    from service.demo.seed import DEMO_PASSWORD
     from workers.connection import ensure_embedded_redis, stop_embedded_redis
 
     settings = _settings()

@@ -8,7 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from service.errors import DomainError
+from service.errors import DomainError, TooLarge
 
 log = logging.getLogger(__name__)
 
@@ -34,47 +34,34 @@ def wants_json() -> bool:
     )
 
 
-def _respond(status: int, message: str):  # noqa: ANN202
+def _respond(status: int, message: str):
     if wants_json():
         return jsonify(error=message, status=status), status
     return render_template("errors/error.html", status=status, message=message), status
 
 
 def init_app(app: Flask) -> None:
+    """Answer domain errors, CSRF failures and HTTP errors as a page or JSON."""
+
     @app.errorhandler(DomainError)
-    def _domain(exc: DomainError):  # noqa: ANN202
+    def _domain(exc: DomainError):
         return _respond(exc.status_code, exc.message)
 
     @app.errorhandler(CSRFError)
-    def _csrf(_exc: CSRFError):  # noqa: ANN202
+    def _csrf(_exc: CSRFError):
         return _respond(400, "Your session has expired. Please reload the page and try again.")
 
     @app.errorhandler(413)
-    def _too_large(_exc: HTTPException):  # noqa: ANN202
+    def _too_large(_exc: HTTPException):
         limit = app.extensions["coachreel.settings"].max_upload_bytes
-        return _respond(
-            413,
-            f"This file is larger than the {human_size(limit)} upload limit. "
-            "Please trim the video or record at a lower resolution.",
-        )
+        return _respond(413, TooLarge.for_limit(limit).message)
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException):  # noqa: ANN202
+    def _http(exc: HTTPException):
         status = exc.code or 500
         return _respond(status, MESSAGES.get(status, exc.description or "Error"))
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):  # noqa: ANN202
+    def _unexpected(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _respond(500, MESSAGES[500])
-
-
-def human_size(size: int) -> str:
-    """Format a byte count the way people read it (2 GB, 350 MB, 1.5 GB)."""
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            text = f"{value:.0f}" if unit == "bytes" or value >= 100 else f"{value:.1f}"
-            return f"{text.removesuffix('.0')} {unit}"
-        value /= 1024
-    raise AssertionError("unreachable")

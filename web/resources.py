@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from config import Settings
 from service.db import make_engine, make_session_factory
-from service.storage import Storage, make_storage
+from service.storage import make_storage
+from service.storage.base import Storage
 from web.extensions import login_manager
 from workers.connection import connect
 
@@ -27,12 +28,14 @@ class Resources:
 
     @property
     def redis(self) -> Redis:
+        """Return the Redis client, connecting on first use."""
         if self._redis is None:
             self._redis = connect(self.settings)
         return self._redis
 
 
 def init_app(app: Flask, settings: Settings) -> None:
+    """Create the app's resources, close each request's session, and load users."""
     app.extensions["coachreel"] = Resources(settings)
 
     @app.teardown_appcontext
@@ -49,10 +52,12 @@ def init_app(app: Flask, settings: Settings) -> None:
 
 
 def resources() -> Resources:
+    """Return the app's long-lived handles."""
     return current_app.extensions["coachreel"]
 
 
 def settings() -> Settings:
+    """Return the app's settings."""
     return resources().settings
 
 
@@ -64,8 +69,10 @@ def db() -> Session:
 
 
 def storage() -> Storage:
+    """Return the app's object storage."""
     return resources().storage
 
 
 def redis() -> Redis:
+    """Return the app's Redis client, connecting on first use."""
     return resources().redis

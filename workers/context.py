@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings, load_settings
 from service.db import make_engine, make_session_factory
-from service.storage import Storage, make_storage
+from service.storage import make_storage
+from service.storage.base import Storage
 from workers.connection import connect
+from workers.queues import stale_window
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class WorkerContext:
 
     @property
     def stale_after(self) -> timedelta:
-        return timedelta(seconds=self.settings.stale_job_seconds)
+        return stale_window(self.settings)
 
 
 _current: WorkerContext | None = None

@@ -1,8 +1,11 @@
 """Queue policy in one table, and the only helpers that put jobs on a queue.
 
-Views, models and use cases never touch an RQ ``Queue``: they call ``enqueue_processing``.
+Views, models and use cases never touch an RQ ``Queue``: a view calls
+``enqueue_or_leave_to_sweeper``, a job or the sweeper ``enqueue_processing`` and its kin.
 Job ids are deterministic (``probe-clip-12``), so enqueuing the same work twice is a no-op
 while a live job exists, and the sweeper can ask Redis whether a clip's job is still alive.
+Whether a started job is alive is judged by its heartbeat against the configured
+``STALE_JOB_SECONDS`` (``stale_window``): every caller passes it, none may forget it.
 """
 
 from __future__ import annotations
@@ -11,11 +14,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Literal
 
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
+
+from config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +34,6 @@ TRANSCRIBE_QUEUE = "transcribe"
 BLUR_QUEUE = "blur"
 QUEUES = (PROCESS_QUEUE, TRANSCRIBE_QUEUE, BLUR_QUEUE)
 
-STALE_AFTER = timedelta(seconds=120)
 LIVE = {
     JobStatus.QUEUED,
     JobStatus.SCHEDULED,
@@ -73,34 +79,34 @@ class JobPolicy:
 POLICY: dict[str, JobPolicy] = {
     # Check the upload is a video and learn its duration, which sizes the processing timeout.
     "probe-clip": JobPolicy(
-        "workers.jobs.probe_clip",
+        "workers.process.probe_clip",
         PROCESS_QUEUE,
         lambda _d: 120,
         Retry(max=3, interval=[5, 30, 120]),
     ),
     "process-clip": JobPolicy(
-        "workers.jobs.process_clip",
+        "workers.process.process_clip",
         PROCESS_QUEUE,
         _processing_timeout,
         Retry(max=3, interval=[10, 60, 300]),
         start_progress=0.05,
     ),
     "transcribe-clip": JobPolicy(
-        "workers.jobs.transcribe_clip",
+        "workers.transcribe.transcribe_clip",
         TRANSCRIBE_QUEUE,
         _transcribe_timeout,
         Retry(max=2, interval=[30, 300]),
     ),
     # Once a day: delete what the schools' retention policies say has had its time.
     "retention": JobPolicy(
-        "workers.retention_job.run_retention",
+        "workers.retention.run_retention",
         PROCESS_QUEUE,
         lambda _d: 3600,
         Retry(max=2, interval=[600, 3600]),
         result_ttl=7 * 24 * 3600,
     ),
     "blur-clip": JobPolicy(
-        "workers.blur_job.blur_clip",
+        "workers.blur.blur_clip",
         BLUR_QUEUE,
         _blur_timeout,
         Retry(max=2, interval=[60, 600]),
@@ -115,7 +121,13 @@ BLUR_JOBS = ("blur-clip",)
 
 
 def job_id(kind: str, clip_id: int) -> str:
+    """Return the deterministic id of a clip's job of this kind."""
     return f"{kind}-{clip_id}"
+
+
+def stale_window(settings: Settings) -> timedelta:
+    """Return how long a started job may go without a heartbeat before it counts as dead."""
+    return timedelta(seconds=settings.stale_job_seconds)
 
 
 def _enqueue(
@@ -151,11 +163,7 @@ def _enqueue(
 
 
 def enqueue_processing(
-    redis: Redis,
-    clip_id: int,
-    duration: float | None = None,
-    *,
-    stale_after: timedelta = STALE_AFTER,
+    redis: Redis, clip_id: int, duration: float | None = None, *, stale_after: timedelta
 ) -> Job:
     """Queue the next processing step for a clip: probe first, then make it playable."""
     if duration is None:
@@ -164,17 +172,47 @@ def enqueue_processing(
 
 
 def enqueue_transcription(
-    redis: Redis, clip_id: int, duration: float | None, *, stale_after: timedelta = STALE_AFTER
+    redis: Redis, clip_id: int, duration: float | None, *, stale_after: timedelta
 ) -> Job:
     """Queue the transcript stage for a playable clip."""
     return _enqueue(redis, "transcribe-clip", clip_id, duration, stale_after)
 
 
 def enqueue_blur(
-    redis: Redis, clip_id: int, duration: float | None, *, stale_after: timedelta = STALE_AFTER
+    redis: Redis, clip_id: int, duration: float | None, *, stale_after: timedelta
 ) -> Job:
     """Queue the face-blur stage for a playable clip."""
     return _enqueue(redis, "blur-clip", clip_id, duration, stale_after)
+
+
+ENQUEUE = {
+    "processing": enqueue_processing,
+    "transcription": enqueue_transcription,
+    "blur": enqueue_blur,
+}
+
+
+def enqueue_or_leave_to_sweeper(
+    redis: Redis,
+    stage: Literal["processing", "transcription", "blur"],
+    clip_id: int,
+    duration: float | None,
+    *,
+    stale_after: timedelta,
+) -> bool:
+    """Queue a clip's stage; if Redis cannot be reached, log it and leave it to the sweeper.
+
+    The work is already recorded in the database, so the sweeper queues it once Redis is
+    back. Return whether it was queued now.
+    """
+    try:
+        ENQUEUE[stage](redis, clip_id, duration, stale_after=stale_after)
+    except RedisError:
+        log.exception(
+            "could not queue the %s of clip %s; the sweeper will pick it up", stage, clip_id
+        )
+        return False
+    return True
 
 
 def clip_jobs(redis: Redis, clip_id: int, kinds: tuple[str, ...] = PROCESSING_JOBS) -> list[Job]:
@@ -188,7 +226,7 @@ def clip_jobs(redis: Redis, clip_id: int, kinds: tuple[str, ...] = PROCESSING_JO
     return jobs
 
 
-def job_is_stale(job: Job, stale_after: timedelta = STALE_AFTER) -> bool:
+def job_is_stale(job: Job, stale_after: timedelta) -> bool:
     """Say whether a started job's worker has stopped sending heartbeats (it died)."""
     if job.get_status() != JobStatus.STARTED:
         return False
@@ -203,7 +241,7 @@ def job_is_stale(job: Job, stale_after: timedelta = STALE_AFTER) -> bool:
 def has_live_job(
     redis: Redis,
     clip_id: int,
-    stale_after: timedelta = STALE_AFTER,
+    stale_after: timedelta,
     kinds: tuple[str, ...] = PROCESSING_JOBS,
 ) -> bool:
     """Say whether some job of these kinds will still move this clip on."""

@@ -1,35 +1,12 @@
-"""The daily retention run: delete what the schools' retention policies say has had its time.
+"""Old home of the daily retention job, kept so queued jobs still run.
 
-Queued once a day by the first worker's sweeper to ask (workers.queues.enqueue_retention).
-Nothing is built at import time: the job takes the worker's context when it runs.
+RQ stores a job's function as a dotted path in Redis. Retention runs queued before the job
+moved to workers.retention name ``workers.retention_job.run_retention``, and keep doing so
+while they wait, are retried, or sit in the failed registry to be re-queued. This module
+forwards that path, so an upgrade with jobs in flight loses none. It can go once no job
+queued under it can remain.
 """
 
-from __future__ import annotations
+from workers.retention import run_retention
 
-import logging
-
-from rq import get_current_job
-
-from service import retention
-from workers.context import current_context
-
-log = logging.getLogger(__name__)
-
-
-def run_retention(day: str = "") -> dict[str, object]:
-    """Apply every school's retention policy now; return what was removed."""
-    ctx = current_context()
-    job = get_current_job()
-    if job is not None:
-        job.meta["stage"] = "deleting"
-        job.save_meta()
-    with ctx.sessions() as session:
-        report = retention.apply_retention(session, ctx.storage)
-    log.info(
-        "retention run %s: %d original(s) removed, %d clip(s) deleted, %d left for the next run",
-        day or "(unscheduled)",
-        len(report.originals_removed),
-        len(report.clips_deleted),
-        len(report.failed),
-    )
-    return report.to_dict()
+__all__ = ["run_retention"]

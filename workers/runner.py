@@ -9,11 +9,15 @@ from rq import Queue, SimpleWorker, Worker
 import media_pipeline
 from config import Settings
 from workers.context import build_context, configure_logging, use_context
-from workers.jobs import whisper_options
 from workers.queues import QUEUES, TRANSCRIBE_QUEUE
 from workers.sweeper import SweeperThread, sweep
+from workers.transcribe import whisper_options
 
 log = logging.getLogger(__name__)
+
+
+class WorkerStartError(RuntimeError):
+    """The worker cannot start (its speech model cannot be loaded); the message says why."""
 
 
 def run_worker(
@@ -28,7 +32,10 @@ def run_worker(
     if transcribes:
         # Load the speech model before taking any work: a model that cannot be loaded is this
         # worker's start-up error (raised here), not a failed clip.
-        media_pipeline.load_model(whisper_options(settings))
+        try:
+            media_pipeline.load_model(whisper_options(settings))
+        except media_pipeline.ModelLoadError as exc:
+            raise WorkerStartError(f"The speech model could not be loaded: {exc}") from exc
     ctx = build_context(settings)
     use_context(ctx)
     requeued = sweep(ctx)

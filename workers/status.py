@@ -19,7 +19,7 @@ from rq.registry import (
 )
 from sqlalchemy.orm import Session
 
-from service import clip_stats
+from service.clips import stats
 from workers.queues import QUEUES
 
 
@@ -98,7 +98,7 @@ def worker_statuses(redis: Redis) -> list[WorkerStatus]:
 def gather(redis: Redis, session: Session, now: datetime | None = None) -> Status:
     """Collect the queues, the workers and the clips' states into one report."""
     now = now or datetime.now(UTC)
-    oldest = clip_stats.oldest_waiting_clip(session)
+    oldest = stats.oldest_waiting_clip(session)
     waiting = None
     if oldest is not None:
         since = _aware(oldest.since)
@@ -106,9 +106,9 @@ def gather(redis: Redis, session: Session, now: datetime | None = None) -> Statu
     return Status(
         queues=[queue_status(redis, name) for name in QUEUES],
         workers=worker_statuses(redis),
-        clips=clip_stats.clip_state_counts(session),
-        transcripts=clip_stats.transcript_state_counts(session),
-        blurs=clip_stats.blur_state_counts(session),
+        clips=stats.clip_state_counts(session),
+        transcripts=stats.transcript_state_counts(session),
+        blurs=stats.blur_state_counts(session),
         oldest_waiting=waiting,
     )
 

@@ -15,7 +15,7 @@ from rq import Queue
 from rq.intermediate_queue import IntermediateQueue
 from rq.job import JobStatus
 
-from service import blur, clips, transcripts, uploads
+from service.clips import blur, lifecycle, resumable, transcripts
 from service.models import utcnow
 from workers.context import WorkerContext
 from workers.queues import (
@@ -40,7 +40,7 @@ def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
     since = utcnow() - grace
     with ctx.sessions() as session:
         stuck = [
-            (c.id, c.duration) for c in clips.unfinished_clips(session, not_touched_since=since)
+            (c.id, c.duration) for c in lifecycle.unfinished_clips(session, not_touched_since=since)
         ]
         untranscribed = [
             (c.id, c.duration)
@@ -66,7 +66,7 @@ def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
     if requeued:
         log.warning("re-queued %d stuck clip(s): %s", len(requeued), requeued)
     with ctx.sessions() as session:  # and clear away resumable uploads left unfinished
-        uploads.expire(session, ctx.settings.uploads_path)
+        resumable.expire(session, ctx.settings.uploads_path)
     # Writes to storage take minutes at most: one a day old was cut off by a crash.
     if removed := ctx.storage.remove_incomplete(INCOMPLETE_WRITE_AGE):
         log.warning("removed %d incomplete storage write(s) left by a crash", removed)

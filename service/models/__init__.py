@@ -14,7 +14,15 @@ from service.models.coaching import (
 )
 from service.models.comments import Comment, CommentKind
 from service.models.induction import HalfTerm, Observation, ObservationKind
-from service.models.org import Membership, Mentorship, Role, School, Trust, User
+from service.models.org import (
+    Membership,
+    Mentorship,
+    Role,
+    School,
+    TeacherMicrophone,
+    Trust,
+    User,
+)
 from service.models.privacy import (
     BlurStatus,
     ClipShare,
@@ -70,6 +78,7 @@ __all__ = [
     "Membership",
     "Mentorship",
     "Role",
+    "TeacherMicrophone",
     "School",
     "TranscriptSegment",
     "TranscriptStatus",

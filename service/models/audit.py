@@ -71,10 +71,10 @@ class AuditEvent(Base):
 
 
 @event.listens_for(AuditEvent, "before_update")
-def _refuse_edits(_mapper, _connection, target: AuditEvent) -> None:  # noqa: ANN001
+def _refuse_edits(_mapper, _connection, target: AuditEvent) -> None:
     raise ValueError(f"audit event {target.id} cannot be changed")
 
 
 @event.listens_for(AuditEvent, "before_delete")
-def _refuse_deletes(_mapper, _connection, target: AuditEvent) -> None:  # noqa: ANN001
+def _refuse_deletes(_mapper, _connection, target: AuditEvent) -> None:
     raise ValueError(f"audit event {target.id} cannot be deleted")

@@ -35,10 +35,6 @@ class ClipStatus(enum.StrEnum):
     READY = "ready"
     FAILED = "failed"
 
-    @property
-    def terminal(self) -> bool:
-        return self in (ClipStatus.READY, ClipStatus.FAILED)
-
 
 class TranscriptStatus(enum.StrEnum):
     PENDING = "pending"
@@ -123,7 +119,7 @@ class Clip(Base):
     blur_keep_t: Mapped[float | None] = mapped_column(default=None)
     unblurred_video_key: Mapped[str | None] = mapped_column(String(300), default=None)
     unblurred_poster_key: Mapped[str | None] = mapped_column(String(300), default=None)
-    # Retention (service.retention): when the original upload was removed, and an extension.
+    # Retention (service.privacy.retention): when the original upload was removed, and an extension.
     original_deleted_at: Mapped[datetime | None] = mapped_column(default=None)
     retain_until: Mapped[date | None] = mapped_column(default=None)
     retention_reason: Mapped[str | None] = mapped_column(Text, default=None)

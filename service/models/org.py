@@ -29,6 +29,33 @@ class Role(enum.StrEnum):
         }[self.value]
 
 
+class TeacherMicrophone(enum.StrEnum):
+    """How a school records its teachers, for telling teacher from pupils in talk figures.
+
+    The values are media_pipeline.Microphone's; the transcription job passes them across."""
+
+    NONE = "none"  # the camera's microphone alone: speakers cannot be told apart
+    LAPEL = "lapel"  # the teacher wears a lapel microphone that records the whole track
+    LAPEL_LEFT = "lapel_left"  # lapel on the left channel, the room (camera) microphone right
+    LAPEL_RIGHT = "lapel_right"  # lapel on the right channel, the room microphone left
+
+    @property
+    def label(self) -> str:
+        """Say the setting in words for a settings page."""
+        return {
+            "none": "The camera's microphone only",
+            "lapel": "A lapel microphone on the teacher, recording the whole sound",
+            "lapel_left": (
+                "A lapel microphone on the teacher, on the left channel "
+                "(the camera's microphone on the right)"
+            ),
+            "lapel_right": (
+                "A lapel microphone on the teacher, on the right channel "
+                "(the camera's microphone on the left)"
+            ),
+        }[self.value]
+
+
 class Trust(Base):
     __tablename__ = "trusts"
 
@@ -50,8 +77,8 @@ class School(Base):
     blur_by_default: Mapped[bool] = mapped_column(default=False)
     original_retention_days: Mapped[int] = mapped_column(default=30)  # after processing
     clip_retention_days: Mapped[int] = mapped_column(default=90)  # after induction ends
-    # How teachers are recorded, for telling teacher from pupils in talk figures:
-    # media_pipeline.Microphone ("none": the camera's microphone alone).
+    # How teachers are recorded, for telling teacher from pupils in talk figures: a
+    # TeacherMicrophone value ("none": the camera's microphone alone).
     teacher_microphone: Mapped[str] = mapped_column(String(16), default="none")
 
     trust: Mapped[Trust | None] = relationship(back_populates="schools")
@@ -88,6 +115,29 @@ class User(Base):
     @property
     def roles(self) -> set[Role]:
         return {m.role for m in self.memberships}
+
+    def school_ids(self, role: Role | None = None) -> list[int]:
+        """Return the schools where the user holds `role` (any role when None), in the order
+        they joined them."""
+        ids: list[int] = []
+        for m in self.memberships:
+            if (role is None or m.role == role) and m.school_id is not None:
+                if m.school_id not in ids:
+                    ids.append(m.school_id)
+        return ids
+
+    def school_for(self, role: Role | None = None) -> int | None:
+        """Return the first school where the user holds `role` (any role when None), if any."""
+        return next(iter(self.school_ids(role)), None)
+
+    def trust_ids(self, role: Role | None = None) -> list[int]:
+        """Return the trusts where the user holds `role` across the whole trust."""
+        ids: list[int] = []
+        for m in self.memberships:
+            if (role is None or m.role == role) and m.trust_id is not None:
+                if m.trust_id not in ids:
+                    ids.append(m.trust_id)
+        return ids
 
     @property
     def primary_role(self) -> Role | None:

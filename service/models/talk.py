@@ -31,7 +31,7 @@ class ClipTalk(Base):
     median_wait: Mapped[float | None]  # seconds; None when no question was answered
     words_per_minute: Mapped[float]  # while speaking
     teacher_share: Mapped[float | None]  # of the speech; None when speakers cannot be told apart
-    # See service.talk.to_detail for the shape.
+    # See workers.talk.talk_figures for the shape.
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     clip: Mapped[Clip] = relationship()

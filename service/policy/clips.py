@@ -58,16 +58,8 @@ def clip_visibility(user: User, *, shares: bool = True) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = [Clip.owner_id == user.id]
     if user.has_role(Role.MENTOR):
         conditions.append(_mentors_owner(user))
-    school_ids = [
-        m.school_id
-        for m in user.memberships
-        if m.role == Role.COORDINATOR and m.school_id is not None
-    ]
-    trust_ids = [
-        m.trust_id
-        for m in user.memberships
-        if m.role == Role.COORDINATOR and m.trust_id is not None
-    ]
+    school_ids = user.school_ids(Role.COORDINATOR)
+    trust_ids = user.trust_ids(Role.COORDINATOR)
     if school_ids:
         conditions.append(Clip.school_id.in_(school_ids))
     if trust_ids:
@@ -77,7 +69,7 @@ def clip_visibility(user: User, *, shares: bool = True) -> ColumnElement[bool]:
     # Model clips show a mentor teaching: one its owner shared is visible across the school
     # (once the school has recorded consent that allows it), and one attached to an ECT's
     # step to that ECT.
-    member_schools = [m.school_id for m in user.memberships if m.school_id is not None]
+    member_schools = user.school_ids()
     if member_schools:
         conditions.append(
             and_(
@@ -147,7 +139,7 @@ def can_view_coaching(session: Session, user: User, ect: User) -> bool:
         return False
     if user.has_role(Role.ADMIN) or user.id == ect.id and user.has_role(Role.ECT):
         return True
-    ect_schools = {m.school_id for m in ect.memberships if m.role == Role.ECT}
+    ect_schools = set(ect.school_ids(Role.ECT))
     if not ect_schools:
         return False
     if mentors(session, user, ect.id):
@@ -171,3 +163,9 @@ def can_attach_model(mentor: User, clip: Clip) -> bool:
         and school is not None
         and clip.school_id == school
     )
+
+
+def can_request_blur(session: Session, user: User, clip: Clip) -> bool:
+    """Say whether the user may ask for faces to be blurred (the uploader, their mentor)."""
+    # The same two people who may comment.
+    return not clip.audio_only and can_comment(session, user, clip)

@@ -12,5 +12,5 @@ def can_log_observation(session: Session, user: User, ect: User) -> bool:
     """Say whether the user may log an observation of this ECT (their mentor, coordinators)."""
     if mentors(session, user, ect.id):
         return True
-    schools = {m.school_id for m in ect.memberships if m.role == Role.ECT}
+    schools = ect.school_ids(Role.ECT)
     return any(coordinates_school(session, user, school_id) for school_id in schools)

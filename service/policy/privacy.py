@@ -57,13 +57,6 @@ def video_withheld(user: User, clip: Clip) -> bool:
     return blur_pending(clip) and not can_view_original(user, clip)
 
 
-def can_request_blur(session: Session, user: User, clip: Clip) -> bool:
-    """Say whether the user may ask for faces to be blurred (the uploader, their mentor)."""
-    from service.policy.clips import can_comment  # the same two people
-
-    return not clip.audio_only and can_comment(session, user, clip)
-
-
 def can_record_consent(session: Session, user: User, clip: Clip) -> bool:
     """Say whether the user may change a clip's consent record (the school's coordinators)."""
     return coordinates_school(session, user, clip.school_id)

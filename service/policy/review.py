@@ -49,7 +49,7 @@ def can_view_mentor_feedback(session: Session, user: User, mentor: User) -> bool
         return False
     if user.id == mentor.id or reviews_mentor(session, user, mentor.id):
         return True
-    schools = {m.school_id for m in mentor.memberships if m.role == Role.MENTOR}
+    schools = mentor.school_ids(Role.MENTOR)
     return any(coordinates_school(session, user, school_id) for school_id in schools)
 
 
@@ -64,8 +64,4 @@ def rubric_trust_ids(user: User) -> list[int] | None:
         return []
     if user.has_role(Role.ADMIN):
         return None
-    return sorted(
-        m.trust_id
-        for m in user.memberships
-        if m.role == Role.COORDINATOR and m.trust_id is not None
-    )
+    return sorted(user.trust_ids(Role.COORDINATOR))

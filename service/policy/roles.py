@@ -15,8 +15,8 @@ def is_admin(user: User) -> bool:
 
 def member_school_ids(session: Session, user: User) -> list[int]:
     """Return the schools the user belongs to (a trust coordinator: every school of the trust)."""
-    ids = {m.school_id for m in user.memberships if m.school_id is not None}
-    trust_ids = [m.trust_id for m in user.memberships if m.trust_id is not None]
+    ids = set(user.school_ids())
+    trust_ids = user.trust_ids()
     if trust_ids:
         ids.update(session.scalars(select(School.id).where(School.trust_id.in_(trust_ids))))
     return sorted(ids)
@@ -24,7 +24,7 @@ def member_school_ids(session: Session, user: User) -> list[int]:
 
 def mentor_school(user: User) -> int | None:
     """Return the school in which the user is a mentor, if any."""
-    return next((m.school_id for m in user.memberships if m.role == Role.MENTOR), None)
+    return user.school_for(Role.MENTOR)
 
 
 def mentors(session: Session, user: User, ect_id: int) -> bool:
@@ -41,7 +41,7 @@ def mentors(session: Session, user: User, ect_id: int) -> bool:
     return pairing is not None
 
 
-def reviewed_mentor_ids(user: User):  # noqa: ANN202 - a scalar subquery
+def reviewed_mentor_ids(user: User):
     return select(ReviewerAssignment.mentor_id).where(
         ReviewerAssignment.reviewer_id == user.id, ReviewerAssignment.ended_at.is_(None)
     )
@@ -77,12 +77,8 @@ def audited_school_ids(session: Session, user: User) -> list[int]:
         return []
     if user.has_role(Role.ADMIN):
         return list(session.scalars(select(School.id).order_by(School.id)))
-    ids = {
-        m.school_id
-        for m in user.memberships
-        if m.role == Role.COORDINATOR and m.school_id is not None
-    }
-    trust_ids = [m.trust_id for m in user.memberships if m.role == Role.COORDINATOR and m.trust_id]
+    ids = set(user.school_ids(Role.COORDINATOR))
+    trust_ids = user.trust_ids(Role.COORDINATOR)
     if trust_ids:
         ids.update(session.scalars(select(School.id).where(School.trust_id.in_(trust_ids))))
     return sorted(ids)
@@ -108,4 +104,4 @@ def can_audit_trust(user: User, trust_id: int) -> bool:
         return False
     if user.has_role(Role.ADMIN):
         return True
-    return any(m.role == Role.COORDINATOR and m.trust_id == trust_id for m in user.memberships)
+    return trust_id in user.trust_ids(Role.COORDINATOR)

@@ -39,7 +39,7 @@ class Action(enum.StrEnum):
     # other coordinators get 404, everyone else 403
     AUDIT_ECT = "audit_ect"  # coordinators of the ECT's school, admins; coaching viewers 403
     LOG_OBSERVATION = "log_observation"  # the ECT's mentor, coordinators; coaching viewers 403
-    # Retention (service.retention):
+    # Retention (service.privacy.retention):
     MANAGE_RETENTION = "manage_retention"  # like AUDIT_SCHOOL: the school's coordinators, admins
     EXTEND_RETENTION = "extend_retention"  # the clip's school's coordinators; viewers get 403
     # Children's privacy:
@@ -50,7 +50,7 @@ class Action(enum.StrEnum):
     # other coordinators get 404, everyone else 403 (a school's settings, classes, register)
     RECORD_CONSENT = "record_consent"  # coordinators of the clip's school, admins; other
     # viewers of the clip get 403, everyone else 404
-    # Talk analytics (service.talk):
+    # Talk analytics (service.talk.figures):
     VIEW_TALK = "view_talk"  # a clip's or ECT's figures: the teacher, and a mentor they shared
     # them with; everyone else 404
     SHARE_TALK = "share_talk"  # an ECT's choice to share with a mentor: ECTs; others get 403

@@ -5,18 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from service import auditlog
-from service.models import AuditAction, AuditEvent, User
-from tests.factories import ready_clip
+from service.models import AuditAction, AuditEvent
+from tests.factories import ready_clip, user
 
 NORTH_ECT = "ect1@northfield.example"
 RIVER_ECT = "ect1@riverside.example"
-
-
-def user(session, email: str) -> User:
-    return session.scalar(select(User).where(User.email == email))
 
 
 def test_a_view_is_recorded_once_per_window(ctx, session, demo):

@@ -5,15 +5,21 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
 
-from service import clips, coaching, meetings, model_clips
-from service.coaching import StepInput
+from service.clips import visibility
+from service.coaching import (
+    home as coaching_home,
+    library as coaching_library,
+    meetings,
+    model_clips,
+    rehearsals,
+    steps,
+)
+from service.coaching.meetings import SessionInput
+from service.coaching.steps import StepInput
 from service.errors import Forbidden, InvalidInput, NotFound
-from service.meetings import SessionInput
-from service.models import ActionStep, ClipKind, ConsentState, StepStatus, User
-from tests import factories
-from tests.factories import upload
+from service.models import ActionStep, ClipKind, ConsentState, StepStatus
+from tests.factories import ready_clip, upload, user
 
 NO_PUPILS = ConsentState.NO_PUPILS
 
@@ -25,11 +31,7 @@ MENTOR, ECT, ECT_Y2 = (
 OTHER_MENTOR = "mentor2@northfield.example"
 
 
-def user(session, email: str) -> User:
-    return session.scalar(select(User).where(User.email == email))
-
-
-def step_input(**changes) -> StepInput:  # noqa: ANN003
+def step_input(**changes) -> StepInput:
     values = dict(
         title="Circulate to check every pupil has started within 2 minutes",
         why="Pupils who stall early lose the whole task.",
@@ -41,24 +43,20 @@ def step_input(**changes) -> StepInput:  # noqa: ANN003
     return StepInput(**values)
 
 
-def ready_clip(ctx, session, email: str, kind: ClipKind, title: str = "clip", **extra):
-    return factories.ready_clip(session, ctx.storage, email, kind=kind, title=title, **extra)
-
-
 def test_step_lifecycle_with_repeat_and_move_on_history(session, demo):
     mentor, ect = user(session, MENTOR), user(session, ECT)
-    first = coaching.set_action_step(session, mentor, ect.id, step_input())
+    first = steps.set_action_step(session, mentor, ect.id, step_input())
     assert first.status == StepStatus.ACTIVE
     assert first.review_on == date.today() + timedelta(days=7)  # year 1: weekly
-    again = coaching.repeat_action_step(session, mentor, first.id)
+    again = steps.repeat_action_step(session, mentor, first.id)
     assert session.get(ActionStep, first.id).status == StepStatus.REPEATED
     assert again.previous_step_id == first.id and again.criteria == first.criteria
-    assert coaching.current_step(session, ect, ect.id).id == again.id
-    coaching.close_action_step(session, mentor, again.id, StepStatus.MOVED_ON)
-    assert coaching.current_step(session, ect, ect.id) is None
+    assert steps.current_step(session, ect, ect.id).id == again.id
+    steps.close_action_step(session, mentor, again.id, StepStatus.MOVED_ON)
+    assert steps.current_step(session, ect, ect.id) is None
     with pytest.raises(InvalidInput, match="Only an active step"):
-        coaching.close_action_step(session, mentor, again.id, StepStatus.MET)
-    timeline = coaching.step_timeline(session, ect, ect.id)
+        steps.close_action_step(session, mentor, again.id, StepStatus.MET)
+    timeline = steps.step_timeline(session, ect, ect.id)
     assert [(e.step.id, e.step.status) for e in timeline] == [
         (again.id, StepStatus.MOVED_ON),
         (first.id, StepStatus.REPEATED),
@@ -66,7 +64,7 @@ def test_step_lifecycle_with_repeat_and_move_on_history(session, demo):
 
 
 def test_year_two_steps_default_to_a_fortnight(session, demo):
-    step = coaching.set_action_step(
+    step = steps.set_action_step(
         session, user(session, MENTOR), user(session, ECT_Y2).id, step_input()
     )
     assert step.review_on == date.today() + timedelta(days=14)
@@ -85,7 +83,7 @@ def test_year_two_steps_default_to_a_fortnight(session, demo):
 )
 def test_bad_steps_are_refused_clearly(session, demo, changes, message):
     with pytest.raises(InvalidInput, match=message):
-        coaching.set_action_step(
+        steps.set_action_step(
             session, user(session, MENTOR), user(session, ECT).id, step_input(**changes)
         )
 
@@ -93,21 +91,21 @@ def test_bad_steps_are_refused_clearly(session, demo, changes, message):
 def test_only_the_ects_mentor_sets_and_changes_steps(session, demo):
     ect = user(session, ECT)
     with pytest.raises(NotFound):  # another mentor does not even see this ECT's record
-        coaching.set_action_step(session, user(session, OTHER_MENTOR), ect.id, step_input())
+        steps.set_action_step(session, user(session, OTHER_MENTOR), ect.id, step_input())
     with pytest.raises(Forbidden):  # the coordinator sees it but does not set steps
-        coaching.set_action_step(
+        steps.set_action_step(
             session, user(session, "coordinator@northfield.example"), ect.id, step_input()
         )
-    step = coaching.set_action_step(session, user(session, MENTOR), ect.id, step_input())
+    step = steps.set_action_step(session, user(session, MENTOR), ect.id, step_input())
     for email in (OTHER_MENTOR, "mentor1@riverside.example"):
         with pytest.raises((Forbidden, NotFound)):
-            coaching.edit_action_step(
+            steps.edit_action_step(
                 session, user(session, email), step.id, step_input(title="Hijack")
             )
     with pytest.raises(NotFound):  # not even visible to a mentor of another school
-        coaching.get_step(session, user(session, "mentor1@riverside.example"), step.id)
-    assert coaching.get_step(session, user(session, "coordinator@northfield.example"), step.id)
-    edited = coaching.edit_action_step(
+        steps.get_step(session, user(session, "mentor1@riverside.example"), step.id)
+    assert steps.get_step(session, user(session, "coordinator@northfield.example"), step.id)
+    edited = steps.edit_action_step(
         session, user(session, MENTOR), step.id, step_input(title="Circulate in the first minute")
     )
     assert edited.title == "Circulate in the first minute"
@@ -116,10 +114,10 @@ def test_only_the_ects_mentor_sets_and_changes_steps(session, demo):
 def test_library_is_per_school_and_searchable(session, demo):
     mentor = user(session, MENTOR)
     with pytest.raises(InvalidInput, match="ECF strand"):
-        coaching.search_library(session, mentor, strand="wellbeing")
-    seeded = len(coaching.search_library(session, mentor))
-    coaching.save_to_library(session, mentor, step_input(title="Narrate the positive"))
-    coaching.save_to_library(
+        coaching_library.search_library(session, mentor, strand="wellbeing")
+    seeded = len(coaching_library.search_library(session, mentor))
+    coaching_library.save_to_library(session, mentor, step_input(title="Narrate the positive"))
+    coaching_library.save_to_library(
         session,
         mentor,
         step_input(
@@ -130,22 +128,24 @@ def test_library_is_per_school_and_searchable(session, demo):
         ),
     )
     with pytest.raises(InvalidInput, match="already has"):
-        coaching.save_to_library(session, mentor, step_input(title="Narrate the positive"))
-    assert len(coaching.search_library(session, mentor)) == seeded + 2
-    found = coaching.search_library(session, mentor, strand="instruction", standard=5)
+        coaching_library.save_to_library(session, mentor, step_input(title="Narrate the positive"))
+    assert len(coaching_library.search_library(session, mentor)) == seeded + 2
+    found = coaching_library.search_library(session, mentor, strand="instruction", standard=5)
     assert [t.title for t in found] == ["Turn and talk with a sentence stem"]
-    assert all(t.standard == 7 for t in coaching.search_library(session, mentor, standard=7))
-    assert [t.title for t in coaching.search_library(session, mentor, text="sentence stem")] == [
-        "Turn and talk with a sentence stem"
-    ]
-    riverside = coaching.search_library(session, user(session, "mentor1@riverside.example"))
+    assert all(
+        t.standard == 7 for t in coaching_library.search_library(session, mentor, standard=7)
+    )
+    assert [
+        t.title for t in coaching_library.search_library(session, mentor, text="sentence stem")
+    ] == ["Turn and talk with a sentence stem"]
+    riverside = coaching_library.search_library(session, user(session, "mentor1@riverside.example"))
     assert "Narrate the positive" not in {t.title for t in riverside}
-    template = coaching.search_library(session, mentor, text="turn and talk")[0]
-    start = coaching.step_from_template(session, mentor, template.id)
-    step = coaching.set_action_step(session, mentor, user(session, ECT).id, start)
+    template = coaching_library.search_library(session, mentor, text="turn and talk")[0]
+    start = coaching_library.step_from_template(session, mentor, template.id)
+    step = steps.set_action_step(session, mentor, user(session, ECT).id, start)
     assert step.title == "Turn and talk with a sentence stem" and step.standard == 5
     with pytest.raises(NotFound):
-        coaching.step_from_template(
+        coaching_library.step_from_template(
             session, user(session, "mentor1@riverside.example"), template.id
         )
 
@@ -153,16 +153,23 @@ def test_library_is_per_school_and_searchable(session, demo):
 def test_model_clips_mentor_may_share_and_attach(ctx, session, demo):
     mentor, other = user(session, MENTOR), user(session, OTHER_MENTOR)
     ect = user(session, ECT)
-    own = ready_clip(ctx, session, MENTOR, ClipKind.MODEL, "Modelling circulation")
-    theirs = ready_clip(
-        ctx, session, OTHER_MENTOR, ClipKind.MODEL, "Private model", consent_state=NO_PUPILS
+    own = ready_clip(
+        session, ctx.storage, MENTOR, kind=ClipKind.MODEL, title="Modelling circulation"
     )
-    step = coaching.set_action_step(session, mentor, ect.id, step_input(model_clip_id=own.id))
+    theirs = ready_clip(
+        session,
+        ctx.storage,
+        OTHER_MENTOR,
+        kind=ClipKind.MODEL,
+        title="Private model",
+        consent_state=NO_PUPILS,
+    )
+    step = steps.set_action_step(session, mentor, ect.id, step_input(model_clip_id=own.id))
     assert step.model_clip_id == own.id
     # The ECT may watch the model attached to their step.
-    assert clips.get_visible_clip(session, ect, own.id).id == own.id
+    assert visibility.get_visible_clip(session, ect, own.id).id == own.id
     with pytest.raises(InvalidInput, match="model clip cannot be used"):
-        coaching.attach_model_clip(session, mentor, step.id, theirs.id)
+        steps.edit_action_step(session, mentor, step.id, step_input(model_clip_id=theirs.id))
     model_clips.share_model_clip(
         session,
         other,
@@ -172,9 +179,8 @@ def test_model_clips_mentor_may_share_and_attach(ctx, session, demo):
         standard=7,
         phase="KS3 science",
     )
-    assert coaching.attach_model_clip(session, mentor, step.id, theirs.id).model_clip_id == (
-        theirs.id
-    )
+    edited = steps.edit_action_step(session, mentor, step.id, step_input(model_clip_id=theirs.id))
+    assert edited.model_clip_id == theirs.id
     library = model_clips.model_library(session, mentor, strand="behaviour", phase="ks3")
     assert [c.id for c in library] == [theirs.id]
     assert model_clips.model_library(session, user(session, "mentor1@riverside.example")) == []
@@ -186,32 +192,32 @@ def test_model_clips_mentor_may_share_and_attach(ctx, session, demo):
 
 def test_rehearsals_are_numbered_attempts_at_the_ects_own_step(ctx, session, demo):
     mentor, ect = user(session, MENTOR), user(session, ECT)
-    step = coaching.set_action_step(session, mentor, ect.id, step_input())
-    first = ready_clip(ctx, session, ECT, ClipKind.REHEARSAL, step_id=step.id)
-    second = ready_clip(ctx, session, ECT, ClipKind.REHEARSAL, step_id=step.id)
+    step = steps.set_action_step(session, mentor, ect.id, step_input())
+    first = ready_clip(session, ctx.storage, ECT, kind=ClipKind.REHEARSAL, step_id=step.id)
+    second = ready_clip(session, ctx.storage, ECT, kind=ClipKind.REHEARSAL, step_id=step.id)
     assert (first.attempt, second.attempt) == (1, 2)
     with pytest.raises(InvalidInput, match="your own action steps"):
         upload(session, ctx.storage, ECT_Y2, b"x", kind=ClipKind.REHEARSAL, step_id=step.id)
     assert ctx.storage.keys() == sorted(ctx.storage.keys())  # nothing stored for the refusal
     assert not any(k.startswith("clips/3/") for k in ctx.storage.keys())
 
-    coaching.tick_criterion(session, mentor, second.id, 1, True)
-    coaching.tick_criterion(session, mentor, second.id, 0, True)
-    coaching.tick_criterion(session, mentor, second.id, 0, False)
-    view = coaching.rehearsal_view(session, ect, second.id)
+    rehearsals.tick_criterion(session, mentor, second.id, 1, True)
+    rehearsals.tick_criterion(session, mentor, second.id, 0, True)
+    rehearsals.tick_criterion(session, mentor, second.id, 0, False)
+    view = rehearsals.rehearsal_view(session, ect, second.id)
     assert view.ticked == {1} and [c.attempt for c in view.attempts] == [1, 2]
     with pytest.raises(InvalidInput, match="not part of the step"):
-        coaching.tick_criterion(session, mentor, second.id, 5, True)
+        rehearsals.tick_criterion(session, mentor, second.id, 5, True)
     with pytest.raises(Forbidden):
-        coaching.tick_criterion(
+        rehearsals.tick_criterion(
             session, user(session, "coordinator@northfield.example"), second.id, 0, True
         )
 
 
 def test_session_record_and_reflection(ctx, session, demo):
     mentor, ect = user(session, MENTOR), user(session, ECT)
-    lesson = ready_clip(ctx, session, ECT, ClipKind.LESSON)
-    step = coaching.set_action_step(session, mentor, ect.id, step_input())
+    lesson = ready_clip(session, ctx.storage, ECT, kind=ClipKind.LESSON)
+    step = steps.set_action_step(session, mentor, ect.id, step_input())
     record = meetings.record_session(
         session,
         mentor,
@@ -231,7 +237,7 @@ def test_session_record_and_reflection(ctx, session, demo):
             session, mentor, ect.id, SessionInput(held_on=date.today() + timedelta(days=2))
         )
     with pytest.raises(InvalidInput, match="own clips"):
-        other = ready_clip(ctx, session, ECT_Y2, ClipKind.LESSON)
+        other = ready_clip(session, ctx.storage, ECT_Y2, kind=ClipKind.LESSON)
         meetings.record_session(
             session,
             mentor,
@@ -252,31 +258,33 @@ def test_session_record_and_reflection(ctx, session, demo):
 def test_coordinators_see_the_ects_of_their_school_or_trust(session, demo):
     names = {
         u.email
-        for u in meetings.visible_ects(session, user(session, "coordinator@northfield.example"))
+        for u in coaching_home.visible_ects(
+            session, user(session, "coordinator@northfield.example")
+        )
     }
     assert names == {
         "ect1@northfield.example",
         "ect2@northfield.example",
         "ect3@northfield.example",
     }
-    everyone = meetings.visible_ects(
+    everyone = coaching_home.visible_ects(
         session, user(session, "induction-lead@northfield-trust.example")
     )
     assert len(everyone) == 6
     # The school's reviewer reviews both its mentors, so sees their ECTs' records.
-    reviewed = meetings.visible_ects(session, user(session, "reviewer@northfield.example"))
+    reviewed = coaching_home.visible_ects(session, user(session, "reviewer@northfield.example"))
     assert {u.email for u in reviewed} == names
-    assert meetings.visible_ects(session, user(session, "ect1@northfield.example")) == [
+    assert coaching_home.visible_ects(session, user(session, "ect1@northfield.example")) == [
         user(session, "ect1@northfield.example")
     ]
 
 
 def test_mentor_home_lists_ects_steps_and_clips_awaiting_feedback(ctx, session, demo):
     mentor = user(session, MENTOR)
-    older = ready_clip(ctx, session, ECT, ClipKind.LESSON, "older")
-    newer = ready_clip(ctx, session, ECT, ClipKind.LESSON, "newer")
-    step = coaching.set_action_step(session, mentor, user(session, ECT).id, step_input())
-    home = {s.ect.email: s for s in meetings.mentor_home(session, mentor)}
+    older = ready_clip(session, ctx.storage, ECT, kind=ClipKind.LESSON, title="older")
+    newer = ready_clip(session, ctx.storage, ECT, kind=ClipKind.LESSON, title="newer")
+    step = steps.set_action_step(session, mentor, user(session, ECT).id, step_input())
+    home = {s.ect.email: s for s in coaching_home.mentor_home(session, mentor)}
     assert set(home) == {ECT, ECT_Y2}
     assert home[ECT].step.id == step.id and home[ECT].induction_year == 1
     assert [c.id for c in home[ECT].awaiting_feedback] == [older.id, newer.id]

@@ -8,15 +8,11 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 
-from service import (
-    induction,
-    induction_csv,
-)
 from service.accounts import create_user
 from service.errors import Forbidden, NotFound
-from service.induction import FormalState
+from service.induction import dashboard as induction_dashboard, export, trust as induction_trust
+from service.induction.dashboard import FormalState
 from service.models import (
     ActionStep,
     ClipKind,
@@ -26,6 +22,7 @@ from service.models import (
     Strand,
     Trust,
 )
+from tests.factories import user
 from tests.induction_history import (
     NORTHFIELD,
     NOW,
@@ -37,8 +34,8 @@ from tests.induction_history import (
     add_session,
     at,
     build_history,
-    user,
 )
+from tests.query_counter import QueryCounter
 
 
 @pytest.fixture
@@ -46,12 +43,14 @@ def history(session, demo) -> History:
     return build_history(session)
 
 
-def rows_by_email(dashboard) -> dict[str, induction.EctRow]:
+def rows_by_email(dashboard) -> dict[str, induction_dashboard.EctRow]:
     return {row.ect_email: row for row in dashboard.rows}
 
 
 def test_dashboard_values_and_overdue_reasons(session, history):
-    dashboard = induction.school_dashboard(session, history.coordinator, history.school.id, now=NOW)
+    dashboard = induction_dashboard.school_dashboard(
+        session, history.coordinator, history.school.id, now=NOW
+    )
     assert dashboard.today == TODAY and dashboard.half_term.label == "Autumn 2 2026/27"
     rows = rows_by_email(dashboard)
     one, two, three = (rows[f"ect{n}@northfield.example"] for n in (1, 2, 3))
@@ -94,7 +93,9 @@ def test_formal_observations_in_the_last_two_weeks_and_with_the_ect_lead(session
     add_observation(session, history.ect2, history.mentor1, "2026-12-01")  # not joint
     session.commit()
     rows = rows_by_email(
-        induction.school_dashboard(session, history.coordinator, history.school.id, now=late)
+        induction_dashboard.school_dashboard(
+            session, history.coordinator, history.school.id, now=late
+        )
     )
     one, two = rows["ect1@northfield.example"], rows["ect2@northfield.example"]
     assert one.formal_this_half_term == FormalState.MISSING
@@ -110,7 +111,9 @@ def test_formal_observations_in_the_last_two_weeks_and_with_the_ect_lead(session
     add_observation(session, history.ect1, history.mentor1, "2026-12-02", lead=True)
     session.commit()
     rows = rows_by_email(
-        induction.school_dashboard(session, history.coordinator, history.school.id, now=late)
+        induction_dashboard.school_dashboard(
+            session, history.coordinator, history.school.id, now=late
+        )
     )
     assert rows["ect1@northfield.example"].reasons == []
     assert rows["ect1@northfield.example"].formal_year_done == 2
@@ -123,7 +126,9 @@ def test_holidays_do_not_make_an_ect_overdue(session, history):
     add_session(session, history.mentor1, history.ect1, "2026-12-18")
     session.commit()
     row = rows_by_email(
-        induction.school_dashboard(session, history.coordinator, history.school.id, now=christmas)
+        induction_dashboard.school_dashboard(
+            session, history.coordinator, history.school.id, now=christmas
+        )
     )["ect1@northfield.example"]
     assert row.half_term.label == "Spring 1 2026/27"
     assert row.term_days_since_session == 1
@@ -132,21 +137,23 @@ def test_holidays_do_not_make_an_ect_overdue(session, history):
 
 
 def test_sorting_puts_overdue_first_and_follows_a_column(session, history):
-    rows = induction.school_dashboard(session, history.coordinator, history.school.id, now=NOW).rows
-    ordered, sort = induction.sort_rows(rows, None)
+    rows = induction_dashboard.school_dashboard(
+        session, history.coordinator, history.school.id, now=NOW
+    ).rows
+    ordered, sort = induction_dashboard.sort_rows(rows, None)
     assert sort == "overdue" and not ordered[-1].overdue
-    ordered, sort = induction.sort_rows(rows, "-awaiting")
+    ordered, sort = induction_dashboard.sort_rows(rows, "-awaiting")
     assert [r.awaiting_feedback for r in ordered] == [1, 1, 0]
-    ordered, _ = induction.sort_rows(rows, "session")
+    ordered, _ = induction_dashboard.sort_rows(rows, "session")
     assert [r.last_session for r in ordered] == [date(2026, 11, 4), date(2026, 11, 24), None]
-    ordered, _ = induction.sort_rows(rows, "-session")  # never coached stays last
+    ordered, _ = induction_dashboard.sort_rows(rows, "-session")  # never coached stays last
     assert [r.last_session for r in ordered] == [date(2026, 11, 24), date(2026, 11, 4), None]
-    assert induction.sort_rows(rows, "drop table")[1] == "overdue"
+    assert induction_dashboard.sort_rows(rows, "drop table")[1] == "overdue"
 
 
 def test_trust_view_rolls_schools_up(session, history):
     lead = user(session, "induction-lead@northfield-trust.example")
-    view = induction.trust_view(session, lead, history.school.trust_id, now=NOW)
+    view = induction_trust.trust_view(session, lead, history.school.trust_id, now=NOW)
     by_name = {s.school.name: s for s in view.schools}
     north = by_name[NORTHFIELD]
     assert (north.ects, north.overdue) == (3, 2)
@@ -156,15 +163,17 @@ def test_trust_view_rolls_schools_up(session, history):
     assert north.oldest_wait == NOW - at("2026-11-18", 8)
     assert by_name["Riverside Academy"].ects == 3
     with pytest.raises(Forbidden):
-        induction.trust_view(session, history.coordinator, history.school.trust_id, now=NOW)
+        induction_trust.trust_view(session, history.coordinator, history.school.trust_id, now=NOW)
     other = user(session, "coordinator@riverside.example")
     with pytest.raises(NotFound):
-        induction.school_dashboard(session, other, history.school.id, now=NOW)
+        induction_dashboard.school_dashboard(session, other, history.school.id, now=NOW)
 
 
 def test_dashboard_csv_columns_and_a_row(session, history):
-    dashboard = induction.school_dashboard(session, history.coordinator, history.school.id, now=NOW)
-    text = induction_csv.to_csv(induction_csv.dashboard_csv_rows(dashboard.rows))
+    dashboard = induction_dashboard.school_dashboard(
+        session, history.coordinator, history.school.id, now=NOW
+    )
+    text = export.to_csv(export.dashboard_csv_rows(dashboard.rows))
     table = list(csv.DictReader(io.StringIO(text)))
     assert list(table[0]) == [
         "ect_id", "ect_name", "ect_email", "mentor_name", "induction_year", "cadence_days",
@@ -179,7 +188,7 @@ def test_dashboard_csv_columns_and_a_row(session, history):
     assert two["overdue"] == "yes" and "21 term-time days" in two["overdue_reasons"]
     assert two["formal_this_half_term"] == "due" and two["active_step_age_days"] == ""
     # A cell a spreadsheet would run as a formula is written as text.
-    assert induction_csv.to_csv([["=SUM(A1)", "ok"]]) == "'=SUM(A1),ok\r\n"
+    assert export.to_csv([["=SUM(A1)", "ok"]]) == "'=SUM(A1),ok\r\n"
 
 
 def build_school(session, trust: Trust, name: str, ects: int) -> School:
@@ -223,21 +232,6 @@ def build_school(session, trust: Trust, name: str, ects: int) -> School:
     return school
 
 
-class QueryCounter:
-    def __init__(self, engine):
-        self.engine, self.count = engine, 0
-
-    def _count(self, *_args) -> None:
-        self.count += 1
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-
 def count_queries(session, run) -> tuple[int, object]:
     session.expire_all()  # every run starts from the same, cold, identity map
     with QueryCounter(session.get_bind()) as counter:
@@ -261,10 +255,10 @@ def test_dashboard_and_trust_queries_do_not_grow_with_the_number_of_ects(session
     )
 
     def dashboard(school_id):
-        return lambda: induction.school_dashboard(session, admin, school_id, now=NOW)
+        return lambda: induction_dashboard.school_dashboard(session, admin, school_id, now=NOW)
 
     def trust(trust_id):
-        return lambda: induction.trust_view(session, admin, trust_id, now=NOW)
+        return lambda: induction_trust.trust_view(session, admin, trust_id, now=NOW)
 
     small_count, small_page = count_queries(session, dashboard(small_id))
     large_count, large_page = count_queries(session, dashboard(large_id))

@@ -8,28 +8,22 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from service import (
-    evidence,
-    induction_charts,
-    induction_scope,
-    induction_settings,
-    observations,
-)
 from service.errors import Forbidden, InvalidInput, NotFound
-from service.induction import FormalState
-from service.induction_charts import CellState
+from service.induction import cadence, charts as induction_charts, evidence, observations, scope
+from service.induction.charts import CellState
+from service.induction.dashboard import FormalState
 from service.models import (
     Clip,
     HalfTerm,
     ObservationKind,
 )
+from tests.factories import user
 from tests.induction_history import (
     NOW,
     TODAY,
     History,
     build_history,
     pairing_of,
-    user,
 )
 
 
@@ -95,28 +89,28 @@ def test_charts_heatmap_and_median_feedback(session, history):
 
 def test_cadence_changes_follow_the_induction_year(session, history):
     pairing = pairing_of(session, history.ect1)
-    changed = induction_settings.set_cadence(
+    changed = cadence.set_cadence(
         session, history.coordinator, pairing.id, induction_year=2, cadence_days=None
     )
     assert (changed.induction_year, changed.cadence_days) == (2, 14)
     # The form sends the current cadence back unchanged: the new year's default still applies.
-    changed = induction_settings.set_cadence(
+    changed = cadence.set_cadence(
         session, history.coordinator, pairing.id, induction_year=1, cadence_days=14
     )
     assert (changed.induction_year, changed.cadence_days) == (1, 7)
-    changed = induction_settings.set_cadence(
+    changed = cadence.set_cadence(
         session, history.coordinator, pairing.id, induction_year=2, cadence_days=None
     )
-    changed = induction_settings.set_cadence(
+    changed = cadence.set_cadence(
         session, history.coordinator, pairing.id, induction_year=1, cadence_days=10
     )
     assert (changed.induction_year, changed.cadence_days) == (1, 10)
     with pytest.raises(InvalidInput, match="from 1 to 56"):
-        induction_settings.set_cadence(
+        cadence.set_cadence(
             session, history.coordinator, pairing.id, induction_year=None, cadence_days=0
         )
     with pytest.raises(NotFound):
-        induction_settings.set_cadence(
+        cadence.set_cadence(
             session,
             user(session, "coordinator@riverside.example"),
             pairing.id,
@@ -127,29 +121,24 @@ def test_cadence_changes_follow_the_induction_year(session, history):
 
 def test_terms_are_saved_whole_or_not_at_all(session, history):
     spans = [
-        (t.starts_on, t.ends_on)
-        for t in induction_scope.school_calendar(session, history.school).year(2026)
+        (t.starts_on, t.ends_on) for t in scope.school_calendar(session, history.school).year(2026)
     ]
     spans[0] = (date(2026, 9, 7), date(2026, 10, 16))
-    view = induction_settings.save_terms(
+    view = cadence.save_terms(
         session, history.coordinator, history.school.id, 2026, spans, "Europe/London"
     )
     assert view.custom and view.half_terms[0].starts_on == date(2026, 9, 7)
     bad = list(spans)
     bad[2] = (date(2026, 12, 1), date(2027, 2, 12))  # overlaps autumn 2
     with pytest.raises(InvalidInput, match="Spring 1 must start after Autumn 2 ends"):
-        induction_settings.save_terms(
-            session, history.coordinator, history.school.id, 2026, bad, "UTC"
-        )
+        cadence.save_terms(session, history.coordinator, history.school.id, 2026, bad, "UTC")
     with pytest.raises(InvalidInput, match="not a time zone"):
-        induction_settings.save_terms(
-            session, history.coordinator, history.school.id, 2026, spans, "Mars"
-        )
+        cadence.save_terms(session, history.coordinator, history.school.id, 2026, spans, "Mars")
     session.expire_all()
     assert history.school.timezone == "Europe/London"
     stored = session.scalars(select(HalfTerm).where(HalfTerm.school_id == history.school.id))
     assert sorted(t.starts_on for t in stored)[0] == date(2026, 9, 7)
-    view = induction_settings.reset_terms(session, history.coordinator, history.school.id, 2026)
+    view = cadence.reset_terms(session, history.coordinator, history.school.id, 2026)
     assert not view.custom and view.half_terms[0].starts_on == date(2026, 9, 1)
 
 

@@ -10,7 +10,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from service import clips, consent, model_clips, policy, privacy, uploads
+from service import policy
+from service.clips import resumable, upload as clips_upload, upload_metadata, visibility
+from service.coaching import model_clips
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.models import (
     AuditAction,
@@ -21,10 +23,9 @@ from service.models import (
     ConsentState,
     LawfulBasis,
     School,
-    SchoolClass,
-    User,
 )
-from tests.factories import ready_clip
+from service.privacy import consent, settings as privacy_settings
+from tests.factories import demo_class, ready_clip, school_of, user
 
 ECT, MENTOR, OTHER_MENTOR = (
     "ect1@northfield.example",
@@ -35,26 +36,15 @@ COORDINATOR, OTHER_COORDINATOR = "coordinator@northfield.example", "coordinator@
 TRUST_LEAD = "induction-lead@northfield-trust.example"
 
 
-def user(session, email: str) -> User:
-    return session.scalar(select(User).where(User.email == email))
-
-
-def school_of(session, email: str) -> int:
-    return user(session, email).memberships[0].school_id
-
-
-def demo_class(session, name: str) -> SchoolClass:
-    """One of the demo's Northfield classes (Year 6 Elm is recorded as sound only)."""
-    return session.scalar(select(SchoolClass).where(SchoolClass.name == name))
-
-
-def details(**changes) -> clips.UploadDetails:  # noqa: ANN003
-    base = clips.UploadDetails(ClipKind.LESSON, "Year 5 fractions", date.today(), "lesson.mp4")
+def details(**changes) -> clips_upload.UploadDetails:
+    base = clips_upload.UploadDetails(
+        ClipKind.LESSON, "Year 5 fractions", date.today(), "lesson.mp4"
+    )
     return replace(base, **changes)
 
 
-def register(ctx, session, email: str = ECT, **changes) -> Clip:  # noqa: ANN003
-    return clips.register_upload(
+def register(ctx, session, email: str = ECT, **changes) -> Clip:
+    return clips_upload.register_upload(
         session,
         ctx.storage,
         user(session, email),
@@ -125,7 +115,7 @@ def test_a_sound_only_class_makes_a_sound_only_clip_that_is_never_blurred(ctx, s
 
 
 def test_a_class_must_be_the_uploaders_schools(ctx, session, demo):
-    elsewhere = privacy.add_class(
+    elsewhere = privacy_settings.add_class(
         session, user(session, OTHER_COORDINATOR), school_of(session, OTHER_COORDINATOR), "8R"
     )
     with pytest.raises(InvalidInput, match="one of your school's classes"):
@@ -135,7 +125,7 @@ def test_a_class_must_be_the_uploaders_schools(ctx, session, demo):
 
 def test_resumable_upload_carries_the_consent_record_to_the_clip(ctx, session, demo, tmp_path):
     quiet = demo_class(session, "Year 6 Elm")
-    limits = uploads.Limits(1000, 10_000, timedelta(hours=1))
+    limits = resumable.Limits(1000, 10_000, timedelta(hours=1))
     metadata = {
         "kind": "lesson",
         "title": "Phonics",
@@ -148,12 +138,12 @@ def test_resumable_upload_carries_the_consent_record_to_the_clip(ctx, session, d
         "blur_faces": "0",
     }
     ect = user(session, ECT)
-    upload = uploads.create(
-        session, tmp_path, ect, uploads.details_from_metadata(metadata), 5, limits
+    upload = resumable.create(
+        session, tmp_path, ect, upload_metadata.details_from_metadata(metadata), 5, limits
     )
     assert (upload.class_id, upload.recorded_by, upload.blur_faces) == (quiet.id, "Mr Jones", False)
-    uploads.append(session, tmp_path, upload, 0, io.BytesIO(b"bytes"), limits)
-    clip = uploads.finish(session, ctx.storage, tmp_path, ect, upload, limits)
+    resumable.append(session, tmp_path, upload, 0, io.BytesIO(b"bytes"), limits)
+    clip = resumable.finish(session, ctx.storage, tmp_path, ect, upload, limits)
     assert (clip.class_id, clip.lawful_basis, clip.consent_state, clip.recorded_by) == (
         quiet.id,
         LawfulBasis.LEGITIMATE_INTERESTS,
@@ -167,7 +157,7 @@ def test_resumable_upload_carries_the_consent_record_to_the_clip(ctx, session, d
         ({"class": "x"}, "classes"),
     ):
         with pytest.raises(InvalidInput, match=message):
-            uploads.details_from_metadata({**metadata, **bad})
+            upload_metadata.details_from_metadata({**metadata, **bad})
 
 
 # --- the school's settings and classes ---------------------------------------------------------
@@ -178,11 +168,11 @@ def test_settings_are_checked_saved_and_audited(session, demo):
     school_id = school_of(session, ECT)
     for days in (0, 3651):
         with pytest.raises(InvalidInput, match="between 1 and 3650 days"):
-            privacy.update_settings(
-                session, lead, school_id, privacy.PrivacySettings(False, days, 90)
+            privacy_settings.update_settings(
+                session, lead, school_id, privacy_settings.PrivacySettings(False, days, 90)
             )
-    school = privacy.update_settings(
-        session, lead, school_id, privacy.PrivacySettings(True, 14, 365), ip="10.0.0.1"
+    school = privacy_settings.update_settings(
+        session, lead, school_id, privacy_settings.PrivacySettings(True, 14, 365), ip="10.0.0.1"
     )
     assert (school.blur_by_default, school.original_retention_days, school.clip_retention_days) == (
         True,
@@ -195,7 +185,9 @@ def test_settings_are_checked_saved_and_audited(session, demo):
         "blur faces by default: off -> on; originals kept: 30 -> 14 days; "
         "clips kept after induction: 90 -> 365 days"
     )
-    privacy.update_settings(session, lead, school_id, privacy.PrivacySettings(True, 14, 365))
+    privacy_settings.update_settings(
+        session, lead, school_id, privacy_settings.PrivacySettings(True, 14, 365)
+    )
     assert len(events(session, AuditAction.PRIVACY_SETTINGS)) == 1  # nothing changed
 
 
@@ -203,34 +195,40 @@ def test_only_the_schools_coordinators_and_admins_keep_its_settings(session, dem
     school_id = school_of(session, ECT)
     for email in (ECT, MENTOR, "reviewer@northfield.example"):
         with pytest.raises(Forbidden):
-            privacy.privacy_school(session, user(session, email), school_id)
+            privacy_settings.privacy_school(session, user(session, email), school_id)
     with pytest.raises(NotFound):
-        privacy.privacy_school(session, user(session, OTHER_COORDINATOR), school_id)
+        privacy_settings.privacy_school(session, user(session, OTHER_COORDINATOR), school_id)
     for email in (COORDINATOR, TRUST_LEAD, "admin@coachreel.example"):
-        assert privacy.privacy_school(session, user(session, email), school_id).id == school_id
+        assert (
+            privacy_settings.privacy_school(session, user(session, email), school_id).id
+            == school_id
+        )
 
 
 def test_classes_are_added_marked_sound_only_and_removed_only_without_clips(ctx, session, demo):
     coordinator, school_id = user(session, COORDINATOR), school_of(session, ECT)
-    year4 = privacy.add_class(session, coordinator, school_id, " Year 4  Birch ")
+    year4 = privacy_settings.add_class(session, coordinator, school_id, " Year 4  Birch ")
     assert year4.name == "Year 4 Birch" and not year4.audio_only
     with pytest.raises(InvalidInput, match="already a class called year 4 birch"):
-        privacy.add_class(session, coordinator, school_id, "year 4 birch")
+        privacy_settings.add_class(session, coordinator, school_id, "year 4 birch")
     with pytest.raises(InvalidInput, match="give the class a name"):
-        privacy.add_class(session, coordinator, school_id, "   ")
-    assert privacy.set_audio_only(session, coordinator, school_id, year4.id, True).audio_only
+        privacy_settings.add_class(session, coordinator, school_id, "   ")
+    assert privacy_settings.set_audio_only(
+        session, coordinator, school_id, year4.id, True
+    ).audio_only
     register(ctx, session, class_id=year4.id)
     rows = {
-        r.school_class.name: r.clips for r in privacy.class_rows(session, coordinator, school_id)
+        r.school_class.name: r.clips
+        for r in privacy_settings.class_rows(session, coordinator, school_id)
     }
     assert rows["Year 4 Birch"] == 1
     with pytest.raises(InvalidInput, match="has 1 clip, so it cannot be removed"):
-        privacy.remove_class(session, coordinator, school_id, year4.id)
-    empty = privacy.add_class(session, coordinator, school_id, "Nursery")
-    assert privacy.remove_class(session, coordinator, school_id, empty.id) == "Nursery"
+        privacy_settings.remove_class(session, coordinator, school_id, year4.id)
+    empty = privacy_settings.add_class(session, coordinator, school_id, "Nursery")
+    assert privacy_settings.remove_class(session, coordinator, school_id, empty.id) == "Nursery"
     other_school = school_of(session, OTHER_COORDINATOR)
     with pytest.raises(NotFound):  # a class is changed only through its own school
-        privacy.set_audio_only(
+        privacy_settings.set_audio_only(
             session, user(session, "admin@coachreel.example"), other_school, year4.id, False
         )
     details_ = [e.detail for e in events(session, AuditAction.PRIVACY_SETTINGS)]
@@ -333,7 +331,7 @@ def test_a_model_clip_joins_the_library_only_once_consent_allows(ctx, session, d
     mentor, other = user(session, MENTOR), user(session, OTHER_MENTOR)
     model = ready_clip(session, ctx.storage, MENTOR, kind=ClipKind.MODEL, title="Cold call")
 
-    def share():  # noqa: ANN202
+    def share():
         return model_clips.share_model_clip(
             session, mentor, model.id, shareable=True, strand=None, standard=None, phase=None
         )
@@ -349,7 +347,7 @@ def test_a_model_clip_joins_the_library_only_once_consent_allows(ctx, session, d
     session.commit()
     assert model_clips.model_library(session, other) == []
     with pytest.raises(NotFound):
-        clips.get_visible_clip(session, other, model.id)
+        visibility.get_visible_clip(session, other, model.id)
     assert not policy.can_attach_model(other, model)
     assert [c.id for c in model_clips.model_library(session, mentor)] == [model.id]  # own
     consent.record_consent(
@@ -362,5 +360,5 @@ def test_a_model_clip_joins_the_library_only_once_consent_allows(ctx, session, d
     )
     assert share().shareable
     assert [c.id for c in model_clips.model_library(session, other)] == [model.id]
-    assert clips.get_visible_clip(session, other, model.id).id == model.id
+    assert visibility.get_visible_clip(session, other, model.id).id == model.id
     assert policy.can_attach_model(other, model)

@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from service import clips, comments, retention, retention_admin, transcripts
+from service.clips import transcripts
 from service.errors import Forbidden, InvalidInput, NotFound
+from service.feedback import comments
 from service.models import (
     AuditAction,
     AuditEvent,
@@ -26,29 +27,29 @@ from service.models import (
     Role,
     School,
     TranscriptSegment,
-    User,
 )
-from tests.factories import ready_clip, upload
+from service.privacy import retention, retention_admin
+from service.storage import keys, keys as storage_keys
+from tests.factories import ready_clip, upload, user
 
 ECT, OTHER_ECT = "ect1@northfield.example", "ect2@northfield.example"
 MENTOR, COORDINATOR = "mentor1@northfield.example", "coordinator@northfield.example"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
-def _user(session, email: str) -> User:
-    return session.scalar(select(User).where(User.email == email))
-
-
 def _clip(ctx, session, email=ECT, *, kind=ClipKind.LESSON, ready_at=NOW, blurred=False):
     """A playable clip with real objects: original, video, poster, captions (and unblurred)."""
-    clip = ready_clip(session, ctx.storage, email, kind=kind, title=f"{kind.label} clip")
-    ctx.storage.put_stream(transcripts.captions_key(clip.id), io.BytesIO(b"WEBVTT\n"))
-    transcripts.save_transcript(
+    clip = ready_clip(
         session,
-        clip.id,
-        [transcripts.SegmentData(0, 2, "Eyes on me"), transcripts.SegmentData(2, 4, "Thank you")],
-        language="en",
-        captions=transcripts.captions_key(clip.id),
+        ctx.storage,
+        email,
+        kind=kind,
+        title=f"{kind.label} clip",
+        captions=b"WEBVTT\n",
+        transcript=[
+            transcripts.SegmentData(0, 2, "Eyes on me"),
+            transcripts.SegmentData(2, 4, "Thank you"),
+        ],
     )
     clip = session.get(Clip, clip.id)
     if blurred:
@@ -63,15 +64,15 @@ def _clip(ctx, session, email=ECT, *, kind=ClipKind.LESSON, ready_at=NOW, blurre
 
 
 def _complete_induction(session, email: str, on: date | None) -> None:
-    user = _user(session, email)
-    membership = next(m for m in user.memberships if m.role == Role.ECT)
+    ect = user(session, email)
+    membership = next(m for m in ect.memberships if m.role == Role.ECT)
     membership.induction_completed_on = on
     session.commit()
 
 
 def _school(session, email=ECT) -> School:
-    user = _user(session, email)
-    return session.get(School, next(m.school_id for m in user.memberships))
+    person = user(session, email)
+    return session.get(School, next(m.school_id for m in person.memberships))
 
 
 def _apply(ctx, session, now, storage=None):
@@ -105,7 +106,7 @@ def test_an_original_goes_on_its_day_with_the_unblurred_renditions(ctx, session,
     row = session.get(Clip, clip.id)
     assert row.original_deleted_at == NOW
     assert (row.unblurred_video_key, row.unblurred_poster_key) == (None, None)
-    assert row.video_key == clips.video_key(clip.id)  # the playable (blurred) video stays
+    assert row.video_key == keys.video_key(clip.id)  # the playable (blurred) video stays
     assert session.get(Clip, untouched.id).original_deleted_at is None
     [event] = _events(session)
     assert (event.actor_id, event.subject_id, event.clip_id) == (None, clip.owner_id, clip.id)
@@ -170,10 +171,10 @@ def test_lesson_and_rehearsal_clips_go_after_the_induction_with_what_follows(ctx
     rehearsal = _clip(ctx, session, kind=ClipKind.REHEARSAL, ready_at=NOW - timedelta(days=5))
     other = _clip(ctx, session, OTHER_ECT, ready_at=NOW - timedelta(days=5))  # induction not over
     model = _clip(ctx, session, MENTOR, kind=ClipKind.MODEL, ready_at=NOW - timedelta(days=5))
-    mentor, ect = _user(session, MENTOR), _user(session, ECT)
+    mentor, ect = user(session, MENTOR), user(session, ECT)
     note = comments.add_comment(session, mentor, lesson.id, at_seconds=1, body="Great start")
     comments.reply_to_comment(session, ect, lesson.id, note.id, body="Thanks")
-    colleague = _user(session, OTHER_ECT)
+    colleague = user(session, OTHER_ECT)
     session.add(
         ClipShare(
             clip_id=lesson.id,
@@ -209,8 +210,8 @@ def test_lesson_and_rehearsal_clips_go_after_the_induction_with_what_follows(ctx
             assert session.scalar(count.where(model_class.clip_id == gone.id)) == 0
     for kept in (other, model):
         assert session.get(Clip, kept.id) is not None
-        assert ctx.storage.exists(clips.video_key(kept.id))
-        assert ctx.storage.exists(transcripts.captions_key(kept.id))
+        assert ctx.storage.exists(keys.video_key(kept.id))
+        assert ctx.storage.exists(storage_keys.captions_key(kept.id))
     # The induction record keeps the observation; it no longer points at a clip.
     assert session.get(Observation, observation.id).clip_id is None
     events = _events(session)
@@ -227,7 +228,7 @@ def test_lesson_and_rehearsal_clips_go_after_the_induction_with_what_follows(ctx
 def test_an_extension_keeps_a_clip_until_its_day(ctx, session, demo):
     clip = _clip(ctx, session)
     _complete_induction(session, ECT, date(2026, 8, 25))
-    coordinator = _user(session, COORDINATOR)
+    coordinator = user(session, COORDINATOR)
     retention_admin.extend_retention(
         session, coordinator, clip.id, date(2026, 12, 3), "Evidence for a review", now=NOW
     )
@@ -253,14 +254,14 @@ def test_a_consented_clip_in_the_model_library_is_kept(ctx, session, demo):
     _complete_induction(session, ECT, date(2026, 1, 1))
     assert _apply(ctx, session, NOW).clips_deleted == [unconsented.id]
     assert session.get(Clip, consented.id) is not None
-    assert ctx.storage.exists(clips.video_key(consented.id))
+    assert ctx.storage.exists(keys.video_key(consented.id))
 
 
 def test_objects_another_clip_still_uses_are_kept(ctx, session, demo):
     # The demo's history clips share the sample clip's media, as these do.
     first = _clip(ctx, session, ready_at=NOW)
     sharing = Clip(
-        owner_id=_user(session, OTHER_ECT).id,
+        owner_id=user(session, OTHER_ECT).id,
         school_id=first.school_id,
         kind=ClipKind.LESSON,
         title="Shares the media",
@@ -305,19 +306,19 @@ class FailingStorage:
             raise OSError(f"storage refused to delete {key}")
         self._storage.delete(key)
 
-    def __getattr__(self, name: str):  # noqa: ANN204
+    def __getattr__(self, name: str):
         return getattr(self._storage, name)
 
 
 def test_a_storage_failure_leaves_the_row_for_the_next_run(ctx, session, demo):
     clip = _clip(ctx, session)
     _complete_induction(session, ECT, date(2026, 1, 1))
-    failing = FailingStorage(ctx.storage, clips.video_key(clip.id))
+    failing = FailingStorage(ctx.storage, keys.video_key(clip.id))
     report = _apply(ctx, session, NOW, storage=failing)
     assert report.clips_deleted == [] and list(report.failed) == [clip.id]
     assert "could not delete" in report.failed[clip.id]
     assert session.get(Clip, clip.id) is not None  # the row waits for its objects
-    assert ctx.storage.exists(clips.video_key(clip.id))
+    assert ctx.storage.exists(keys.video_key(clip.id))
     assert session.scalar(select(func.count()).select_from(TranscriptSegment)) == 2
     assert _events(session) == []
     report = _apply(ctx, session, NOW)  # the next run, with storage working again
@@ -360,9 +361,9 @@ def test_upcoming_lists_the_next_thirty_days_with_dates(ctx, session, demo):
 
 def test_extending_needs_a_reason_and_a_date_within_three_years(ctx, session, demo):
     clip = _clip(ctx, session)
-    coordinator = _user(session, COORDINATOR)
+    coordinator = user(session, COORDINATOR)
 
-    def extend(until, reason="Evidence", who=coordinator):  # noqa: ANN001, ANN202
+    def extend(until, reason="Evidence", who=coordinator):
         return retention_admin.extend_retention(session, who, clip.id, until, reason, now=NOW)
 
     with pytest.raises(InvalidInput, match="Please say why"):
@@ -375,13 +376,13 @@ def test_extending_needs_a_reason_and_a_date_within_three_years(ctx, session, de
         extend(None)
     assert extend(date(2029, 11, 23)).retain_until == date(2029, 11, 23)
     with pytest.raises(Forbidden):
-        extend(date(2027, 1, 1), who=_user(session, MENTOR))  # sees the clip
+        extend(date(2027, 1, 1), who=user(session, MENTOR))  # sees the clip
     with pytest.raises(NotFound):
-        extend(date(2027, 1, 1), who=_user(session, "coordinator@riverside.example"))
+        extend(date(2027, 1, 1), who=user(session, "coordinator@riverside.example"))
 
 
 def test_coordinators_record_when_an_induction_ended(ctx, session, demo):
-    coordinator, ect = _user(session, COORDINATOR), _user(session, ECT)
+    coordinator, ect = user(session, COORDINATOR), user(session, ECT)
     school = _school(session)
     retention_admin.record_induction_completed(
         session, coordinator, ect.id, school.id, date(2026, 7, 17), now=NOW
@@ -401,13 +402,13 @@ def test_coordinators_record_when_an_induction_ended(ctx, session, demo):
         )
     with pytest.raises(NotFound):  # not one of this school's ECTs
         retention_admin.record_induction_completed(
-            session, coordinator, _user(session, MENTOR).id, school.id, None, now=NOW
+            session, coordinator, user(session, MENTOR).id, school.id, None, now=NOW
         )
     with pytest.raises(NotFound):
         retention_admin.record_induction_completed(
-            session, _user(session, "coordinator@riverside.example"), ect.id, school.id, None
+            session, user(session, "coordinator@riverside.example"), ect.id, school.id, None
         )
     with pytest.raises(Forbidden):
         retention_admin.record_induction_completed(
-            session, _user(session, MENTOR), ect.id, school.id, None
+            session, user(session, MENTOR), ect.id, school.id, None
         )

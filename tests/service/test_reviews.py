@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
-from service import accounts, comments, mentor_feedback, reviewer_assignments, reviews, rubrics
-from service.coaching import MAX_TEXT, StepInput, set_action_step
+from service import accounts
+from service.coaching.meetings import SessionInput, record_session
+from service.coaching.steps import MAX_TEXT, StepInput, set_action_step
 from service.errors import Forbidden, InvalidInput, NotFound
-from service.meetings import SessionInput, record_session
+from service.feedback import comments
 from service.models import (
     DEFAULT_RUBRIC,
     AuditAction,
@@ -27,7 +28,10 @@ from service.models import (
     SessionReview,
     User,
 )
+from service.review import assignments, mentor_feedback, notes, queue as review_queue, rubrics
 from tests import factories
+from tests.factories import user
+from tests.query_counter import QueryCounter
 
 MENTOR, OTHER_MENTOR = "mentor1@northfield.example", "mentor2@northfield.example"
 ECT, OTHER_ECT = "ect1@northfield.example", "ect3@northfield.example"
@@ -36,11 +40,7 @@ COORDINATOR, OTHER_COORDINATOR = "coordinator@northfield.example", "coordinator@
 TRUST_LEAD, ADMIN = "induction-lead@northfield-trust.example", "admin@coachreel.example"
 
 
-def user(session, email: str) -> User:
-    return session.scalar(select(User).where(User.email == email))
-
-
-def count(session, model) -> int:  # noqa: ANN001
+def count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
 
 
@@ -92,14 +92,14 @@ def cycle(ctx, session, demo) -> dict[str, int]:
     }
 
 
-def first_item(session) -> RubricItem:  # noqa: ANN001
+def first_item(session) -> RubricItem:
     school = session.scalar(select(School).where(School.name == "Northfield Primary"))
     return rubrics.rubric_for(session, school.trust_id)[0]
 
 
-def note(session, cycle, target="session", verdict="work_on", body="Name the move", **kw):  # noqa: ANN001, ANN003
+def note(session, cycle, target="session", verdict="work_on", body="Name the move", **kw):
     item = kw.pop("item", None) or first_item(session)
-    return reviews.add_review_note(
+    return notes.add_review_note(
         session,
         kw.pop("reviewer", None) or user(session, REVIEWER),
         kw.pop("session_id", cycle["session"]),
@@ -108,21 +108,6 @@ def note(session, cycle, target="session", verdict="work_on", body="Name the mov
         verdict=verdict,
         body=body,
     )
-
-
-class QueryCounter:
-    def __init__(self, engine):  # noqa: ANN001
-        self.engine, self.count = engine, 0
-
-    def _count(self, *_args) -> None:  # noqa: ANN002
-        self.count += 1
-
-    def __enter__(self):  # noqa: ANN204
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *_exc) -> None:  # noqa: ANN002
-        event.remove(self.engine, "before_cursor_execute", self._count)
 
 
 # --- the rubric ------------------------------------------------------------------------------
@@ -150,7 +135,9 @@ def test_trust_coordinators_edit_their_rubric_and_retired_items_stay_on_old_note
     labels = [i.label for i in rubrics.rubric_for(session, item.trust_id)]
     assert labels[-2:] == ["Check for understanding", DEFAULT_RUBRIC[-1]]
     rubrics.retire_rubric_item(session, lead, item.id)
-    offered = reviews.session_for_review(session, user(session, REVIEWER), cycle["session"]).rubric
+    offered = review_queue.session_for_review(
+        session, user(session, REVIEWER), cycle["session"]
+    ).rubric
     assert item not in offered and added in offered
     assert session.get(ReviewNote, old.id).rubric_item.label == "Praise names the move"
     with pytest.raises(InvalidInput, match="no longer in the rubric"):
@@ -179,13 +166,13 @@ def test_assigning_and_ending_a_reviewer_changes_access_and_is_audited(session, 
     mentor = user(session, MENTOR)
     record = session.get(CoachingSession, cycle["session"])
     with pytest.raises(NotFound):
-        reviews.reviewable_session(session, reviewer, record.id)
+        review_queue.reviewable_session(session, reviewer, record.id)
     # A reviewer may serve several schools of a trust: Riverside's reviewer, Northfield's mentor.
-    assignment = reviewer_assignments.assign_reviewer(
+    assignment = assignments.assign_reviewer(
         session, coordinator, reviewer.id, mentor.id, ip="10.0.0.1"
     )
     assert assignment.assigned_by_id == coordinator.id
-    assert reviews.reviewable_session(session, reviewer, record.id) == record
+    assert review_queue.reviewable_session(session, reviewer, record.id) == record
     events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert [(e.action, e.actor_id, e.subject_id, e.ip) for e in events] == [
         (AuditAction.PERMISSION_CHANGE, coordinator.id, reviewer.id, "10.0.0.1")
@@ -194,19 +181,17 @@ def test_assigning_and_ending_a_reviewer_changes_access_and_is_audited(session, 
     assert mentor.name in events[0].detail and reviewer.name in events[0].detail
 
     with pytest.raises(InvalidInput, match="already reviews"):
-        reviewer_assignments.assign_reviewer(session, coordinator, reviewer.id, mentor.id)
+        assignments.assign_reviewer(session, coordinator, reviewer.id, mentor.id)
     with pytest.raises(NotFound):  # not a mentor in Riverside's coordinator's scope
-        reviewer_assignments.end_assignment(
-            session, user(session, OTHER_COORDINATOR), assignment.id
-        )
-    ended = reviewer_assignments.end_assignment(session, user(session, TRUST_LEAD), assignment.id)
+        assignments.end_assignment(session, user(session, OTHER_COORDINATOR), assignment.id)
+    ended = assignments.end_assignment(session, user(session, TRUST_LEAD), assignment.id)
     assert ended.ended_at is not None
     assert session.get(ReviewerAssignment, assignment.id) is not None  # kept for the record
     with pytest.raises(NotFound):
-        reviews.reviewable_session(session, reviewer, record.id)
+        review_queue.reviewable_session(session, reviewer, record.id)
     assert count(session, AuditEvent) == 2
     with pytest.raises(InvalidInput, match="already ended"):
-        reviewer_assignments.end_assignment(session, coordinator, assignment.id)
+        assignments.end_assignment(session, coordinator, assignment.id)
 
 
 def test_assignment_refusals_write_nothing(session, demo):
@@ -225,28 +210,28 @@ def test_assignment_refusals_write_nothing(session, demo):
     session.commit()
     before = count(session, ReviewerAssignment)
     with pytest.raises(InvalidInput, match="outside"):  # another trust's reviewer
-        reviewer_assignments.assign_reviewer(session, coordinator, stranger.id, mentor.id)
+        assignments.assign_reviewer(session, coordinator, stranger.id, mentor.id)
     with pytest.raises(InvalidInput, match="mentors in your school"):  # another school's mentor
-        reviewer_assignments.assign_reviewer(
+        assignments.assign_reviewer(
             session, coordinator, stranger.id, user(session, "mentor1@riverside.example").id
         )
     with pytest.raises(InvalidInput, match="reviewer from the list"):  # not a reviewer
-        reviewer_assignments.assign_reviewer(session, coordinator, user(session, ECT).id, mentor.id)
+        assignments.assign_reviewer(session, coordinator, user(session, ECT).id, mentor.id)
     with pytest.raises(Forbidden):
-        reviewer_assignments.assign_reviewer(session, mentor, user(session, REVIEWER).id, mentor.id)
+        assignments.assign_reviewer(session, mentor, user(session, REVIEWER).id, mentor.id)
     assert count(session, ReviewerAssignment) == before
     assert count(session, AuditEvent) == 0
     # Admins may assign any reviewer.
-    reviewer_assignments.assign_reviewer(session, user(session, ADMIN), stranger.id, mentor.id)
+    assignments.assign_reviewer(session, user(session, ADMIN), stranger.id, mentor.id)
     assert count(session, ReviewerAssignment) == before + 1
 
 
 def test_the_assignments_page_lists_only_the_coordinators_scope(session, demo):
-    view = reviewer_assignments.assignments_view(session, user(session, COORDINATOR))
+    view = assignments.assignments_view(session, user(session, COORDINATOR))
     assert {a.mentor.email for a in view.assignments} == {MENTOR, OTHER_MENTOR}
     assert {m.email for m in view.mentors} == {MENTOR, OTHER_MENTOR}
     assert {r.email for r in view.reviewers} == {REVIEWER, OTHER_REVIEWER}  # same trust
-    everything = reviewer_assignments.assignments_view(session, user(session, ADMIN))
+    everything = assignments.assignments_view(session, user(session, ADMIN))
     assert len(everything.assignments) == 4
 
 
@@ -267,14 +252,14 @@ def test_a_reviewer_annotates_the_session_its_step_and_the_mentors_comments(sess
     assert on_lesson.mentor_id == user(session, MENTOR).id
     assert on_lesson.ect_id == user(session, ECT).id
 
-    view = reviews.session_for_review(session, user(session, REVIEWER), cycle["session"])
+    view = review_queue.session_for_review(session, user(session, REVIEWER), cycle["session"])
     assert [n.id for n in view.notes_on("session")] == [on_session.id]
     assert [n.id for n in view.notes_on("step")] == [on_step.id]
     assert [n.id for n in view.notes_on(f"comment:{cycle['on_lesson']}")] == [on_lesson.id]
     assert [c.id for c in view.observed[0].comments] == [cycle["on_lesson"]]  # not the ECT's
     assert [c.id for c in view.rehearsals[0].comments] == [cycle["on_rehearsal"]]
     # A note leaves the session in the queue: the reviewer marks it reviewed when done.
-    queue = reviews.review_queue(session, user(session, REVIEWER))
+    queue = review_queue.review_queue(session, user(session, REVIEWER))
     assert [e.record.id for e in queue.waiting] == [cycle["session"]]
 
 
@@ -305,7 +290,7 @@ def test_bad_notes_are_refused_clearly_and_nothing_is_written(session, cycle, ch
     if values["rubric_item_id"] == "other_trust":
         values["rubric_item_id"] = rubrics.rubric_for(session, None)[0].id
     with pytest.raises(InvalidInput, match=message):
-        reviews.add_review_note(session, user(session, REVIEWER), cycle["session"], **values)
+        notes.add_review_note(session, user(session, REVIEWER), cycle["session"], **values)
     assert count(session, ReviewNote) == 0
 
 
@@ -335,21 +320,21 @@ def test_who_may_annotate_a_session(session, cycle):
 def test_the_ect_never_reads_a_note_and_the_mentor_replies(session, cycle):
     written = note(session, cycle, f"comment:{cycle['on_lesson']}")
     with pytest.raises(NotFound):
-        reviews.get_note(session, user(session, ECT), written.id)
+        notes.get_note(session, user(session, ECT), written.id)
     with pytest.raises(NotFound):
-        reviews.reply_to_note(session, user(session, ECT), written.id, "Can I see?")
+        notes.reply_to_note(session, user(session, ECT), written.id, "Can I see?")
     with pytest.raises(NotFound):
-        reviews.get_note(session, user(session, OTHER_MENTOR), written.id)
-    view = reviews.get_note(session, user(session, MENTOR), written.id)
+        notes.get_note(session, user(session, OTHER_MENTOR), written.id)
+    view = notes.get_note(session, user(session, MENTOR), written.id)
     assert view.can_reply and view.target.kind == "comment"
     assert view.target.quote == "Good start" and view.target.at_seconds == 12
-    assert not reviews.get_note(session, user(session, TRUST_LEAD), written.id).can_reply
+    assert not notes.get_note(session, user(session, TRUST_LEAD), written.id).can_reply
     with pytest.raises(Forbidden):
-        reviews.reply_to_note(session, user(session, COORDINATOR), written.id, "Noted")
+        notes.reply_to_note(session, user(session, COORDINATOR), written.id, "Noted")
     with pytest.raises(InvalidInput, match="write the reply"):
-        reviews.reply_to_note(session, user(session, MENTOR), written.id, "  ")
-    reviews.reply_to_note(session, user(session, MENTOR), written.id, "I'll name the move")
-    reviews.reply_to_note(session, user(session, REVIEWER), written.id, "Great")
+        notes.reply_to_note(session, user(session, MENTOR), written.id, "  ")
+    notes.reply_to_note(session, user(session, MENTOR), written.id, "I'll name the move")
+    notes.reply_to_note(session, user(session, REVIEWER), written.id, "Great")
     replies = session.scalars(select(ReviewReply).order_by(ReviewReply.id)).all()
     assert [(r.author.email, r.body) for r in replies] == [
         (MENTOR, "I'll name the move"),
@@ -371,7 +356,7 @@ def test_the_queue_holds_recent_unreviewed_sessions_oldest_first(session, cycle)
         session,
         mentor,
         ect2.id,
-        SessionInput(held_on=date.today() - timedelta(weeks=reviews.QUEUE_WEEKS, days=1)),
+        SessionInput(held_on=date.today() - timedelta(weeks=review_queue.QUEUE_WEEKS, days=1)),
     )
     theirs = record_session(  # another mentor's, whose reviewer is someone else
         session,
@@ -379,22 +364,24 @@ def test_the_queue_holds_recent_unreviewed_sessions_oldest_first(session, cycle)
         user(session, "ect1@riverside.example").id,
         SessionInput(held_on=date.today()),
     )
-    queue = reviews.review_queue(session, reviewer)
+    queue = review_queue.review_queue(session, reviewer)
     assert [e.record.id for e in queue.waiting] == [older.id, cycle["session"], newest.id]
     assert queue.waiting[1].step_title == "Circulate in the first two minutes"
     assert queue.recent == []
 
-    mark = reviews.mark_reviewed(session, reviewer, cycle["session"])
-    assert reviews.mark_reviewed(session, reviewer, cycle["session"]).id == mark.id  # idempotent
+    mark = notes.mark_reviewed(session, reviewer, cycle["session"])
+    assert notes.mark_reviewed(session, reviewer, cycle["session"]).id == mark.id  # idempotent
     assert count(session, SessionReview) == 1
-    queue = reviews.review_queue(session, reviewer)
+    queue = review_queue.review_queue(session, reviewer)
     assert [e.record.id for e in queue.waiting] == [older.id, newest.id]
     assert [e.record.id for e in queue.recent] == [cycle["session"]]
-    assert theirs.id not in [e.record.id for e in reviews.review_queue(session, reviewer).waiting]
-    elsewhere = reviews.review_queue(session, user(session, OTHER_REVIEWER))
+    assert theirs.id not in [
+        e.record.id for e in review_queue.review_queue(session, reviewer).waiting
+    ]
+    elsewhere = review_queue.review_queue(session, user(session, OTHER_REVIEWER))
     assert [e.record.id for e in elsewhere.waiting] == [theirs.id]
     with pytest.raises(Forbidden):
-        reviews.review_queue(session, mentor)
+        review_queue.review_queue(session, mentor)
 
 
 def test_the_queue_takes_a_constant_number_of_queries(ctx, session, cycle):
@@ -405,7 +392,7 @@ def test_the_queue_takes_a_constant_number_of_queries(ctx, session, cycle):
         session.expunge_all()
         reviewer = session.get(User, reviewer_id)
         with QueryCounter(ctx.engine) as counter:
-            queue = reviews.review_queue(session, reviewer)
+            queue = review_queue.review_queue(session, reviewer)
             shown = [
                 (e.record.mentor.name, e.record.ect.name, e.step_title)
                 for e in queue.waiting + queue.recent
@@ -414,14 +401,14 @@ def test_the_queue_takes_a_constant_number_of_queries(ctx, session, cycle):
         return counter.count
 
     record_session(session, mentor, ect2.id, SessionInput(held_on=date.today()))
-    reviews.mark_reviewed(session, user(session, REVIEWER), cycle["session"])
+    notes.mark_reviewed(session, user(session, REVIEWER), cycle["session"])
     few = queries()  # one session waiting, one reviewed
     for days in range(1, 6):
         more = record_session(
             session, mentor, ect2.id, SessionInput(held_on=date.today() - timedelta(days))
         )
         if days % 2:
-            reviews.mark_reviewed(session, user(session, REVIEWER), more.id)
+            notes.mark_reviewed(session, user(session, REVIEWER), more.id)
     assert queries() == few
 
 
@@ -436,7 +423,7 @@ def test_the_mentors_feedback_shows_patterns_and_who_reads_it(session, cycle):
     note(session, cycle, "session", "strength", "Precise praise", item=praise)
     # A second reviewer of the same mentor: the first does not read their notes.
     mentor, second = user(session, MENTOR), user(session, OTHER_REVIEWER)
-    reviewer_assignments.assign_reviewer(session, user(session, ADMIN), second.id, mentor.id)
+    assignments.assign_reviewer(session, user(session, ADMIN), second.id, mentor.id)
     note(session, cycle, "session", "work_on", "Second opinion", item=praise, reviewer=second)
 
     mine = mentor_feedback.mentor_feedback(session, mentor, mentor.id)
@@ -478,7 +465,7 @@ def test_the_mentors_feedback_takes_a_constant_number_of_queries(ctx, session, c
     def one_of_each(comment: str) -> None:
         for target in ("session", "step", f"comment:{cycle[comment]}"):
             written = note(session, cycle, target)
-            reviews.reply_to_note(session, user(session, MENTOR), written.id, "Thanks")
+            notes.reply_to_note(session, user(session, MENTOR), written.id, "Thanks")
 
     one_of_each("on_lesson")
     few = queries()

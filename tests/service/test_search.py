@@ -5,17 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from service import transcripts
+from service.clips import transcripts
+from service.clips.transcripts import SegmentData
 from service.errors import InvalidInput
-from service.models import Clip, TranscriptSegment, User
-from service.transcripts import SegmentData
-from tests.factories import ready_clip
+from service.models import Clip, TranscriptSegment
+from tests.factories import ready_clip, user
 
 
 def _ready_with_transcript(ctx, session, email: str, title: str, lines: list[str]) -> int:
-    clip = ready_clip(session, ctx.storage, email, title=title, duration=60.0)
     segments = [SegmentData(i * 5.0, i * 5.0 + 4.0, line) for i, line in enumerate(lines)]
-    transcripts.save_transcript(session, clip.id, segments, language="en", captions=None)
+    clip = ready_clip(session, ctx.storage, email, title=title, duration=60.0, transcript=segments)
     return clip.id
 
 
@@ -44,13 +43,9 @@ def corpus(ctx, session, demo):
     return own, other
 
 
-def _user(session, email: str) -> User:
-    return session.scalar(select(User).where(User.email == email))
-
-
 def test_finds_words_ranked_and_highlighted(session, corpus):
     own, _ = corpus
-    hits = transcripts.search(session, _user(session, "ect1@northfield.example"), "group task")
+    hits = transcripts.search(session, user(session, "ect1@northfield.example"), "group task")
     assert [h.clip_id for h in hits] == [own, own]
     assert {h.start for h in hits} == {5.0, 10.0}
     assert all("<mark>group</mark>" in h.snippet.lower() for h in hits)
@@ -58,7 +53,7 @@ def test_finds_words_ranked_and_highlighted(session, corpus):
 
 
 def test_stemming_and_phrases(session, corpus):
-    me = _user(session, "ect1@northfield.example")
+    me = user(session, "ect1@northfield.example")
     assert [h.start for h in transcripts.search(session, me, "finishing")] == [10.0]
     assert [h.start for h in transcripts.search(session, me, '"books away"')] == [0.0]
     assert transcripts.search(session, me, '"away books"') == []
@@ -81,20 +76,20 @@ def test_stemming_and_phrases(session, corpus):
 )
 def test_never_finds_what_the_user_may_not_watch(session, corpus, email, sees_own, sees_other):
     own, other = corpus
-    found = {h.clip_id for h in transcripts.search(session, _user(session, email), "group task")}
+    found = {h.clip_id for h in transcripts.search(session, user(session, email), "group task")}
     assert (own in found) == sees_own
     assert (other in found) == sees_other
 
 
 @pytest.mark.parametrize("query", ['"', "AND OR NOT", "task*", "NEAR(", "-group", "'; drop", "  "])
 def test_odd_queries_never_crash(session, corpus, query):
-    me = _user(session, "ect1@northfield.example")
+    me = user(session, "ect1@northfield.example")
     assert isinstance(transcripts.search(session, me, query), list)
 
 
 def test_overlong_query_is_refused(session, corpus):
     with pytest.raises(InvalidInput):
-        transcripts.search(session, _user(session, "admin@coachreel.example"), "x" * 300)
+        transcripts.search(session, user(session, "admin@coachreel.example"), "x" * 300)
 
 
 def test_saving_again_replaces_the_transcript_and_its_index(ctx, session, corpus):
@@ -102,7 +97,7 @@ def test_saving_again_replaces_the_transcript_and_its_index(ctx, session, corpus
     transcripts.save_transcript(
         session, own, [SegmentData(0, 2, "Completely new words.")], language="en", captions=None
     )
-    admin = _user(session, "admin@coachreel.example")
+    admin = user(session, "admin@coachreel.example")
     assert {h.clip_id for h in transcripts.search(session, admin, "group task")} == {corpus[1]}
     assert [h.clip_id for h in transcripts.search(session, admin, "completely")] == [own]
     assert (
@@ -115,5 +110,5 @@ def test_deleting_a_clip_removes_it_from_search(ctx, session, corpus):
     own, _ = corpus
     session.delete(session.get(Clip, own))
     session.commit()
-    admin = _user(session, "admin@coachreel.example")
+    admin = user(session, "admin@coachreel.example")
     assert {h.clip_id for h in transcripts.search(session, admin, "group")} == {corpus[1]}

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from service import policy, shares
+from service import policy
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.models import (
     AuditAction,
@@ -19,7 +19,8 @@ from service.models import (
     User,
     utcnow,
 )
-from tests.factories import ready_clip
+from service.privacy import shares
+from tests.factories import ready_clip, user
 
 ECT = "ect1@northfield.example"  # Sam Taylor, mentored by mentor1
 PEER = "ect2@northfield.example"  # Aisha Begum
@@ -31,17 +32,8 @@ COORDINATOR = "coordinator@northfield.example"
 OTHER_SCHOOL_ECT = "ect1@riverside.example"
 
 
-def _user(session, email: str) -> User:
-    user = session.scalar(select(User).where(User.email == email))
-    assert user is not None
-    return user
-
-
 def _clip(session, ctx, consent=ConsentState.ALL_CONSENTED, title="Year 8 fractions") -> Clip:
-    clip = ready_clip(session, ctx.storage, ECT, title=title)
-    clip.consent_state = consent
-    session.commit()
-    return clip
+    return ready_clip(session, ctx.storage, ECT, title=title, consent_after=consent)
 
 
 def _sees(session, user: User, clip: Clip) -> bool:
@@ -55,12 +47,12 @@ def _events(session, action: AuditAction) -> list[AuditEvent]:
 
 @pytest.fixture
 def ect(session, demo) -> User:
-    return _user(session, ECT)
+    return user(session, ECT)
 
 
 @pytest.fixture
 def peer(session, demo) -> User:
-    return _user(session, PEER)
+    return user(session, PEER)
 
 
 def test_a_colleague_sees_the_shared_clip_and_nothing_else_of_the_ect(session, ctx, ect, peer):
@@ -79,8 +71,8 @@ def test_a_colleague_sees_the_shared_clip_and_nothing_else_of_the_ect(session, c
     assert shares.received_share(session, peer, clip) == share
     assert shares.received_share(session, peer, other) is None
     # Nobody else gains anything from it.
-    assert not _sees(session, _user(session, OTHER_PEER), clip)
-    assert not _sees(session, _user(session, OTHER_MENTOR), clip)
+    assert not _sees(session, user(session, OTHER_PEER), clip)
+    assert not _sees(session, user(session, OTHER_MENTOR), clip)
     (event,) = _events(session, AuditAction.SHARE_CLIP)
     assert (event.actor_id, event.subject_id, event.clip_id) == (ect.id, peer.id, clip.id)
     assert event.school_id == clip.school_id and event.ip == "10.0.0.7"
@@ -176,7 +168,7 @@ def test_a_share_stops_lending_when_consent_is_withdrawn(session, ctx, ect, peer
 def test_only_a_colleague_who_cannot_see_it_yet_may_be_chosen(session, ctx, ect, email, message):
     clip = _clip(session, ctx)
     with pytest.raises(InvalidInput) as refused:
-        shares.share_clip(session, ect, clip.id, _user(session, email).id)
+        shares.share_clip(session, ect, clip.id, user(session, email).id)
     assert refused.value.message.startswith(message)
     assert session.scalars(select(ClipShare)).all() == []
 
@@ -201,9 +193,9 @@ def test_a_share_lasts_one_to_28_days(session, ctx, ect, peer, days):
 def test_only_the_owner_shares_and_revokes(session, ctx, ect, peer):
     clip = _clip(session, ctx)
     share = shares.share_clip(session, ect, clip.id, peer.id)
-    mentor = _user(session, MENTOR)
-    stranger = _user(session, OTHER_SCHOOL_ECT)
-    other_peer = _user(session, OTHER_PEER)
+    mentor = user(session, MENTOR)
+    stranger = user(session, OTHER_SCHOOL_ECT)
+    other_peer = user(session, OTHER_PEER)
     with pytest.raises(Forbidden):  # sees the clip, may not share it
         shares.share_clip(session, mentor, clip.id, other_peer.id)
     with pytest.raises(Forbidden):  # the colleague sees it through the share only
@@ -222,12 +214,12 @@ def test_only_the_owner_shares_and_revokes(session, ctx, ect, peer):
 
 
 def test_only_lessons_and_rehearsals_of_an_ect_are_lent(session, ctx, demo):
-    mentor = _user(session, MENTOR)
+    mentor = user(session, MENTOR)
     model = ready_clip(session, ctx.storage, MENTOR, kind=ClipKind.MODEL, title="Model")
     model.consent_state = ConsentState.ALL_CONSENTED
     session.commit()
     with pytest.raises(Forbidden, match="lessons and rehearsals"):
-        shares.share_clip(session, mentor, model.id, _user(session, OTHER_MENTOR).id)
+        shares.share_clip(session, mentor, model.id, user(session, OTHER_MENTOR).id)
     assert not shares.share_panel(session, mentor, model).manage
 
 

@@ -9,8 +9,10 @@ from datetime import timedelta
 import pytest
 
 from service.errors import TooLarge
-from service.storage import LocalStorage, Storage, make_storage
-from service.storage_s3 import S3Storage
+from service.storage import make_storage
+from service.storage.base import Storage
+from service.storage.local import LocalStorage
+from service.storage.s3 import S3Storage
 
 
 class Breaks(io.RawIOBase):

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from service.errors import TooLarge
-from service.storage_s3 import CONCURRENCY, PART_SIZE, S3Storage
+from service.storage.s3 import CONCURRENCY, PART_SIZE, S3Storage
 from tests.service.test_storage import Breaks
 
 MIB = 1024 * 1024

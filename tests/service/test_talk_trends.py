@@ -8,18 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from service import talk_trends
 from service.errors import NotFound
-from service.models import Clip, ClipKind, ClipStatus, Mentorship, User
-from service.talk import share_with_mentor
-from tests.talk_factories import base_day, step_on, talk_clip
+from service.models import Clip, ClipKind, ClipStatus
+from service.talk import trends as talk_trends
+from service.talk.figures import share_with_mentor
+from tests.factories import base_day, mentorship_between, step_on, talk_clip, user
 
 ECT, OTHER_ECT = "ect1@northfield.example", "ect2@northfield.example"
 MENTOR = "mentor1@northfield.example"
-
-
-def user(session, email: str) -> User:  # noqa: ANN001
-    return session.scalar(select(User).where(User.email == email))
 
 
 @pytest.fixture
@@ -31,7 +27,7 @@ def story(ctx, session, demo) -> dict:
     day = {n: d0 + timedelta(days=n) for n in range(30)}
     rehearsal = ClipKind.REHEARSAL
 
-    def clip(n: int, title: str, **kwargs) -> Clip:  # noqa: ANN003
+    def clip(n: int, title: str, **kwargs) -> Clip:
         return talk_clip(session, ctx.storage, ECT, day[n], title=title, **kwargs)
 
     clips = [
@@ -135,9 +131,7 @@ def test_nobody_else_sees_the_figures(session, story):
 
 def test_the_mentor_sees_them_while_shared(session, story):
     ect, mentor = story["ect"], user(session, MENTOR)
-    pairing = session.scalar(
-        select(Mentorship).where(Mentorship.ect_id == ect.id, Mentorship.mentor_id == mentor.id)
-    )
+    pairing = mentorship_between(session, ECT, MENTOR)
     share_with_mentor(session, ect, pairing.id, True)
     trends = talk_trends.trends_for(session, mentor, ect.id)
     assert len(trends.points) == 6 and not trends.viewer_is_ect

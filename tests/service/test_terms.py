@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from service.terms import (
+from service.induction.terms import (
     HalfTermDates,
     SchoolCalendar,
     check_timezone,

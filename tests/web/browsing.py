@@ -10,17 +10,19 @@ import os
 
 import pytest
 
-from service.seed import DEMO_PASSWORD
+from service.demo.seed import DEMO_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 
 
 def require_chromium() -> None:
-    """Skip without Debian's Chromium on a laptop; in CI its absence is a failure."""
+    """Fail, never skip, without Debian's Chromium: `make test` installs it."""
     if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            raise RuntimeError(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
-        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}")
+        pytest.fail(
+            f"browser tests need Debian's chromium at {CHROMIUM}: run make test, which installs "
+            "it, or: sudo apt-get install -y chromium fonts-dejavu-core",
+            pytrace=False,
+        )
 
 
 def sign_in(page, base: str, email: str) -> None:

@@ -1,18 +1,13 @@
-"""Shared set-up for the coaching page tests: the demo people, ready clips, a step, form posts."""
+"""Shared set-up for the coaching page tests: the demo people, a step, the step form."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from service import coaching
-from service.coaching import StepInput
+from service.coaching import steps
+from service.coaching.steps import StepInput
 from service.models import (
     ActionStep,
-    ClipKind,
-    User,
 )
-from tests import factories
-from tests.conftest import csrf_token
+from tests.factories import user
 
 MENTOR, ECT, ECT_Y2 = (
     "mentor1@northfield.example",
@@ -23,15 +18,7 @@ COORDINATOR = "coordinator@northfield.example"
 OTHER_SCHOOL_MENTOR = "mentor1@riverside.example"
 
 
-def user(session, email: str) -> User:
-    return session.scalar(select(User).where(User.email == email))
-
-
-def ready_clip(ctx, session, email: str, kind: ClipKind, title: str = "clip", **extra):
-    return factories.ready_clip(session, ctx.storage, email, kind=kind, title=title, **extra)
-
-
-def set_step(session, **changes) -> ActionStep:  # noqa: ANN003
+def set_step(session, **changes) -> ActionStep:
     values = dict(
         title="Circulate to check every pupil has started",
         why="Pupils who stall early lose the whole task.",
@@ -40,20 +27,12 @@ def set_step(session, **changes) -> ActionStep:  # noqa: ANN003
         standard=7,
     )
     values.update(changes)
-    return coaching.set_action_step(
+    return steps.set_action_step(
         session, user(session, MENTOR), user(session, ECT).id, StepInput(**values)
     )
 
 
-def token(client) -> str:
-    return csrf_token(client.get("/clips/").text)
-
-
-def post(client, url: str, data: dict | None = None, **kwargs):  # noqa: ANN003
-    return client.post(url, data={"csrf_token": token(client), **(data or {})}, **kwargs)
-
-
-def step_form(**changes) -> dict:  # noqa: ANN003
+def step_form(**changes) -> dict:
     data = {
         "title": "Narrate the positive",
         "why": "Attention goes where praise goes.",

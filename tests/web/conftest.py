@@ -18,11 +18,11 @@ from tests.web.browsing import CHROMIUM, require_chromium
 class _Response:
     """A response the server has started, closed once whatever happens to the connection."""
 
-    def __init__(self, iterable):  # noqa: ANN001
+    def __init__(self, iterable):
         self.iterable = iterable
         self.closed = False
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self):
         return iter(self.iterable)
 
     def close(self) -> None:
@@ -40,11 +40,11 @@ class _ClosingEverything:
     file would be left for the garbage collector, which warns (and warnings are errors here).
     """
 
-    def __init__(self, app):  # noqa: ANN001
+    def __init__(self, app):
         self.app = app
         self.responses: list[_Response] = []
 
-    def __call__(self, environ, start_response):  # noqa: ANN001, ANN204
+    def __call__(self, environ, start_response):
         response = _Response(self.app(environ, start_response))
         self.responses.append(response)
         return response

@@ -16,21 +16,10 @@ from rq import Queue, SimpleWorker
 from rq.job import JobStatus
 from sqlalchemy import select
 
-from service import (
-    accounts,
-    clips,
-    coaching,
-    comments,
-    meetings,
-    policy,
-    reviewer_assignments,
-    reviews,
-    rubrics,
-    shares,
-    talk,
-    transcripts,
-    uploads,
-)
+from service import accounts, policy
+from service.clips import lifecycle, resumable, transcripts, upload as clips_upload
+from service.coaching import meetings, steps
+from service.feedback import comments
 from service.models import (
     ClipKind,
     CoachingSession,
@@ -41,6 +30,11 @@ from service.models import (
     School,
     User,
 )
+from service.privacy import shares
+from service.review import assignments, notes, rubrics
+from service.storage import keys
+from service.talk import figures
+from tests import factories
 from tests.conftest import csrf_token
 from tests.web.access_requests import (
     CASES,
@@ -74,34 +68,14 @@ def test_a_route_without_a_rule_is_refused(app, client, auth, demo):
 
 @pytest.fixture
 def ready_clip(ctx, session, demo) -> int:
-    owner = session.get(User, demo[OWNER].id)
-    clip = clips.register_upload(
+    clip = factories.ready_clip(
         session,
         ctx.storage,
-        owner,
-        clips.UploadDetails(ClipKind.LESSON, "Matrix clip", date.today(), "lesson.mp4"),
-        io.BytesIO(b"original bytes"),
-        max_bytes=1000,
-    )
-    ctx.storage.put_stream(clips.video_key(clip.id), io.BytesIO(b"video bytes"))
-    ctx.storage.put_stream(clips.poster_key(clip.id), io.BytesIO(b"poster bytes"))
-    clips.mark_ready(
-        session,
-        clip.id,
-        video=clips.video_key(clip.id),
-        poster=clips.poster_key(clip.id),
+        OWNER,
+        title="Matrix clip",
         duration=60.0,
-        width=320,
-        height=240,
-        method="remux",
-    )
-    ctx.storage.put_stream(transcripts.captions_key(clip.id), io.BytesIO(b"WEBVTT\n"))
-    transcripts.save_transcript(
-        session,
-        clip.id,
-        [transcripts.SegmentData(1, 2, "The starter")],
-        language="en",
-        captions=transcripts.captions_key(clip.id),
+        captions=b"WEBVTT\n",
+        transcript=[transcripts.SegmentData(1, 2, "The starter")],
     )
     return clip.id
 
@@ -119,28 +93,28 @@ def coaching_ids(ctx, session, demo) -> dict[str, int]:
     ect = session.get(User, demo[OWNER].id)
 
     def ready(user: User, kind: ClipKind, step_id: int | None = None) -> int:
-        details = clips.UploadDetails(kind, "Coaching clip", date.today(), "c.mp4", step_id)
+        details = clips_upload.UploadDetails(kind, "Coaching clip", date.today(), "c.mp4", step_id)
         if kind == ClipKind.MODEL:  # the mentor's model shows no pupils, so it may be shared
             details = replace(details, consent_state=ConsentState.NO_PUPILS)
-        clip = clips.register_upload(
+        clip = clips_upload.register_upload(
             session, ctx.storage, user, details, io.BytesIO(b"bytes"), max_bytes=1000
         )
-        clips.mark_ready(
-            session, clip.id, video=clips.video_key(clip.id), poster=None, duration=30.0,
+        lifecycle.mark_ready(
+            session, clip.id, video=keys.video_key(clip.id), poster=None, duration=30.0,
             width=320, height=240, method="remux",
         )  # fmt: skip
         return clip.id
 
     model = ready(mentor, ClipKind.MODEL)
-    step = coaching.StepInput("Circulate", "", ["Visit every table"], "behaviour", 7, None, model)
-    first = coaching.set_action_step(session, mentor, ect.id, step)
-    second = coaching.set_action_step(session, mentor, ect.id, step)
+    step = steps.StepInput("Circulate", "", ["Visit every table"], "behaviour", 7, None, model)
+    first = steps.set_action_step(session, mentor, ect.id, step)
+    second = steps.set_action_step(session, mentor, ect.id, step)
     record = meetings.record_session(
         session, mentor, ect.id, meetings.SessionInput(held_on=date.today(), step_id=first.id)
     )
     # The owner shares their talk figures with mentor1, who then sees their trends.
-    pairing = coaching.mentorship_for(session, mentor, ect.id)
-    talk.share_with_mentor(session, ect, pairing.id, True)
+    pairing = steps.mentorship_for(session, mentor, ect.id)
+    figures.share_with_mentor(session, ect, pairing.id, True)
     return {
         "ECT": ect.id,
         "STEP": first.id,
@@ -158,7 +132,7 @@ def review_ids(session, demo, coaching_ids) -> dict[str, int]:
     mentor = session.get(User, demo["mentor1@northfield.example"].id)
     record = session.get(CoachingSession, coaching_ids["SESSION"])
     rubric = rubrics.rubric_for(session, rubrics.trust_of_school(session, record.school_id))
-    note = reviews.add_review_note(
+    note = notes.add_review_note(
         session,
         reviewer,
         record.id,
@@ -181,7 +155,7 @@ def review_ids(session, demo, coaching_ids) -> dict[str, int]:
     roaming.memberships.append(Membership(role=Role.MENTOR, school_id=other_school))
     session.commit()
     admin = session.get(User, demo["admin@coachreel.example"].id)
-    extra = reviewer_assignments.assign_reviewer(session, admin, reviewer.id, roaming.id)
+    extra = assignments.assign_reviewer(session, admin, reviewer.id, roaming.id)
     return {
         "NOTE": note.id,
         "MENTOR": mentor.id,
@@ -206,9 +180,8 @@ def share_ids(ctx, session, demo) -> dict[str, int]:
     """A lesson of the owner whose consent allows sharing, lent to an ECT outside the cases."""
     owner = session.get(User, demo[OWNER].id)
     colleague = demo["ect3@northfield.example"]
-    details = clips.UploadDetails(ClipKind.LESSON, "Lent lesson", date.today(), "lent.mp4")
-    clip = clips.register_upload(
-        session, ctx.storage, owner, details, io.BytesIO(b"bytes"), max_bytes=1000
+    clip = factories.upload(
+        session, ctx.storage, OWNER, b"bytes", title="Lent lesson", filename="lent.mp4"
     )
     clip.consent_state = ConsentState.ALL_CONSENTED
     session.commit()
@@ -226,15 +199,17 @@ def queue_ids(ctx) -> dict[str, str]:
     return {"JOB": job.id}
 
 
-def owner_upload(app) -> dict[str, str]:  # noqa: ANN001
+def owner_upload(app) -> dict[str, str]:
     """A resumable upload the owner has started, for the tus routes."""
     resources = app.extensions["coachreel"]
     config = resources.settings
-    limits = uploads.Limits(config.max_upload_bytes, config.user_quota_bytes, timedelta(hours=1))
+    limits = resumable.Limits(config.max_upload_bytes, config.user_quota_bytes, timedelta(hours=1))
     with resources.sessions() as session:
-        owner = session.scalar(select(User).where(User.email == OWNER))
-        details = clips.UploadDetails(ClipKind.LESSON, "Matrix upload", date.today(), "a.mp4")
-        upload = uploads.create(session, config.uploads_path, owner, details, 10, limits)
+        owner = factories.user(session, OWNER)
+        details = clips_upload.UploadDetails(
+            ClipKind.LESSON, "Matrix upload", date.today(), "a.mp4"
+        )
+        upload = resumable.create(session, config.uploads_path, owner, details, 10, limits)
         return {"UPLOAD": upload.token}
 
 

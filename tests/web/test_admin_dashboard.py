@@ -9,7 +9,7 @@ import pytest
 from rq import Queue, SimpleWorker
 from rq.job import JobStatus
 
-from service import clips
+from service.clips import upload
 from service.models import User
 from tests.conftest import csrf_token
 from tests.web.browsing import sign_in
@@ -21,15 +21,15 @@ COORDINATOR = "coordinator@northfield.example"
 
 def _queued_clip(ctx, session, demo) -> int:
     owner = session.get(User, demo["ect1@northfield.example"].id)
-    clip = clips.register_upload(
+    clip = upload.register_upload(
         session,
         ctx.storage,
         owner,
-        clips.UploadDetails(clips.ClipKind.LESSON, "Queued", date.today(), "q.mp4"),
+        upload.UploadDetails(upload.ClipKind.LESSON, "Queued", date.today(), "q.mp4"),
         io.BytesIO(b"bytes"),
         max_bytes=1000,
     )
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     return clip.id
 
 

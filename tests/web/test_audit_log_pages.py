@@ -54,13 +54,15 @@ def test_a_clip_nobody_may_see_records_nothing(ctx, session, demo, client, auth)
 
 
 def test_transcript_downloads_are_recorded(ctx, session, demo, client, auth):
-    from service import transcripts
+    from service.clips import transcripts
 
-    clip = ready_clip(session, ctx.storage, ECT, title="Plenary")
-    transcripts.save_transcript(
-        session, clip.id, [transcripts.SegmentData(0, 2, "Hands down")], language="en",
-        captions=None,
-    )  # fmt: skip
+    clip = ready_clip(
+        session,
+        ctx.storage,
+        ECT,
+        title="Plenary",
+        transcript=[transcripts.SegmentData(0, 2, "Hands down")],
+    )
     auth.login(ECT)
     with client.get(f"/clips/{clip.id}/transcript.txt") as response:
         assert response.status_code == 200

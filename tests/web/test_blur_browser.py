@@ -29,7 +29,7 @@ OWNER, MENTOR = "ect1@northfield.example", "mentor1@northfield.example"
 
 
 @contextlib.contextmanager
-def blur_worker(settings) -> Iterator[subprocess.Popen]:  # noqa: ANN001
+def blur_worker(settings) -> Iterator[subprocess.Popen]:
     """A real worker process on the blur queue (no speech model to load)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "web.cli", "worker", "--queues", "blur"],
@@ -59,7 +59,7 @@ def test_mentor_clicks_the_teachers_face_and_the_blur_keeps_it(
     shots = Path(os.environ.get("COACHREEL_SCREENSHOTS", tmp_path))
     faces = make_face_clip(tmp_path / "faces.mp4", seconds=1.2, height=240)
     clip = upload(session, ctx.storage, OWNER, faces.path, title="Phonics carpet time")
-    enqueue_processing(ctx.redis, clip.id, 1.2)
+    enqueue_processing(ctx.redis, clip.id, 1.2, stale_after=ctx.stale_after)
     SimpleWorker([Queue(PROCESS_QUEUE, connection=ctx.redis)], connection=ctx.redis).work(
         burst=True, with_scheduler=False
     )

@@ -9,8 +9,8 @@ import pytest
 from rq import Queue, SimpleWorker
 from sqlalchemy import select
 
-from service import blur, clips
 from service.models import AuditAction, AuditEvent, BlurStatus, Clip, ConsentState
+from service.storage import keys, keys as storage_keys
 from tests.conftest import AuthActions, csrf_token
 from tests.face_clip import FaceClip, make_face_clip
 from tests.factories import upload
@@ -38,19 +38,19 @@ def work(ctx, queue: str) -> None:
 def clip_id(ctx, session, demo, faces) -> int:
     """The owner's face clip, made playable by a real worker."""
     clip = upload(session, ctx.storage, OWNER, faces.path, title="Phonics carpet time")
-    enqueue_processing(ctx.redis, clip.id, 1.2)
+    enqueue_processing(ctx.redis, clip.id, 1.2, stale_after=ctx.stale_after)
     work(ctx, PROCESS_QUEUE)
     return clip.id
 
 
-def as_user(app, email: str):  # noqa: ANN001, ANN201
+def as_user(app, email: str):
     """Return a client signed in as ``email``, and a CSRF token for its posts."""
     client = app.test_client()
     AuthActions(client).login(email)
     return client, csrf_token(client.get("/clips/").text)
 
 
-def ask_for_blur(client, clip_id: int, token: str, **keep: str):  # noqa: ANN003, ANN201
+def ask_for_blur(client, clip_id: int, token: str, **keep: str):
     return client.post(
         f"/clips/{clip_id}/blur",
         data={"csrf_token": token, **keep},
@@ -98,7 +98,7 @@ def test_while_faces_wait_to_be_blurred_only_the_uploader_sees_the_video(ctx, ap
     # The uploader still watches it, unblurred, and is told the blur is on its way.
     client, _ = as_user(app, OWNER)
     status, body = get_bytes(client, f"/clips/{clip_id}/video.mp4")
-    assert status == 200 and body == stored(ctx, clips.video_key(clip_id))
+    assert status == 200 and body == stored(ctx, keys.video_key(clip_id))
     page = client.get(f"/clips/{clip_id}").text
     assert 'data-withheld="false"' in page and "Blurring pupils' faces" in page
 
@@ -113,7 +113,7 @@ def test_after_the_blur_everyone_watches_the_blurred_video_and_the_uploader_the_
 
     client, _ = as_user(app, MENTOR)
     status, body = get_bytes(client, f"/clips/{clip_id}/video.mp4")
-    assert status == 200 and body == stored(ctx, blur.blur_key(clip_id))
+    assert status == 200 and body == stored(ctx, storage_keys.blur_key(clip_id))
     watched = tmp_path / "watched.mp4"
     watched.write_bytes(body)
     before, after = _frames(faces.path), _frames(watched)
@@ -132,7 +132,7 @@ def test_after_the_blur_everyone_watches_the_blurred_video_and_the_uploader_the_
     assert "Show the unblurred original (only you can see this)" in page
     assert 'id="blur-original" hidden' not in page
     status, body = get_bytes(client, f"/clips/{clip_id}/original")
-    assert status == 200 and body == stored(ctx, clips.video_key(clip_id))
+    assert status == 200 and body == stored(ctx, keys.video_key(clip_id))
     # The player's later range requests are the same viewing: one event for the page view.
     assert get_bytes(client, f"/clips/{clip_id}/original", Range="bytes=100-199")[0] == 206
     with ctx.sessions() as session:
@@ -222,7 +222,7 @@ def test_a_failed_blur_says_why_and_can_be_tried_again(ctx, app, clip_id, tmp_pa
     client, token = as_user(app, MENTOR)
     notes = tmp_path / "notes.txt"
     notes.write_text("Not a video at all.\n" * 50)
-    ctx.storage.put_file(clips.video_key(clip_id), notes)  # the playable video is damaged
+    ctx.storage.put_file(keys.video_key(clip_id), notes)  # the playable video is damaged
     assert ask_for_blur(client, clip_id, token).status_code == 202
     work(ctx, BLUR_QUEUE)
 

@@ -8,26 +8,26 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from service import coaching, comments, meetings
-from service.coaching import StepInput
-from service.meetings import SessionInput
+from service.coaching import library, meetings
+from service.coaching.meetings import SessionInput
+from service.coaching.steps import StepInput
+from service.feedback import comments
 from service.models import (
     ActionStep,
     ClipKind,
     StepStatus,
     StepTemplate,
 )
+from tests.factories import ready_clip, user
 from tests.web.coaching_pages import (
     COORDINATOR,
     ECT,
     MENTOR,
     OTHER_SCHOOL_MENTOR,
-    post,
-    ready_clip,
     set_step,
     step_form,
-    user,
 )
+from tests.web.forms import post
 
 # --- home pages -----------------------------------------------------------------------------
 
@@ -35,7 +35,9 @@ from tests.web.coaching_pages import (
 def test_mentor_home_lists_ects_with_step_and_clips_awaiting_feedback(
     ctx, session, client, auth, demo
 ):
-    lesson = ready_clip(ctx, session, ECT, ClipKind.LESSON, "Year 7 science starter")
+    lesson = ready_clip(
+        session, ctx.storage, ECT, kind=ClipKind.LESSON, title="Year 7 science starter"
+    )
     set_step(session)
     auth.login(MENTOR)
     page = client.get("/coaching/")
@@ -55,8 +57,12 @@ def test_mentor_home_lists_ects_with_step_and_clips_awaiting_feedback(
 
 
 def test_ect_home_shows_step_feedback_clips_and_meetings(ctx, session, client, auth, demo):
-    model = ready_clip(ctx, session, MENTOR, ClipKind.MODEL, "Modelling circulation")
-    lesson = ready_clip(ctx, session, ECT, ClipKind.LESSON, "Year 7 science starter")
+    model = ready_clip(
+        session, ctx.storage, MENTOR, kind=ClipKind.MODEL, title="Modelling circulation"
+    )
+    lesson = ready_clip(
+        session, ctx.storage, ECT, kind=ClipKind.LESSON, title="Year 7 science starter"
+    )
     step = set_step(session, model_clip_id=model.id)
     comments.add_comment(
         session, user(session, MENTOR), lesson.id, at_seconds=12.5, body="Crisp countdown."
@@ -79,7 +85,7 @@ def test_ect_home_shows_step_feedback_clips_and_meetings(ctx, session, client, a
 def test_coordinators_get_a_page_linking_to_the_timelines_they_may_see(
     ctx, session, client, auth, demo
 ):
-    ready_clip(ctx, session, ECT, ClipKind.LESSON)
+    ready_clip(session, ctx.storage, ECT, kind=ClipKind.LESSON)
     auth.login(COORDINATOR)
     page = client.get("/coaching/")
     assert page.status_code == 200
@@ -92,7 +98,9 @@ def test_coordinators_get_a_page_linking_to_the_timelines_they_may_see(
 def test_mentor_sets_a_step_with_a_model_and_saves_it_to_the_library(
     ctx, session, client, auth, demo
 ):
-    model = ready_clip(ctx, session, MENTOR, ClipKind.MODEL, "Modelling narration")
+    model = ready_clip(
+        session, ctx.storage, MENTOR, kind=ClipKind.MODEL, title="Modelling narration"
+    )
     ect_id = user(session, ECT).id
     auth.login(MENTOR)
     form = client.get(f"/coaching/ects/{ect_id}/steps/new")
@@ -171,7 +179,7 @@ def test_a_step_starts_from_the_library_or_from_a_next_step_comment(
     ctx, session, client, auth, demo
 ):
     mentor = user(session, MENTOR)
-    template = coaching.save_to_library(
+    template = library.save_to_library(
         session,
         mentor,
         StepInput(
@@ -182,7 +190,7 @@ def test_a_step_starts_from_the_library_or_from_a_next_step_comment(
             standard=2,
         ),
     )
-    lesson = ready_clip(ctx, session, ECT, ClipKind.LESSON)
+    lesson = ready_clip(session, ctx.storage, ECT, kind=ClipKind.LESSON)
     comment = comments.add_comment(
         session, mentor, lesson.id, at_seconds=3, body="Next: pause before naming."
     )

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from service import coaching, comments, meetings
-from service.coaching import StepInput
-from service.meetings import SessionInput
+from service.coaching import library, meetings
+from service.coaching.meetings import SessionInput
+from service.coaching.steps import StepInput
+from service.feedback import comments
 from service.models import (
     BlurStatus,
     ClipKind,
@@ -19,24 +20,25 @@ from service.models import (
     CriterionCheck,
     StepTemplate,
 )
+from tests.factories import ready_clip, user
 from tests.web.coaching_pages import (
     COORDINATOR,
     ECT,
     ECT_Y2,
     MENTOR,
     OTHER_SCHOOL_MENTOR,
-    post,
-    ready_clip,
     set_step,
-    user,
 )
+from tests.web.forms import post
 
 NO_PUPILS = ConsentState.NO_PUPILS
 
 
 def test_mentor_records_a_meeting_in_its_fixed_shape(ctx, session, client, auth, demo):
-    lesson = ready_clip(ctx, session, ECT, ClipKind.LESSON, "Observed lesson")
-    other = ready_clip(ctx, session, ECT_Y2, ClipKind.LESSON, "Someone else's lesson")
+    lesson = ready_clip(session, ctx.storage, ECT, kind=ClipKind.LESSON, title="Observed lesson")
+    other = ready_clip(
+        session, ctx.storage, ECT_Y2, kind=ClipKind.LESSON, title="Someone else's lesson"
+    )
     step = set_step(session)
     ect_id = step.ect_id
     auth.login(MENTOR)
@@ -113,7 +115,7 @@ def test_library_filters_and_offers_each_step_for_each_ect(session, client, auth
         ("Cold call after wait time", "instruction", 2),
         ("Circulate in the first minute", "behaviour", 7),
     ):
-        coaching.save_to_library(
+        library.save_to_library(
             session, mentor, StepInput(title, "", ["One criterion"], strand, standard)
         )
     auth.login(MENTOR)
@@ -160,7 +162,12 @@ def test_mentors_add_steps_to_the_library(session, client, auth, demo):
 
 def test_model_library_shares_and_tags_the_mentors_own_clips(ctx, session, client, auth, demo):
     own = ready_clip(
-        ctx, session, MENTOR, ClipKind.MODEL, "Modelling cold call", consent_state=NO_PUPILS
+        session,
+        ctx.storage,
+        MENTOR,
+        kind=ClipKind.MODEL,
+        title="Modelling cold call",
+        consent_state=NO_PUPILS,
     )
     auth.login("mentor2@northfield.example")
     assert "Modelling cold call" not in client.get("/coaching/models").text
@@ -203,9 +210,13 @@ def test_model_library_shares_and_tags_the_mentors_own_clips(ctx, session, clien
 def test_a_rehearsal_waiting_for_its_faces_to_be_blurred_plays_only_for_its_ect(
     ctx, session, client, auth, demo
 ):
-    model = ready_clip(ctx, session, MENTOR, ClipKind.MODEL, "Modelling circulation")
+    model = ready_clip(
+        session, ctx.storage, MENTOR, kind=ClipKind.MODEL, title="Modelling circulation"
+    )
     step = set_step(session, model_clip_id=model.id)
-    rehearsal = ready_clip(ctx, session, ECT, ClipKind.REHEARSAL, "First go", step_id=step.id)
+    rehearsal = ready_clip(
+        session, ctx.storage, ECT, kind=ClipKind.REHEARSAL, title="First go", step_id=step.id
+    )
     rehearsal.blur_status = BlurStatus.REQUESTED
     session.commit()
     auth.login(MENTOR)
@@ -222,10 +233,16 @@ def test_a_rehearsal_waiting_for_its_faces_to_be_blurred_plays_only_for_its_ect(
 def test_rehearsal_page_shows_model_beside_attempt_with_criteria_and_attempts(
     ctx, session, client, auth, demo
 ):
-    model = ready_clip(ctx, session, MENTOR, ClipKind.MODEL, "Modelling circulation")
+    model = ready_clip(
+        session, ctx.storage, MENTOR, kind=ClipKind.MODEL, title="Modelling circulation"
+    )
     step = set_step(session, model_clip_id=model.id)
-    first = ready_clip(ctx, session, ECT, ClipKind.REHEARSAL, "First go", step_id=step.id)
-    second = ready_clip(ctx, session, ECT, ClipKind.REHEARSAL, "Second go", step_id=step.id)
+    first = ready_clip(
+        session, ctx.storage, ECT, kind=ClipKind.REHEARSAL, title="First go", step_id=step.id
+    )
+    second = ready_clip(
+        session, ctx.storage, ECT, kind=ClipKind.REHEARSAL, title="Second go", step_id=step.id
+    )
     comments.add_comment(
         session, user(session, MENTOR), second.id, at_seconds=4, body="Faster to the back row."
     )
@@ -268,8 +285,8 @@ def test_rehearsal_page_shows_model_beside_attempt_with_criteria_and_attempts(
 
 def test_rehearsal_without_a_model_plays_alone_with_a_note(ctx, session, client, auth, demo):
     step = set_step(session)
-    attempt = ready_clip(ctx, session, ECT, ClipKind.REHEARSAL, step_id=step.id)
-    lesson = ready_clip(ctx, session, ECT, ClipKind.LESSON)
+    attempt = ready_clip(session, ctx.storage, ECT, kind=ClipKind.REHEARSAL, step_id=step.id)
+    lesson = ready_clip(session, ctx.storage, ECT, kind=ClipKind.LESSON)
     auth.login(ECT)
     page = client.get(f"/coaching/rehearsals/{attempt.id}").text
     assert "no model clip yet" in page and 'id="model-video"' not in page

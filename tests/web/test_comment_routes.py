@@ -4,28 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from service.models import Comment, User
-from tests.conftest import csrf_token
+from service.models import Comment
 from tests.factories import ready_clip
+from tests.web.forms import JSON, post
 
 ECT = "ect1@northfield.example"
 MENTOR = "mentor1@northfield.example"
 COORDINATOR = "coordinator@northfield.example"
-JSON = {"Accept": "application/json"}
-
-
-def _clip(session, ctx, owner: User, title: str = "Lesson") -> int:
-    return ready_clip(session, ctx.storage, owner.email, title=title, duration=60.0).id
 
 
 @pytest.fixture
 def clip_id(session, ctx, demo) -> int:
-    return _clip(session, ctx, session.get(User, demo[ECT].id))
+    return ready_clip(session, ctx.storage, ECT, title="Lesson", duration=60.0).id
 
 
 def _post(client, url: str, **fields):
-    token = csrf_token(client.get("/clips/").text)
-    return client.post(url, data={"csrf_token": token, **fields}, headers=JSON)
+    return post(client, url, fields, headers=JSON)
 
 
 def _comment(client, clip_id: int, **fields):
@@ -91,7 +85,7 @@ def test_the_ect_and_the_mentor_reply_in_one_level_of_thread(client, auth, clip_
 
 
 def test_replying_to_feedback_on_another_clip_is_refused(client, auth, session, ctx, demo, clip_id):
-    other = _clip(session, ctx, session.get(User, demo[ECT].id), "Other")
+    other = ready_clip(session, ctx.storage, ECT, title="Other", duration=60.0).id
     auth.login(MENTOR)
     elsewhere = _comment(client, other).json["comment"]
     response = _post(client, f"/clips/{clip_id}/comments/{elsewhere['id']}/replies", body="Hi")
@@ -191,7 +185,6 @@ def test_writes_need_the_csrf_token(client, auth, clip_id, ctx):
 def test_a_form_post_without_javascript_returns_to_the_moment(client, auth, clip_id):
     auth.login(MENTOR)
     top = _comment(client, clip_id, at_seconds="12").json["comment"]
-    token = csrf_token(client.get("/clips/").text)
-    response = client.post(top["urls"]["reply"], data={"csrf_token": token, "body": "More"})
+    response = post(client, top["urls"]["reply"], {"body": "More"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/clips/{clip_id}?t=12.0")

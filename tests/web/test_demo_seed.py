@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from service.demo_history import GAP_ECT, MISSED_FORMAL_ECT, TALK_SHARING_ECT
+from service.demo.history import GAP_ECT, MISSED_FORMAL_ECT, TALK_SHARING_ECT
+from service.induction.terms import SchoolCalendar
 from service.models import (
     ActionStep,
     Clip,
@@ -21,7 +22,6 @@ from service.models import (
     StepStatus,
     User,
 )
-from service.terms import SchoolCalendar
 from web.cli import _seed
 
 
@@ -54,10 +54,10 @@ def test_the_demo_has_a_term_of_coaching_with_gaps_to_find(ctx, settings):
             if today >= first_term.starts_on + timedelta(days=21):
                 assert (in_first_term == []) == (ect.email == MISSED_FORMAL_ECT), ect.email
         # The coordinator sees why the gaps matter.
-        from service import induction
+        from service.induction import dashboard
 
         northfield, riverside = session.scalars(select(School).order_by(School.id)).all()
-        rows = induction.dashboard_rows(session, [northfield, riverside])
+        rows = dashboard.dashboard_rows(session, [northfield, riverside])
         flagged = {r.ect_email: r.reasons for rows_ in rows.values() for r in rows_ if r.reasons}
         assert GAP_ECT in flagged, flagged
         # Each reviewer has annotated each mentor's first sessions; one mentor replied.

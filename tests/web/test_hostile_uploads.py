@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service import clips
 from service.models import Base, Clip
+from service.storage import keys as storage_keys
 from tests.conftest import csrf_token
 from tests.hostile_files import FAILED, READY, REFUSED, HostileFile, build_corpus
 
@@ -104,14 +104,14 @@ def test_hostile_uploads_end_as_expected_and_leak_nothing(
     for clip_id, entry in uploaded.items():
         status = client.get(f"/clips/{clip_id}/status.json").json
         keys = set(ctx.storage.keys(f"clips/{clip_id}/"))
-        original = clips.original_key(clip_id)
+        original = storage_keys.original_key(clip_id)
         if status["status"] != entry.outcome:
             wrong.append(f"{entry.name}: {status['status']} ({status['failure_reason']})")
             continue
         if entry.outcome == READY:
             # Playable, and the transcript reached an end (an empty one, for a tone).
             assert status["transcript"]["status"] in ("ready", "failed"), entry.name
-            outputs = {original, clips.video_key(clip_id), clips.poster_key(clip_id)}
+            outputs = {original, storage_keys.video_key(clip_id), storage_keys.poster_key(clip_id)}
             captions = f"clips/{clip_id}/captions.vtt"
             assert keys in (outputs, outputs | {captions}), (entry.name, keys)
         else:

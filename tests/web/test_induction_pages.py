@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from service import evidence, induction_csv, induction_scope
+from service.induction import evidence, export, scope
 from service.models import (
     ActionStep,
     AuditAction,
@@ -25,12 +25,12 @@ from service.models import (
     Strand,
 )
 from tests.conftest import csrf_token
+from tests.factories import user
 from tests.induction_history import (
     add_clip,
     add_comment,
     add_observation,
     add_session,
-    user,
 )
 
 COORDINATOR = "coordinator@northfield.example"
@@ -56,7 +56,7 @@ def northfield(session, demo) -> dict[str, int]:
     add_comment(session, lesson, mentor, now - timedelta(days=2))
     add_clip(session, ect2, ClipKind.REHEARSAL, now - timedelta(hours=5))
     # ect1 has had every formal observation owed so far this year, whatever today is.
-    calendar = induction_scope.school_calendar(session, school)
+    calendar = scope.school_calendar(session, school)
     today = calendar.today()
     for term in calendar.year(calendar.academic_year_of(today)):
         if term.starts_on <= today:
@@ -134,7 +134,7 @@ def test_dashboard_csv_download_is_audited(client, auth, session, northfield):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     table = list(csv.reader(io.StringIO(response.text)))
-    assert table[0] == induction_csv.DASHBOARD_COLUMNS
+    assert table[0] == export.DASHBOARD_COLUMNS
     assert len(table) == 4
     sam = next(r for r in table if r[1] == "Sam Taylor")
     row = dict(zip(table[0], sam, strict=True))
@@ -154,8 +154,8 @@ def test_evidence_pack_page_and_csv(client, auth, session, northfield):
     assert "induction.css" in page and "window.print()" in page
     # The half term under way is counted "so far", not flagged short before it has ended.
     school = session.get(School, northfield["school"])
-    calendar = induction_scope.school_calendar(session, school)
-    if calendar.is_term_time(calendar.today()):
+    calendar = scope.school_calendar(session, school)
+    if calendar.half_term_on(calendar.today()) is not None:
         current = calendar.current_half_term(calendar.today())
         row = page.split(f'<th scope="row">{current.name}</th>', 1)[1].split("</tr>", 1)[0]
         assert "so far" in row and "short" not in row

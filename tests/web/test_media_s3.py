@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from service import transcripts
+from service.clips import transcripts
 from service.models import AuditAction
 from tests.factories import generated_clip, ready_clip
 from tests.web.test_audit_log_pages import events
@@ -59,15 +58,13 @@ def test_video_redirects_a_permitted_user_to_a_presigned_url(
 
 
 def test_poster_redirects_and_captions_stay_on_the_app(ctx, session, demo, client, auth):
-    clip = ready_clip(session, ctx.storage, ECT, title="Plenary")
-    vtt = b"WEBVTT\n\n00:00.000 --> 00:01.000\nHi\n"
-    ctx.storage.put_stream(transcripts.captions_key(clip.id), io.BytesIO(vtt))
-    transcripts.save_transcript(
+    clip = ready_clip(
         session,
-        clip.id,
-        [transcripts.SegmentData(0, 1, "Hi")],
-        language="en",
-        captions=transcripts.captions_key(clip.id),
+        ctx.storage,
+        ECT,
+        title="Plenary",
+        captions=b"WEBVTT\n\n00:00.000 --> 00:01.000\nHi\n",
+        transcript=[transcripts.SegmentData(0, 1, "Hi")],
     )
     auth.login(ECT)
     poster = client.get(f"/clips/{clip.id}/poster.jpg")

@@ -18,31 +18,14 @@ from service.models import (
     ConsentState,
     LawfulBasis,
     School,
-    SchoolClass,
-    User,
 )
 from tests.conftest import csrf_token
-from tests.factories import ready_clip
+from tests.factories import demo_class, ready_clip, school_of
+from tests.web.forms import post
 
 ECT, MENTOR = "ect1@northfield.example", "mentor1@northfield.example"
 COORDINATOR, OTHER_COORDINATOR = "coordinator@northfield.example", "coordinator@riverside.example"
 SOUND_ONLY_CLASS = "Year 6 Elm"
-
-
-def school_id(session, email: str = ECT) -> int:
-    return session.scalar(select(User).where(User.email == email)).memberships[0].school_id
-
-
-def demo_class(session, name: str) -> SchoolClass:
-    return session.scalar(select(SchoolClass).where(SchoolClass.name == name))
-
-
-def token(client) -> str:
-    return csrf_token(client.get("/clips/").text)
-
-
-def post(client, url: str, data: dict | None = None, **kwargs):  # noqa: ANN003
-    return client.post(url, data={"csrf_token": token(client), **(data or {})}, **kwargs)
 
 
 def events(session, action: AuditAction) -> list[AuditEvent]:
@@ -75,7 +58,7 @@ def test_upload_form_offers_the_schools_classes_and_consent_choices(client, auth
     assert 'name="recorded_by" type="text" value="Sam Taylor"' in page
     assert '"blur-hint" id="blur_faces" name="blur_faces"' in page  # not ticked
     assert "8R science" not in page  # another school's class
-    session.get(School, school_id(session)).blur_by_default = True
+    session.get(School, school_of(session, ECT)).blur_by_default = True
     session.commit()
     page = client.get("/clips/upload").text
     assert 'checked id="blur_faces" name="blur_faces"' in page
@@ -194,7 +177,7 @@ def test_resumable_upload_carries_the_consent_record(client, auth, session, demo
 
 
 def test_settings_page_saves_and_explains_mistakes(client, auth, session, demo):
-    school = school_id(session)
+    school = school_of(session, ECT)
     auth.login(COORDINATOR)
     page = client.get(f"/privacy/schools/{school}").text
     assert "Privacy: Northfield Primary" in page and 'value="30"' in page and 'value="90"' in page
@@ -231,7 +214,7 @@ def test_settings_page_saves_and_explains_mistakes(client, auth, session, demo):
 
 
 def test_classes_are_managed_on_the_settings_page(ctx, client, auth, session, demo):
-    school = school_id(session)
+    school = school_of(session, ECT)
     auth.login(COORDINATOR)
     added = post(
         client,
@@ -273,14 +256,14 @@ def test_classes_are_managed_on_the_settings_page(ctx, client, auth, session, de
 
 
 def test_the_induction_pages_link_to_privacy(client, auth, session, demo):
-    school = school_id(session)
+    school = school_of(session, ECT)
     auth.login(COORDINATOR)
     page = client.get(f"/induction/schools/{school}").text
     assert f'href="/privacy/schools/{school}"' in page and "Privacy and consent" in page
 
 
 def test_settings_are_the_schools_coordinators_alone(client, auth, session, demo):
-    school = school_id(session)
+    school = school_of(session, ECT)
     auth.login(OTHER_COORDINATOR)
     assert client.get(f"/privacy/schools/{school}").status_code == 404
     auth.logout()
@@ -301,7 +284,7 @@ def test_consent_register_lists_filters_and_records(ctx, client, auth, session, 
         title="Cold call model",
         consent_state=ConsentState.NO_PUPILS,
     )
-    school = school_id(session)
+    school = school_of(session, ECT)
     auth.login(COORDINATOR)
     page = client.get(f"/privacy/schools/{school}/consent").text
     assert "Fractions starter" in page and "Cold call model" in page

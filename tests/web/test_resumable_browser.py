@@ -9,8 +9,8 @@ import pytest
 from flask import request_started
 from sqlalchemy import select
 
-from service import clips
 from service.models import Clip, UploadSession
+from service.storage import keys
 from tests.factories import generated_clip
 from tests.web.browsing import sign_in
 
@@ -36,7 +36,7 @@ WATCH_PROGRESS = """() => {
 }"""
 
 
-def fill_in(page, base: str, title: str, clip: Path) -> None:  # noqa: ANN001
+def fill_in(page, base: str, title: str, clip: Path) -> None:
     page.goto(f"{base}/clips/upload")
     page.select_option("select[name=kind]", "lesson")
     page.fill("input[name=title]", title)
@@ -52,7 +52,7 @@ def test_a_dropped_chunk_resumes_and_the_page_opens_the_clip(
 
     seen: list[tuple[str, str]] = []
 
-    def record(sender, **_extra) -> None:  # noqa: ANN001
+    def record(sender, **_extra) -> None:
         from flask import request
 
         if request.path.startswith("/uploads/"):
@@ -63,7 +63,7 @@ def test_a_dropped_chunk_resumes_and_the_page_opens_the_clip(
     page = context.new_page()
     dropped: list[str] = []
 
-    def drop_one_patch(route) -> None:  # noqa: ANN001
+    def drop_one_patch(route) -> None:
         offset = route.request.headers.get("upload-offset", "0")
         if route.request.method == "PATCH" and int(offset) >= 3 * CHUNK and not dropped:
             dropped.append(offset)
@@ -103,7 +103,7 @@ def test_a_dropped_chunk_resumes_and_the_page_opens_the_clip(
     clip = session.scalar(select(Clip))
     assert page.url.endswith(f"/clips/{clip.id}")
     assert clip.original_filename == "phone.mp4" and clip.original_size == len(data)
-    with ctx.storage.open(clips.original_key(clip.id)) as original:
+    with ctx.storage.open(keys.original_key(clip.id)) as original:
         assert original.read() == data
     assert session.scalars(select(UploadSession)).all() == []
     assert list(ctx.settings.uploads_path.iterdir()) == []

@@ -11,8 +11,9 @@ import pytest
 from rq import Queue
 from sqlalchemy import select, update
 
-from service import clips
+from service.clips import resumable, upload as clips_upload
 from service.models import Clip, UploadSession, utcnow
+from service.storage import keys
 from tests.conftest import csrf_token
 from workers.queues import PROCESS_QUEUE
 
@@ -39,7 +40,7 @@ def lesson(**changes: str) -> dict[str, str]:
 class Tus:
     """What tus-js-client sends, for one signed-in user."""
 
-    def __init__(self, client, auth, email: str):  # noqa: ANN001
+    def __init__(self, client, auth, email: str):
         auth.login(email)
         self.client = client
         self.headers = {
@@ -86,7 +87,7 @@ class Dropping(io.BytesIO):
             size = self.stop - self.tell()
         return super().read(size)
 
-    def readinto(self, buffer) -> int:  # noqa: ANN001
+    def readinto(self, buffer) -> int:
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
@@ -97,11 +98,11 @@ def tus(client, auth, demo) -> Tus:
     return Tus(client, auth, ECT)
 
 
-def staged(settings, url: str):  # noqa: ANN001, ANN201
+def staged(settings, url: str):
     return settings.uploads_path / url.rsplit("/", 1)[1]
 
 
-def sessions(session) -> list[UploadSession]:  # noqa: ANN001
+def sessions(session) -> list[UploadSession]:
     session.expire_all()
     return list(session.scalars(select(UploadSession)))
 
@@ -145,7 +146,7 @@ def test_upload_in_chunks_then_the_clip_is_registered_and_queued(
     assert watch == f"/clips/{clip.id}"
     assert (clip.title, clip.original_filename) == ("Year 7 history: source work", "lesson.mp4")
     assert clip.original_size == len(data)
-    with ctx.storage.open(clips.original_key(clip.id)) as original:
+    with ctx.storage.open(keys.original_key(clip.id)) as original:
         assert original.read() == data
     assert not staged(settings, url).exists() and sessions(session) == []
     assert Queue(PROCESS_QUEUE, connection=redis).count == 1  # processing was queued
@@ -171,7 +172,7 @@ def test_a_dropped_connection_resumes_from_the_bytes_that_arrived(tus, settings,
     done = tus.patch(url, offset, data[offset:])
     assert done.status_code == 204 and "Coachreel-Clip-Url" in done.headers
     clip = session.scalar(select(Clip))
-    with ctx.storage.open(clips.original_key(clip.id)) as original:
+    with ctx.storage.open(keys.original_key(clip.id)) as original:
         assert original.read() == data
 
 
@@ -245,8 +246,10 @@ def test_the_quota_counts_clips_and_uploads_in_progress(settings, ctx, demo, ses
 
     tus = Tus(client, AuthActions(client), ECT)
     owner = demo[ECT]
-    details = clips.UploadDetails(clips.ClipKind.LESSON, "Earlier", date.today(), "a.mp4")
-    clips.register_upload(
+    details = clips_upload.UploadDetails(
+        clips_upload.ClipKind.LESSON, "Earlier", date.today(), "a.mp4"
+    )
+    clips_upload.register_upload(
         session, ctx.storage, owner, details, io.BytesIO(b"x" * 600), max_bytes=10_000
     )
     assert tus.create(300).status_code == 201  # 600 + 300 fits in 1000
@@ -296,7 +299,6 @@ def test_an_expired_upload_is_gone(tus, settings, session):
 def test_empty_chunks_never_move_the_offset_and_the_session_expires_cleanly(
     tus, settings, session, ctx
 ):
-    from service import uploads
 
     url = tus.start(1000)
     before = sessions(session)[0].expires_at
@@ -307,8 +309,8 @@ def test_empty_chunks_never_move_the_offset_and_the_session_expires_cleanly(
     upload = sessions(session)[0]
     assert upload.offset == 0 and upload.expires_at == before  # empty chunks buy no time
     assert session.scalar(select(Clip)) is None and ctx.storage.keys() == []
-    assert uploads.expire(session, settings.uploads_path, now=before - timedelta(seconds=1)) == 0
-    assert uploads.expire(session, settings.uploads_path, now=before) == 1
+    assert resumable.expire(session, settings.uploads_path, now=before - timedelta(seconds=1)) == 0
+    assert resumable.expire(session, settings.uploads_path, now=before) == 1
     assert sessions(session) == [] and not staged(settings, url).exists()
     assert list(settings.uploads_path.iterdir()) == []
 
@@ -351,20 +353,19 @@ def test_hostile_file_names_are_only_ever_shown(tus, settings, session, ctx, tmp
     tus.patch(url, 0, data)
     clip = session.scalar(select(Clip))
     assert clip.original_filename == "../../../etc/passwd/..\\..\\évaluation 📹 qwe.mp4"
-    assert ctx.storage.keys() == [clips.original_key(clip.id)]
+    assert ctx.storage.keys() == [keys.original_key(clip.id)]
     assert not (tmp_path.parent / "etc").exists()
     assert list(settings.uploads_path.iterdir()) == []
 
 
 def test_a_complete_upload_that_was_not_registered_finishes_on_head(tus, settings, session):
-    from service import uploads
 
     url = tus.start(6)
     upload = sessions(session)[0]
     # Every byte arrived but registering failed (say storage was down): the client resumes
     # with HEAD, finds nothing left to send, and the clip is registered then.
-    limits = uploads.Limits(10_000, 10_000, timedelta(hours=1))
-    uploads.append(session, settings.uploads_path, upload, 0, io.BytesIO(b"abcdef"), limits)
+    limits = resumable.Limits(10_000, 10_000, timedelta(hours=1))
+    resumable.append(session, settings.uploads_path, upload, 0, io.BytesIO(b"abcdef"), limits)
     head = tus.head(url)
     assert head.status_code == 200 and head.headers["Upload-Offset"] == "6"
     clip = session.scalar(select(Clip))

@@ -15,25 +15,24 @@ from service.models import (
     ClipKind,
     Membership,
     Role,
-    User,
     utcnow,
 )
-from service.retention import school_today
+from service.privacy.retention import school_today
 from tests.conftest import csrf_token
-from tests.factories import ready_clip
+from tests.factories import ready_clip, user
 
 ECT, OTHER_ECT = "ect1@northfield.example", "ect2@northfield.example"
 COORDINATOR = "coordinator@northfield.example"
 
 
-def _day(value) -> str:  # noqa: ANN001
+def _day(value) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
-def _setup(ctx, session):  # noqa: ANN202
+def _setup(ctx, session):
     """A lesson whose ECT finished induction 80 days ago (so it goes in 10 days), and a clip
     processed 25 days ago (its original goes in 5 days)."""
-    ect = session.scalar(select(User).where(User.email == ECT))
+    ect = user(session, ECT)
     membership = next(m for m in ect.memberships if m.role == Role.ECT)
     today = school_today(membership.school)
     membership.induction_completed_on = today - timedelta(days=80)
@@ -81,7 +80,7 @@ def test_keeping_a_clip_needs_a_reason_and_a_sensible_date(ctx, session, demo, c
     token = csrf_token(client.get(f"/retention/schools/{school_id}").text)
     url = f"/retention/clips/{lesson.id}/extend"
 
-    def post(until: str, reason: str):  # noqa: ANN202
+    def post(until: str, reason: str):
         return client.post(url, data={"csrf_token": token, "until": until, "reason": reason})
 
     cases = [

@@ -9,9 +9,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from service import comments, reviews, rubrics
-from service.coaching import StepInput, set_action_step
-from service.meetings import SessionInput, record_session
+from service.coaching.meetings import SessionInput, record_session
+from service.coaching.steps import StepInput, set_action_step
+from service.feedback import comments
 from service.models import (
     AuditAction,
     AuditEvent,
@@ -19,24 +19,16 @@ from service.models import (
     ReviewNote,
     RubricItem,
     SessionReview,
-    User,
 )
+from service.review import notes as review_notes, rubrics
 from tests import factories
-from tests.conftest import csrf_token
+from tests.factories import user
+from tests.web.forms import post
 
 MENTOR, ECT = "mentor1@northfield.example", "ect1@northfield.example"
 REVIEWER, COORDINATOR = "reviewer@northfield.example", "coordinator@northfield.example"
 TRUST_LEAD = "induction-lead@northfield-trust.example"
 SECRET = "Your praise was generic: name the exact move"
-
-
-def user(session, email: str) -> User:
-    return session.scalar(select(User).where(User.email == email))
-
-
-def post(client, url: str, data: dict | None = None, **kwargs):  # noqa: ANN003
-    token = csrf_token(client.get("/clips/").text)
-    return client.post(url, data={"csrf_token": token, **(data or {})}, **kwargs)
 
 
 @pytest.fixture
@@ -79,7 +71,7 @@ def cycle(ctx, session, demo) -> dict[str, int]:
 
 @pytest.fixture
 def secret_note(session, cycle) -> int:
-    return reviews.add_review_note(
+    return review_notes.add_review_note(
         session,
         user(session, REVIEWER),
         cycle["session"],
@@ -90,7 +82,7 @@ def secret_note(session, cycle) -> int:
     ).id
 
 
-def notes(session) -> int:  # noqa: ANN001
+def notes(session) -> int:
     session.expire_all()
     return session.scalar(select(func.count()).select_from(ReviewNote))
 
@@ -242,7 +234,7 @@ def test_the_mentor_sees_the_patterns_in_their_feedback_and_replies(
 ):
     items = rubrics.rubric_for(session, cycle["trust"])
     for target in ("session", "step"):
-        reviews.add_review_note(
+        review_notes.add_review_note(
             session,
             user(session, REVIEWER),
             cycle["session"],

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from service import coaching, shares, transcripts
+from service.clips import transcripts
+from service.coaching import steps
 from service.models import (
     AuditAction,
     AuditEvent,
@@ -19,35 +19,31 @@ from service.models import (
     User,
     utcnow,
 )
-from tests.conftest import csrf_token
-from tests.factories import ready_clip
+from service.privacy import shares
+from tests.factories import ready_clip, user
+from tests.web.forms import JSON, post
 
 ECT = "ect1@northfield.example"  # Sam Taylor
 PEER = "ect2@northfield.example"  # Aisha Begum
 MENTOR = "mentor1@northfield.example"  # Daniel Okafor, the owner's mentor
 OTHER_SCHOOL_ECT = "ect1@riverside.example"
-JSON = {"Accept": "application/json"}
 CONSENT_MESSAGE = (
     "Only clips whose consent record allows it can be shared: ask your induction coordinator "
     "to record consent."
 )
 
 
-def _user(session, email: str) -> User:
-    return session.scalar(select(User).where(User.email == email))
-
-
 def _clip(session, ctx, consent=ConsentState.ALL_CONSENTED, **kw) -> int:
-    clip = ready_clip(session, ctx.storage, ECT, **kw)
-    clip.consent_state = consent
-    session.commit()
-    ctx.storage.put_stream(transcripts.captions_key(clip.id), io.BytesIO(b"WEBVTT\n"))
-    transcripts.save_transcript(
+    """A ready clip of the ECT's with captions and a transcript, its consent set to ``consent``."""
+    segments = [transcripts.SegmentData(1, 2, "Today we compare fractions")]
+    clip = ready_clip(
         session,
-        clip.id,
-        [transcripts.SegmentData(1, 2, "Today we compare fractions")],
-        language="en",
-        captions=transcripts.captions_key(clip.id),
+        ctx.storage,
+        ECT,
+        consent_after=consent,
+        captions=b"WEBVTT\n",
+        transcript=segments,
+        **kw,
     )
     return clip.id
 
@@ -58,8 +54,7 @@ def clip_id(session, ctx, demo) -> int:
 
 
 def _post(client, url: str, json: bool = True, **fields):
-    token = csrf_token(client.get("/clips/").text)
-    return client.post(url, data={"csrf_token": token, **fields}, headers=JSON if json else {})
+    return post(client, url, fields, headers=JSON if json else {})
 
 
 def _share(client, clip_id: int, colleague: User, days: int = 7, json: bool = True):
@@ -91,7 +86,7 @@ def test_the_owner_shares_from_the_watch_page(client, auth, session, clip_id):
     assert "Daniel Okafor" not in picker  # the owner's mentor sees it already
     for label in ("1 day", "1 week", "2 weeks", "4 weeks"):
         assert f">{label}</option>" in page
-    peer = _user(session, PEER)
+    peer = user(session, PEER)
     response = _share(client, clip_id, peer, days=14, json=False)
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/clips/{clip_id}#sharing")
@@ -104,7 +99,7 @@ def test_the_owner_shares_from_the_watch_page(client, auth, session, clip_id):
 
 
 def test_the_colleague_sees_that_clip_and_nothing_else(client, auth, session, ctx, clip_id):
-    owner, peer = _user(session, ECT), _user(session, PEER)
+    owner, peer = user(session, ECT), user(session, PEER)
     other = _clip(session, ctx, title="Another lesson")
     shares.share_clip(session, owner, clip_id, peer.id)
     auth.login(PEER)
@@ -119,7 +114,7 @@ def test_the_colleague_sees_that_clip_and_nothing_else(client, auth, session, ct
     assert "Year 8 fractions" in client.get("/search/?q=fractions").text
     # Looking is all: no feedback, no sharing on, nothing else of the ECT.
     assert _post(client, f"/clips/{clip_id}/comments", at_seconds="3", body="Hi").status_code == 403
-    assert _share(client, clip_id, _user(session, "ect3@northfield.example")).status_code == 403
+    assert _share(client, clip_id, user(session, "ect3@northfield.example")).status_code == 403
     share = session.scalar(select(ClipShare))
     assert _post(client, f"/clips/{clip_id}/shares/{share.id}/revoke").status_code == 403
     assert _views(client, other) == [404] * 5
@@ -127,13 +122,13 @@ def test_the_colleague_sees_that_clip_and_nothing_else(client, auth, session, ct
 
 
 def test_a_shared_rehearsal_does_not_open_the_ects_step(client, auth, session, ctx, demo):
-    owner, peer = _user(session, ECT), _user(session, PEER)
-    mentor = _user(session, MENTOR)
-    step = coaching.set_action_step(
+    owner, peer = user(session, ECT), user(session, PEER)
+    mentor = user(session, MENTOR)
+    step = steps.set_action_step(
         session,
         mentor,
         owner.id,
-        coaching.StepInput("Cold call", "Everyone thinks", ["Pause"], "instruction", 2),
+        steps.StepInput("Cold call", "Everyone thinks", ["Pause"], "instruction", 2),
     )
     clip = ready_clip(
         session, ctx.storage, ECT, kind=ClipKind.REHEARSAL, title="Rehearsal", step_id=step.id
@@ -151,7 +146,7 @@ def test_a_shared_rehearsal_does_not_open_the_ects_step(client, auth, session, c
 
 
 def test_an_expired_share_shows_nothing(client, auth, session, clip_id):
-    owner, peer = _user(session, ECT), _user(session, PEER)
+    owner, peer = user(session, ECT), user(session, PEER)
     share = shares.share_clip(session, owner, clip_id, peer.id, 1)
     share.expires_at = utcnow() - timedelta(minutes=1)
     session.commit()
@@ -166,7 +161,7 @@ def test_an_expired_share_shows_nothing(client, auth, session, clip_id):
 
 
 def test_revoking_closes_the_clip_at_once(client, auth, session, clip_id):
-    owner, peer = _user(session, ECT), _user(session, PEER)
+    owner, peer = user(session, ECT), user(session, PEER)
     share = shares.share_clip(session, owner, clip_id, peer.id)
     auth.login(PEER)
     assert _views(client, clip_id) == [200] * 5
@@ -189,7 +184,7 @@ def test_revoking_closes_the_clip_at_once(client, auth, session, clip_id):
 
 
 def test_sharing_again_renews_instead_of_adding(client, auth, session, clip_id):
-    peer = _user(session, PEER)
+    peer = user(session, PEER)
     auth.login(ECT)
     first = _share(client, clip_id, peer, days=1)
     second = _share(client, clip_id, peer, days=28)
@@ -208,7 +203,7 @@ def test_a_clip_without_consent_says_why_instead_of_the_form(client, auth, sessi
     page = client.get(f"/clips/{clip_id}").text
     assert CONSENT_MESSAGE in page
     assert 'id="share-colleague"' not in page
-    response = _share(client, clip_id, _user(session, PEER))
+    response = _share(client, clip_id, user(session, PEER))
     assert response.status_code == 403 and response.json["error"] == CONSENT_MESSAGE
     assert session.scalars(select(ClipShare)).all() == []
 
@@ -225,19 +220,19 @@ def test_a_colleague_who_cannot_be_chosen_is_refused_with_a_reason(
     client, auth, session, clip_id, email, message
 ):
     auth.login(ECT)
-    response = _share(client, clip_id, _user(session, email))
+    response = _share(client, clip_id, user(session, email))
     assert response.status_code == 400 and response.json["error"].startswith(message)
     # The plain form comes back to the page with the reason.
-    assert _share(client, clip_id, _user(session, email), json=False).status_code == 302
+    assert _share(client, clip_id, user(session, email), json=False).status_code == 302
     assert message in client.get(f"/clips/{clip_id}").text
     assert session.scalars(select(ClipShare)).all() == []
 
 
 def test_a_share_lasts_one_to_28_days_a_week_by_default(client, auth, session, clip_id):
     auth.login(ECT)
-    response = _share(client, clip_id, _user(session, PEER), days=90)
+    response = _share(client, clip_id, user(session, PEER), days=90)
     assert response.status_code == 400 and "1 to 28 days" in response.json["error"]
-    response = _post(client, f"/clips/{clip_id}/shares", colleague=_user(session, PEER).id)
+    response = _post(client, f"/clips/{clip_id}/shares", colleague=user(session, PEER).id)
     assert response.status_code == 201  # no length chosen: a week
     share = session.get(ClipShare, response.json["share"]["id"])
     assert share.expires_at - share.created_at == timedelta(days=7)
@@ -246,4 +241,4 @@ def test_a_share_lasts_one_to_28_days_a_week_by_default(client, auth, session, c
 @pytest.mark.parametrize(("email", "status"), [(MENTOR, 403), (OTHER_SCHOOL_ECT, 404)])
 def test_others_may_not_share(client, auth, session, clip_id, email, status):
     auth.login(email)
-    assert _share(client, clip_id, _user(session, PEER)).status_code == status
+    assert _share(client, clip_id, user(session, PEER)).status_code == status

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 
 from media_pipeline import analyse_talk
-from service import talk, transcripts
+from service.clips import transcripts
+from service.talk import figures
 from tests.factories import generated_clip, librivox_reference, ready_clip, speech_clip, upload
 from tests.web.browsing import sign_in
 from tests.web.test_talk_panel import lesson_transcript
 from workers.queues import enqueue_processing
+from workers.talk import talk_figures
 
 ECT, MENTOR = "ect1@northfield.example", "mentor1@northfield.example"
 
@@ -29,7 +31,7 @@ def test_the_panel_fills_in_after_transcription_and_seeks_the_video(
     wavs = [wav for wav, _ in librivox_reference()[:2]]
     source = speech_clip(tmp_path / "reading.mp4", wavs, silence_after=3.0)
     clip = upload(session, ctx.storage, ECT, source, title="Reading aloud")
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
 
     page = browser.new_context().new_page()
     sign_in(page, live_server, ECT)
@@ -76,7 +78,7 @@ def test_questions_seek_and_sharing_shows_the_mentor(
         session, clip.id, [transcripts.SegmentData(1, 15, "Why is it dark?")], language="en",
         captions=None,
     )  # fmt: skip
-    talk.save_talk(session, clip.id, analyse_talk(lesson_transcript()))
+    figures.save_talk(session, clip.id, talk_figures(analyse_talk(lesson_transcript())))
     watch = f"{live_server}/clips/{clip.id}"
 
     owner = browser.new_context().new_page()

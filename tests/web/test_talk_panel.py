@@ -8,24 +8,25 @@ import pytest
 from sqlalchemy import select
 
 from media_pipeline import Transcript, analyse_talk
-from service import shares, talk, transcripts
+from service.clips import transcripts
 from service.models import (
     AuditAction,
     AuditEvent,
     ConsentState,
-    Mentorship,
     School,
     TranscriptStatus,
-    User,
 )
+from service.privacy import shares
+from service.talk import figures
 from tests.conftest import csrf_token
-from tests.factories import ready_clip
+from tests.factories import mentorship_between, ready_clip, user
 from tests.talk_transcripts import make
+from tests.web.forms import JSON, post
+from workers.talk import talk_figures
 
 ECT = "ect1@northfield.example"  # Sam Taylor
 MENTOR = "mentor1@northfield.example"  # Daniel Okafor, Sam's mentor
 PEER = "ect2@northfield.example"
-JSON = {"Accept": "application/json"}
 NOBODY_ELSE = (
     "mentor2@northfield.example",
     "coordinator@northfield.example",
@@ -48,43 +49,26 @@ def lesson_transcript() -> Transcript:
     )
 
 
-def _user(session, email: str) -> User:
-    return session.scalar(select(User).where(User.email == email))
-
-
 @pytest.fixture
 def clip_id(session, ctx, demo) -> int:
-    clip = ready_clip(session, ctx.storage, ECT, title="Year 8 light", duration=20.0)
-    clip.consent_state = ConsentState.ALL_CONSENTED
-    session.commit()
-    transcripts.save_transcript(
+    clip = ready_clip(
         session,
-        clip.id,
-        [transcripts.SegmentData(1, 15, "Why is it dark?")],
-        language="en",
-        captions=None,
+        ctx.storage,
+        ECT,
+        title="Year 8 light",
+        duration=20.0,
+        consent_after=ConsentState.ALL_CONSENTED,
+        transcript=[transcripts.SegmentData(1, 15, "Why is it dark?")],
     )
-    talk.save_talk(session, clip.id, analyse_talk(lesson_transcript()))
+    figures.save_talk(session, clip.id, talk_figures(analyse_talk(lesson_transcript())))
     return clip.id
 
 
-def _pairing(session) -> Mentorship:
-    return session.scalar(
-        select(Mentorship).where(
-            Mentorship.ect_id == _user(session, ECT).id,
-            Mentorship.mentor_id == _user(session, MENTOR).id,
-        )
-    )
-
-
 def _share(client, pairing_id: int, shared: bool, json: bool = True):
-    token = csrf_token(client.get("/clips/").text)
-    data = {"csrf_token": token, "next": "/clips/"}
+    data = {"next": "/clips/"}
     if shared:
         data["shared"] = "y"
-    return client.post(
-        f"/talk/pairings/{pairing_id}/share", data=data, headers=JSON if json else {}
-    )
+    return post(client, f"/talk/pairings/{pairing_id}/share", data, headers=JSON if json else {})
 
 
 def _panel(page: str) -> str:
@@ -130,7 +114,7 @@ def test_nobody_else_sees_the_figures(client, auth, clip_id, email):
 
 
 def test_the_mentor_sees_them_only_while_the_ect_shares_them(client, auth, session, clip_id):
-    pairing = _pairing(session)
+    pairing = mentorship_between(session, ECT, MENTOR)
     auth.login(MENTOR)
     assert _panel(client.get(f"/clips/{clip_id}").text) == ""
     assert client.get(f"/clips/{clip_id}/talk").status_code == 404
@@ -164,7 +148,7 @@ def test_the_mentor_sees_them_only_while_the_ect_shares_them(client, auth, sessi
 
 
 def test_a_colleague_lent_the_clip_does_not_see_the_figures(client, auth, session, clip_id):
-    shares.share_clip(session, _user(session, ECT), clip_id, _user(session, PEER).id, days=7)
+    shares.share_clip(session, user(session, ECT), clip_id, user(session, PEER).id, days=7)
     auth.login(PEER)
     page = client.get(f"/clips/{clip_id}")
     assert page.status_code == 200 and _panel(page.text) == ""

@@ -8,27 +8,18 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
-from service import talk_trends
-from service.models import Mentorship, User
-from service.talk import share_with_mentor
-from tests.talk_factories import base_day, step_on, talk_clip
+from service.talk import trends
+from service.talk.figures import share_with_mentor
+from tests.factories import base_day, mentorship_between, step_on, talk_clip, user
 from web.talk.charts import HEIGHT, LEFT, RIGHT, WIDTH, chart_layout, nice_max, short_date
 
 ECT, MENTOR = "ect1@northfield.example", "mentor1@northfield.example"
 
 
-def user(session, email: str) -> User:  # noqa: ANN001
-    return session.scalar(select(User).where(User.email == email))
-
-
-def share(session, shared: bool) -> None:  # noqa: ANN001
-    ect, mentor = user(session, ECT), user(session, MENTOR)
-    pairing = session.scalar(
-        select(Mentorship).where(Mentorship.ect_id == ect.id, Mentorship.mentor_id == mentor.id)
-    )
-    share_with_mentor(session, ect, pairing.id, shared)
+def share(session, shared: bool) -> None:
+    pairing = mentorship_between(session, ECT, MENTOR)
+    share_with_mentor(session, user(session, ECT), pairing.id, shared)
 
 
 @pytest.fixture
@@ -56,7 +47,7 @@ def figures(ctx, session, demo) -> dict:
     return {"ect": ect, "clips": clips, "steps": steps, "d0": d0}
 
 
-def page(client, ect_id: int, status: int = 200) -> str:  # noqa: ANN001
+def page(client, ect_id: int, status: int = 200) -> str:
     response = client.get(f"/talk/ects/{ect_id}")
     assert response.status_code == status
     return html.unescape(response.text)
@@ -183,7 +174,7 @@ def test_empty_state_until_a_transcript_is_ready(session, client, auth, demo):
 def test_chart_layout_maths(session, ctx, demo):
     ect = user(session, ECT)
     only = talk_clip(session, ctx.storage, ECT, base_day(), wait=2.5)
-    charts = chart_layout(talk_trends.trends_for(session, ect, ect.id))
+    charts = chart_layout(trends.trends_for(session, ect, ect.id))
     wait = next(c for c in charts if c.figure.key == "median_wait")
     (point,) = wait.points
     assert point.clip_id == only.id

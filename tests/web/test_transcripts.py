@@ -6,8 +6,9 @@ import io
 
 import pytest
 
-from service import transcripts
-from service.transcripts import SegmentData
+from service.clips import transcripts
+from service.clips.transcripts import SegmentData
+from service.storage import keys
 from tests.factories import ready_clip
 
 ECT = "ect1@northfield.example"
@@ -20,7 +21,7 @@ def clip_id(ctx, session, demo) -> int:
 
 def _save(ctx, session, clip_id: int) -> None:
     vtt = "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nEyes on me in five, four, three.\n"
-    ctx.storage.put_stream(transcripts.captions_key(clip_id), io.BytesIO(vtt.encode()))
+    ctx.storage.put_stream(keys.captions_key(clip_id), io.BytesIO(vtt.encode()))
     transcripts.save_transcript(
         session,
         clip_id,
@@ -34,7 +35,7 @@ def _save(ctx, session, clip_id: int) -> None:
             SegmentData(65.0, 69.5, "Now turn to your partner & explain <why>."),
         ],
         language="en",
-        captions=transcripts.captions_key(clip_id),
+        captions=keys.captions_key(clip_id),
     )
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from sqlalchemy import select
-
-from service import coaching
-from service.coaching import StepInput
-from service.models import Clip, ClipKind, User
+from service.coaching import steps
+from service.coaching.steps import StepInput
+from service.models import Clip, ClipKind
 from tests.conftest import csrf_token
+from tests.factories import user
 
 ECT, MENTOR = "ect1@northfield.example", "mentor1@northfield.example"
 
@@ -28,9 +27,9 @@ def _post(client, **fields):
 
 
 def _step(session, ect_email: str = ECT) -> int:
-    mentor = session.scalar(select(User).where(User.email == MENTOR))
-    ect = session.scalar(select(User).where(User.email == ect_email))
-    return coaching.set_action_step(
+    mentor = user(session, MENTOR)
+    ect = user(session, ect_email)
+    return steps.set_action_step(
         session,
         mentor,
         ect.id,

@@ -13,13 +13,15 @@ from rq import Queue, SimpleWorker
 from rq.job import Job
 from sqlalchemy import select
 
-from service import blur, clips, policy
+from service import policy
+from service.clips import blur
 from service.models import BlurStatus, Clip, ClipStatus, User, utcnow
+from service.storage import keys as storage_keys
 from tests.conftest import worker_env
 from tests.face_clip import FaceClip, make_face_clip
 from tests.factories import upload
 from tests.media_pipeline.test_blur import _diff, _frames, _ratios
-from workers.blur_job import KEEP_NOT_FOUND, ORIGINAL_GONE, blur_clip
+from workers.blur import KEEP_NOT_FOUND, ORIGINAL_GONE, blur_clip
 from workers.queues import (
     BLUR_QUEUE,
     POLICY,
@@ -49,7 +51,7 @@ def work(ctx, *queues: str) -> None:
 def playable_clip(ctx, session, faces: FaceClip) -> Clip:
     """Upload the face clip and make it playable (it is H.264/AAC already: a remux)."""
     clip = upload(session, ctx.storage, ECT, faces.path)
-    enqueue_processing(ctx.redis, clip.id, 1.2)
+    enqueue_processing(ctx.redis, clip.id, 1.2, stale_after=ctx.stale_after)
     work(ctx, PROCESS_QUEUE)
     session.expire_all()
     clip = session.get(Clip, clip.id)
@@ -58,7 +60,7 @@ def playable_clip(ctx, session, faces: FaceClip) -> Clip:
     return clip
 
 
-def ask(session, clip_id: int, email: str = MENTOR, keep=None) -> Clip:  # noqa: ANN001
+def ask(session, clip_id: int, email: str = MENTOR, keep=None) -> Clip:
     user = session.scalar(select(User).where(User.email == email))
     return blur.request_blur(session, user, clip_id, keep=keep)
 
@@ -81,7 +83,7 @@ def test_a_blur_asked_for_at_upload_follows_processing_and_replaces_the_video(
     clip.blur_status = BlurStatus.REQUESTED
     clip.blur_requested_by_id = clip.owner_id
     session.commit()
-    enqueue_processing(ctx.redis, clip.id, 1.2)
+    enqueue_processing(ctx.redis, clip.id, 1.2, stale_after=ctx.stale_after)
     work(ctx, PROCESS_QUEUE)
     assert Queue(BLUR_QUEUE, connection=ctx.redis).job_ids == [job_id("blur-clip", clip.id)]
     work(ctx, BLUR_QUEUE)
@@ -90,12 +92,12 @@ def test_a_blur_asked_for_at_upload_follows_processing_and_replaces_the_video(
     assert done.blur_status == BlurStatus.READY, done.blur_failure_reason
     assert done.blur_failure_reason is None
     assert (done.video_key, done.poster_key) == (
-        blur.blur_key(clip.id),
-        blur.blurred_poster_key(clip.id),
+        storage_keys.blur_key(clip.id),
+        storage_keys.blurred_poster_key(clip.id),
     )
     assert (done.unblurred_video_key, done.unblurred_poster_key) == (
-        clips.video_key(clip.id),
-        clips.poster_key(clip.id),
+        storage_keys.video_key(clip.id),
+        storage_keys.poster_key(clip.id),
     )
     before = _frames(fetch(ctx, done.unblurred_video_key, tmp_path / "unblurred.mp4"))
     after = _frames(fetch(ctx, done.video_key, tmp_path / "blurred.mp4"))
@@ -112,7 +114,7 @@ def test_the_face_clicked_is_kept_and_the_other_blurred(ctx, session, demo, face
     x0, y0, x1, y1 = faces.faces[0][at]
     keep = ((x0 + x1) / 2 / faces.width, (y0 + y1) / 2 / faces.height, 1.0)
     ask(session, clip.id, keep=keep)
-    enqueue_blur(ctx.redis, clip.id, clip.duration)
+    enqueue_blur(ctx.redis, clip.id, clip.duration, stale_after=ctx.stale_after)
     work(ctx, BLUR_QUEUE)
 
     done = reload(ctx, clip.id)
@@ -131,7 +133,7 @@ def test_the_face_clicked_is_kept_and_the_other_blurred(ctx, session, demo, face
 def test_a_click_beside_every_face_blurs_them_all_and_says_so(ctx, session, demo, faces):
     clip = playable_clip(ctx, session, faces)
     ask(session, clip.id, keep=(0.5, 0.95, 1.0))  # the floor, not a face
-    enqueue_blur(ctx.redis, clip.id, clip.duration)
+    enqueue_blur(ctx.redis, clip.id, clip.duration, stale_after=ctx.stale_after)
     work(ctx, BLUR_QUEUE)
 
     done = reload(ctx, clip.id)
@@ -142,7 +144,7 @@ def test_a_click_beside_every_face_blurs_them_all_and_says_so(ctx, session, demo
 def test_rerunning_the_job_ends_in_the_same_state(ctx, session, demo, faces):
     clip = playable_clip(ctx, session, faces)
     ask(session, clip.id)
-    enqueue_blur(ctx.redis, clip.id, clip.duration)
+    enqueue_blur(ctx.redis, clip.id, clip.duration, stale_after=ctx.stale_after)
     work(ctx, BLUR_QUEUE)
     keys = ctx.storage.keys(f"clips/{clip.id}/")
     first = reload(ctx, clip.id)
@@ -174,23 +176,23 @@ def test_a_video_that_cannot_be_read_fails_with_a_reason_a_teacher_can_read(
     # The playable rendition is damaged in storage (a disk fault, a bad copy).
     notes = tmp_path / "notes.txt"
     notes.write_text("These are my lesson notes, not a video.\n" * 20)
-    ctx.storage.put_file(clips.video_key(clip.id), notes)
-    enqueue_blur(ctx.redis, clip.id, clip.duration)
+    ctx.storage.put_file(storage_keys.video_key(clip.id), notes)
+    enqueue_blur(ctx.redis, clip.id, clip.duration, stale_after=ctx.stale_after)
     work(ctx, BLUR_QUEUE)
 
     failed = reload(ctx, clip.id)
     assert failed.blur_status == BlurStatus.FAILED
     assert failed.blur_failure_reason and "Traceback" not in failed.blur_failure_reason
     assert failed.blur_failure_reason[0].isupper() and failed.blur_failure_reason.endswith(".")
-    assert failed.video_key == clips.video_key(clip.id)  # nothing was swapped
-    assert not ctx.storage.exists(blur.blur_key(clip.id))
+    assert failed.video_key == storage_keys.video_key(clip.id)  # nothing was swapped
+    assert not ctx.storage.exists(storage_keys.blur_key(clip.id))
 
 
 def test_a_missing_unblurred_video_fails_with_a_reason(ctx, session, demo, faces):
     clip = playable_clip(ctx, session, faces)
     ask(session, clip.id)
-    ctx.storage.delete(clips.video_key(clip.id))
-    enqueue_blur(ctx.redis, clip.id, clip.duration)
+    ctx.storage.delete(storage_keys.video_key(clip.id))
+    enqueue_blur(ctx.redis, clip.id, clip.duration, stale_after=ctx.stale_after)
     work(ctx, BLUR_QUEUE)
     failed = reload(ctx, clip.id)
     assert (failed.blur_status, failed.blur_failure_reason) == (BlurStatus.FAILED, ORIGINAL_GONE)
@@ -216,7 +218,7 @@ def test_the_blur_timeout_grows_with_the_clip():
 def test_progress_names_the_blur_stages_while_it_runs(ctx, session, demo, settings, faces):
     clip = playable_clip(ctx, session, faces)
     ask(session, clip.id)
-    job = enqueue_blur(ctx.redis, clip.id, clip.duration)
+    job = enqueue_blur(ctx.redis, clip.id, clip.duration, stale_after=ctx.stale_after)
     worker = subprocess.Popen(
         [sys.executable, "-m", "web.cli", "worker", "--burst", "--queues", "blur"],
         env=worker_env(settings),
@@ -246,7 +248,7 @@ def test_a_blur_asked_for_again_while_one_runs_is_done_next(
 ):
     clip = playable_clip(ctx, session, faces)
     ask(session, clip.id)
-    job = enqueue_blur(ctx.redis, clip.id, clip.duration)
+    job = enqueue_blur(ctx.redis, clip.id, clip.duration, stale_after=ctx.stale_after)
     worker = subprocess.Popen(
         [sys.executable, "-m", "web.cli", "worker", "--burst", "--queues", "blur"],
         env=worker_env(settings),
@@ -282,11 +284,14 @@ def test_a_blurred_rendition_stays_in_view_while_a_newer_blur_waits(ctx, session
     blur.mark_blurring(session, clip.id)
     ask(session, clip.id, keep=(0.3, 0.4, 0.5))  # asked again while the first one runs
     done = blur.mark_blurred(
-        session, clip.id, video=blur.blur_key(clip.id), poster=blur.blurred_poster_key(clip.id)
+        session,
+        clip.id,
+        video=storage_keys.blur_key(clip.id),
+        poster=storage_keys.blurred_poster_key(clip.id),
     )
     assert done.blur_status == BlurStatus.REQUESTED  # the newer choice is blurred next
-    assert done.video_key == blur.blur_key(clip.id)
-    assert done.unblurred_video_key == clips.video_key(clip.id)
+    assert done.video_key == storage_keys.blur_key(clip.id)
+    assert done.unblurred_video_key == storage_keys.video_key(clip.id)
     assert not policy.video_withheld(mentor, done)  # the first blur is shown meanwhile
     # Should no job take it up, the sweeper does.
     later = utcnow() + timedelta(seconds=1)

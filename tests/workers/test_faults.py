@@ -26,8 +26,9 @@ from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 
 import media_pipeline
-from service import clips
+from service.clips import lifecycle
 from service.models import Clip, ClipStatus, TranscriptStatus
+from service.storage import keys as storage_keys
 from tests.conftest import BACKEND, PG_ADMIN_URL, csrf_token, worker_env
 from tests.factories import generated_clip, upload
 from workers.queues import PROCESS_QUEUE, enqueue_processing, job_id
@@ -39,7 +40,7 @@ ECT = "ect1@northfield.example"
 # so the next worker can be made ready while the current one works, and killed ones are
 # replaced at once. After the line it is exactly `coachreel worker`.
 LAUNCHER = (
-    "import sys, web.cli, workers.runner, workers.jobs, media_pipeline\n"
+    "import sys, web.cli, workers.runner, workers.process, media_pipeline\n"
     "sys.stdin.readline()\n"
     "web.cli.main(['worker', *sys.argv[1:]])\n"
 )
@@ -50,7 +51,7 @@ class Worker:
 
     def __init__(self, env: dict[str, str], log: Path, queues: tuple[str, ...] = ()) -> None:
         args = [a for q in queues for a in ("--queue", q)]
-        self.log = open(log, "ab")  # noqa: SIM115 - closed in stop()
+        self.log = open(log, "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-c", LAUNCHER, *args],
             env=env,
@@ -156,8 +157,8 @@ def _assert_nothing_lost_or_left(ctx, settings, ids, logs: Path, before: set[str
     assert not failed, f"{failed}\n{logs.read_text()[-3000:]}"
     expected = set()
     for clip_id in ids:
-        expected |= {clips.original_key(clip_id), clips.video_key(clip_id)}
-        expected.add(clips.poster_key(clip_id))
+        expected |= {storage_keys.original_key(clip_id), storage_keys.video_key(clip_id)}
+        expected.add(storage_keys.poster_key(clip_id))
     keys = set(ctx.storage.keys())
     captions = {k for k in keys - expected if k.endswith("/captions.vtt")}
     assert keys - captions == expected  # every output once, nothing stray
@@ -181,7 +182,7 @@ def _describe(ctx, ids, kills) -> str:
         try:
             job = Job.fetch(job_id("process-clip", clip_id), connection=ctx.redis)
             state = f"{job.get_status()} {job.meta.get('stage')} beat={job.last_heartbeat}"
-        except Exception as exc:  # noqa: BLE001 - a description, whatever Redis holds
+        except Exception as exc:
             state = repr(exc)
         lines.append(f"clip {clip_id}: {clip.status} {clip.updated_at} job {state}")
     return "\n".join(lines)
@@ -251,8 +252,8 @@ def test_workers_killed_at_random_points_lose_nothing(
     def add_clip() -> None:
         clip = upload(session, ctx.storage, ECT, source, filename="lesson.avi")
         with ctx.sessions() as s:
-            clips.record_duration(s, clip.id, 10.0)
-        enqueue_processing(ctx.redis, clip.id, 10.0)
+            lifecycle.record_duration(s, clip.id, 10.0)
+        enqueue_processing(ctx.redis, clip.id, 10.0, stale_after=ctx.stale_after)
         ids.append(clip.id)
 
     for _ in range(8):
@@ -312,7 +313,7 @@ def test_workers_killed_at_random_points_lose_nothing(
     _assert_nothing_lost_or_left(ctx, settings, ids, tmp_path / "workers.log", before)
     for clip_id in ids:
         video = tmp_path / f"check-{clip_id}.mp4"
-        ctx.storage.download(clips.video_key(clip_id), video)
+        ctx.storage.download(storage_keys.video_key(clip_id), video)
         info = media_pipeline.probe(video)  # complete and playable, not a torn write
         assert info.video.codec == "h264" and info.duration == pytest.approx(10, abs=0.5)
     attempts = {i: c.attempts for i, c in _clip_rows(ctx, ids).items()}
@@ -327,7 +328,7 @@ def test_a_job_taken_by_a_worker_that_died_before_starting_it_is_requeued(
     ctx, session, demo, run_jobs, tmp_path, killed_before
 ):
     clip = upload(session, ctx.storage, ECT, generated_clip(tmp_path / "a.mp4", duration=1))
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     queue = Queue(PROCESS_QUEUE, connection=ctx.redis)
     if killed_before:
         # An earlier run of the same job was killed mid-way: RQ keeps its entry in the started
@@ -359,7 +360,7 @@ def test_redis_flushed_with_clips_queued_and_in_flight_loses_nothing(
     ids = []
     for _ in range(4):
         clip = upload(session, ctx.storage, ECT, source, filename="lesson.avi")
-        enqueue_processing(ctx.redis, clip.id)
+        enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
         ids.append(clip.id)
     worker = workers()  # both queues: processing and transcripts
     worker.go()

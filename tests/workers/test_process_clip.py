@@ -11,7 +11,7 @@ import pytest
 from rq.job import Job
 
 import media_pipeline
-from service import clips
+from service.clips import lifecycle
 from service.models import Clip, ClipStatus
 from tests.factories import generated_clip, upload
 from workers.queues import enqueue_processing, job_id
@@ -32,7 +32,7 @@ def test_h264_upload_is_remuxed_and_becomes_ready(ctx, session, demo, run_jobs, 
     source = generated_clip(tmp_path / "phone.mp4", duration=3, faststart=False)
     clip = upload(session, ctx.storage, ECT, source)
     before = _leftover_temp_dirs()
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()
 
     done = _reload(ctx, clip.id)
@@ -56,7 +56,7 @@ def test_other_codecs_are_transcoded_to_h264(ctx, session, demo, run_jobs, tmp_p
         tmp_path / "old.avi", duration=2, vcodec="mpeg4", acodec="mp3", container="avi"
     )
     clip = upload(session, ctx.storage, ECT, source, filename="old.avi")
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()
     done = _reload(ctx, clip.id)
     assert done.status == ClipStatus.READY, done.failure_reason
@@ -67,15 +67,15 @@ def test_other_codecs_are_transcoded_to_h264(ctx, session, demo, run_jobs, tmp_p
 
 
 def test_rerunning_a_job_ends_in_the_same_state(ctx, session, demo, run_jobs, tmp_path):
-    from workers.jobs import process_clip
+    from workers.process import process_clip
 
     clip = upload(session, ctx.storage, ECT, generated_clip(tmp_path / "a.mp4", duration=2))
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()
     keys = ctx.storage.keys(f"clips/{clip.id}/")
     # Force a second full run, as a retry after a crash would.
     with ctx.sessions() as s:
-        clips.mark_processing(s, clip.id)
+        lifecycle.mark_processing(s, clip.id)
     process_clip(clip.id)
     assert _reload(ctx, clip.id).status == ClipStatus.READY
     assert ctx.storage.keys(f"clips/{clip.id}/") == keys
@@ -133,7 +133,7 @@ def test_bad_input_fails_with_a_reason_and_leaves_nothing(
     content = make(tmp_path)
     clip = upload(session, ctx.storage, ECT, content)
     before = _leftover_temp_dirs()
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()
     failed = _reload(ctx, clip.id)
     assert failed.status == ClipStatus.FAILED
@@ -153,7 +153,7 @@ def test_clip_over_the_length_limit_fails_clearly(ctx, session, demo, run_jobs, 
 
     use_context(replace(ctx, settings=ctx.settings.with_overrides(max_clip_seconds=2)))
     clip = upload(session, ctx.storage, ECT, generated_clip(tmp_path / "long.mp4", duration=4))
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()
     failed = _reload(ctx, clip.id)
     assert failed.status == ClipStatus.FAILED
@@ -162,7 +162,7 @@ def test_clip_over_the_length_limit_fails_clearly(ctx, session, demo, run_jobs, 
 
 def test_a_deleted_clip_is_skipped(ctx, session, demo, run_jobs, tmp_path):
     clip = upload(session, ctx.storage, ECT, generated_clip(tmp_path / "a.mp4", duration=1))
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     with ctx.sessions() as s:
         s.delete(s.get(Clip, clip.id))
         s.commit()

@@ -22,7 +22,7 @@ def test_a_clip_processed_from_s3_is_ready_with_its_outputs_in_the_bucket(
 ):
     source = generated_clip(tmp_path / "phone.mp4", duration=2, faststart=False)
     clip = upload(session, ctx.storage, ECT, source)
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()
 
     with ctx.sessions() as s:

@@ -11,8 +11,9 @@ from click.testing import CliRunner
 from rq import Queue, SimpleWorker, Worker
 from rq.worker import WorkerStatus
 
-from service import clips, transcripts
+from service.clips import lifecycle, transcripts, upload
 from service.models import BlurStatus, Clip, User
+from service.storage import keys, keys as storage_keys
 from tests.conftest import worker_env
 from web.cli import main
 from workers.queues import PROCESS_QUEUE, TRANSCRIBE_QUEUE, enqueue_processing
@@ -23,18 +24,18 @@ ECT = "ect1@northfield.example"
 
 def _upload(ctx, session, demo, title: str) -> Clip:
     owner = session.get(User, demo[ECT].id)
-    details = clips.UploadDetails(clips.ClipKind.LESSON, title, date.today(), "c.mp4")
-    return clips.register_upload(
+    details = upload.UploadDetails(upload.ClipKind.LESSON, title, date.today(), "c.mp4")
+    return upload.register_upload(
         session, ctx.storage, owner, details, io.BytesIO(b"bytes"), max_bytes=1000
     )
 
 
 def _waiting_clip_and_a_transcript(ctx, session, demo) -> tuple[Clip, Clip]:
     waiting = _upload(ctx, session, demo, "Waiting")
-    enqueue_processing(ctx.redis, waiting.id)
+    enqueue_processing(ctx.redis, waiting.id, stale_after=ctx.stale_after)
     playable = _upload(ctx, session, demo, "Playable")
-    clips.mark_ready(
-        session, playable.id, video=clips.video_key(playable.id), poster=None, duration=30.0,
+    lifecycle.mark_ready(
+        session, playable.id, video=keys.video_key(playable.id), poster=None, duration=30.0,
         width=320, height=240, method="remux",
     )  # fmt: skip
     transcripts.save_transcript(
@@ -42,7 +43,7 @@ def _waiting_clip_and_a_transcript(ctx, session, demo) -> tuple[Clip, Clip]:
         playable.id,
         [transcripts.SegmentData(0, 1, "Hello")],
         language="en",
-        captions=transcripts.captions_key(playable.id),
+        captions=storage_keys.captions_key(playable.id),
     )
     session.get(Clip, playable.id).blur_status = BlurStatus.REQUESTED
     session.commit()
@@ -84,8 +85,8 @@ def test_status_counts_queues_workers_and_clips(ctx, session, demo):
 def test_oldest_waiting_clip_includes_transcripts_and_none_when_idle(ctx, session, demo):
     assert gather(ctx.redis, session).oldest_waiting is None
     playable = _upload(ctx, session, demo, "Playable")
-    clips.mark_ready(
-        session, playable.id, video=clips.video_key(playable.id), poster=None, duration=30.0,
+    lifecycle.mark_ready(
+        session, playable.id, video=keys.video_key(playable.id), poster=None, duration=30.0,
         width=320, height=240, method="remux",
     )  # fmt: skip
     session.expire_all()

@@ -12,14 +12,19 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 import media_pipeline
-from media_pipeline.audio import SAMPLE_RATE
-from media_pipeline.transcribe import read_audio
-from service.models import ClipTalk, School, TranscriptSegment, TranscriptStatus
+from media_pipeline.audio import SAMPLE_RATE, read_audio
+from service.models import (
+    ClipTalk,
+    School,
+    TeacherMicrophone,
+    TranscriptSegment,
+    TranscriptStatus,
+)
 from tests.conftest import worker_env
 from tests.factories import generated_clip, librivox_reference, speech_clip, upload
 from web.cli import main
-from workers.jobs import transcribe_clip
 from workers.queues import enqueue_processing
+from workers.transcribe import transcribe_clip
 
 ECT = "ect1@northfield.example"
 
@@ -35,7 +40,7 @@ def test_transcribing_measures_talk_and_the_silence_between_readings(
     wavs = [wav for wav, _ in librivox_reference()[:2]]
     source = speech_clip(tmp_path / "two.mp4", wavs, silence_after=3.0)
     clip = upload(session, ctx.storage, ECT, source)
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()
 
     talk = _talk(ctx, clip.id)
@@ -69,7 +74,7 @@ def test_a_clip_without_sound_gets_figures_of_silence(ctx, session, demo, run_jo
     silent = upload(
         session, ctx.storage, ECT, generated_clip(tmp_path / "silent.mp4", duration=3, tone_hz=0)
     )
-    enqueue_processing(ctx.redis, silent.id)
+    enqueue_processing(ctx.redis, silent.id, stale_after=ctx.stale_after)
     run_jobs()
     talk = _talk(ctx, silent.id)
     assert talk is not None
@@ -80,7 +85,7 @@ def test_a_clip_without_sound_gets_figures_of_silence(ctx, session, demo, run_jo
 def test_transcribing_again_replaces_the_figures(ctx, session, demo, run_jobs, tmp_path):
     wavs = [wav for wav, _ in librivox_reference()[:1]]
     clip = upload(session, ctx.storage, ECT, speech_clip(tmp_path / "one.mp4", wavs))
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()
     first = _talk(ctx, clip.id)
     school = session.get(School, clip.school_id)
@@ -134,7 +139,7 @@ def test_a_lapel_on_the_left_channel_tells_the_teacher_from_the_pupils(
     clip = upload(session, ctx.storage, ECT, source)
     session.get(School, clip.school_id).teacher_microphone = "lapel_left"
     session.commit()
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()
     talk = _talk(ctx, clip.id)
     speakers = talk.detail["speakers"]
@@ -157,7 +162,7 @@ def test_clips_transcribed_before_figures_existed_are_measured_on_request(
 ):
     wavs = [wav for wav, _ in librivox_reference()[:1]]
     clip = upload(session, ctx.storage, ECT, speech_clip(tmp_path / "old.mp4", wavs))
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()
     with ctx.sessions() as s:  # as if transcribed before talk figures were measured
         s.delete(s.get(ClipTalk, clip.id))
@@ -176,3 +181,11 @@ def test_clips_transcribed_before_figures_existed_are_measured_on_request(
     assert _talk(ctx, clip.id) is not None
     again = runner.invoke(main, ["measure-talk"], env=env, catch_exceptions=False)
     assert "Queued 0 clip(s)" in again.output
+
+
+def test_a_schools_microphone_setting_is_one_the_speaker_split_knows():
+    # The service stores the setting as its own enum; the talk stage hands the value across.
+    assert [m.value for m in TeacherMicrophone] == [m.value for m in media_pipeline.Microphone]
+    assert "left channel" in TeacherMicrophone.LAPEL_LEFT.label
+    assert "camera's microphone on the right" in TeacherMicrophone.LAPEL_LEFT.label
+    assert len({m.label for m in TeacherMicrophone}) == 4

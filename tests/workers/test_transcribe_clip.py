@@ -9,12 +9,12 @@ import jiwer
 from sqlalchemy import select
 
 import media_pipeline
-from service import transcripts
+from service.clips import transcripts
 from service.models import Clip, ClipStatus, TranscriptSegment, TranscriptStatus, User
 from tests.factories import generated_clip, librivox_reference, speech_clip, upload
-from workers.jobs import transcribe_clip
 from workers.queues import enqueue_processing
 from workers.sweeper import sweep
+from workers.transcribe import transcribe_clip
 
 ECT = "ect1@northfield.example"
 
@@ -45,7 +45,7 @@ def test_real_speech_is_transcribed_captioned_and_searchable(
     reference = librivox_reference()
     source = speech_clip(tmp_path / "reading.mp4", [wav for wav, _ in reference])
     clip = upload(session, ctx.storage, ECT, source)
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()  # probe, make playable, then transcribe
 
     done = _clip(ctx, clip.id)
@@ -82,7 +82,7 @@ def test_a_clip_without_sound_gets_an_empty_transcript_and_stays_playable(
         session, ctx.storage, ECT, generated_clip(tmp_path / "mute.mp4", duration=3, acodec=None)
     )
     for clip in (silent, mute):
-        enqueue_processing(ctx.redis, clip.id)
+        enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()
     for clip in (silent, mute):
         done = _clip(ctx, clip.id)
@@ -94,7 +94,7 @@ def test_a_clip_without_sound_gets_an_empty_transcript_and_stays_playable(
 
 def test_a_failed_transcript_leaves_the_clip_playable(ctx, session, demo, run_jobs, tmp_path):
     clip = upload(session, ctx.storage, ECT, generated_clip(tmp_path / "a.mp4", duration=2))
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()
     # The stored playable file is damaged after the fact (a disk fault, say).
     import io
@@ -111,7 +111,7 @@ def test_a_failed_transcript_leaves_the_clip_playable(ctx, session, demo, run_jo
 def test_transcribing_again_replaces_the_transcript(ctx, session, demo, run_jobs, tmp_path):
     wav, _ = librivox_reference()[0]
     clip = upload(session, ctx.storage, ECT, speech_clip(tmp_path / "s.mp4", [wav]))
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()
     first = [(s.start, s.text) for s in _segments(ctx, clip.id)]
     assert first
@@ -121,7 +121,7 @@ def test_transcribing_again_replaces_the_transcript(ctx, session, demo, run_jobs
 
 def test_sweeper_requeues_a_transcript_whose_job_was_lost(ctx, session, demo, run_jobs, tmp_path):
     clip = upload(session, ctx.storage, ECT, generated_clip(tmp_path / "a.mp4", duration=1))
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     # Process only: the transcript job is then lost with Redis.
     from rq import Queue, SimpleWorker
 

@@ -29,7 +29,7 @@ def _status(ctx, clip_id: int) -> Clip:
 
 def test_worker_process_makes_an_upload_ready(ctx, session, demo, settings, tmp_path):
     clip = upload(session, ctx.storage, ECT, generated_clip(tmp_path / "a.mp4", duration=2))
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     result = subprocess.run(
         [*WORKER, "--burst"], env=worker_env(settings), timeout=120, capture_output=True, text=True
     )
@@ -53,7 +53,7 @@ def test_worker_killed_mid_transcode_is_recovered_by_the_sweeper(
         container="avi",
     )
     clip = upload(session, ctx.storage, ECT, source, filename="long.avi")
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     worker = subprocess.Popen(
         [*WORKER, "--burst"],
         env=worker_env(settings),
@@ -71,7 +71,7 @@ def test_worker_killed_mid_transcode_is_recovered_by_the_sweeper(
                 if meta.get("stage") == "transcoding" and meta.get("progress", 0) > 0.15:
                     progress = meta["progress"]
                     break
-            except Exception:  # noqa: BLE001 - not enqueued yet
+            except Exception:
                 pass
             assert worker.poll() is None, "worker finished before it could be killed"
             time.sleep(0.05)
@@ -113,7 +113,7 @@ def test_worker_killed_mid_transcode_is_recovered_by_the_sweeper(
 
 def test_sweeper_requeues_a_clip_whose_job_was_lost(ctx, session, demo, run_jobs, tmp_path):
     clip = upload(session, ctx.storage, ECT, generated_clip(tmp_path / "a.mp4", duration=1))
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     ctx.redis.flushdb()  # Redis lost everything
     # Recently touched clips are left alone: their enqueue may simply not have happened yet.
     assert sweep(ctx) == []
@@ -124,7 +124,7 @@ def test_sweeper_requeues_a_clip_whose_job_was_lost(ctx, session, demo, run_jobs
 
 def test_sweeper_leaves_clips_with_live_jobs_alone(ctx, session, demo, tmp_path):
     clip = upload(session, ctx.storage, ECT, generated_clip(tmp_path / "a.mp4", duration=1))
-    enqueue_processing(ctx.redis, clip.id)
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     with ctx.sessions() as s:
         s.get(Clip, clip.id).updated_at = utcnow() - timedelta(hours=1)
         s.commit()

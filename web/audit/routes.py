@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from service import auditlog
 from service.errors import InvalidInput
 from service.models import AuditAction, Clip, User
+from web.forms import optional_int
 from web.resources import db
-
-bp = Blueprint("audit", __name__, url_prefix="/audit-log")
 
 
 def _optional_id(name: str) -> int | None:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise InvalidInput(f"The {name} filter must be a number from a link on this page.")
-    return int(raw)
+    """Read an id filter from the query string: None when not given."""
+    refuse = f"The {name} filter must be a number from a link on this page."
+    return optional_int(request.args.get(name), refuse=refuse)
 
 
-@bp.get("/")
-def log():  # noqa: ANN201
+def log() -> ResponseReturnValue:
+    """Show the audit log the user may see, filtered by clip, person and action."""
     clip_id, person_id = _optional_id("clip"), _optional_id("person")
     raw_action = request.args.get("action") or ""
     if raw_action and raw_action not in {a.value for a in AuditAction}:

@@ -1,6 +1,9 @@
 """Signing in and out."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import login_user, logout_user
 
 from service.accounts import authenticate
@@ -8,11 +11,9 @@ from web.auth.forms import LoginForm
 from web.navigation import safe_next
 from web.resources import db
 
-bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-
-@bp.route("/login", methods=["GET", "POST"])
-def login():  # noqa: ANN201
+def login() -> ResponseReturnValue:
+    """Show the sign-in form, or sign in with the details it sends."""
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(db(), form.email.data or "", form.password.data or "")
@@ -24,8 +25,8 @@ def login():  # noqa: ANN201
     return render_template("auth/login.html", form=form)
 
 
-@bp.post("/logout")
-def logout():  # noqa: ANN201
+def logout() -> ResponseReturnValue:
+    """Sign out."""
     logout_user()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))

@@ -6,33 +6,48 @@ the clip's status JSON and sends the face to keep as fractions of the picture.
 
 from __future__ import annotations
 
-import logging
 import math
 
 from flask import flash, jsonify, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from redis.exceptions import RedisError
 
-from service import blur, policy
+from service import policy
+from service.clips import blur
 from service.models import AuditAction, Clip, ClipStatus
 from web.auditing import audit, request_ip
-from web.clips.blueprint import bp
-from web.clips.blur_state import blur_panel, blur_status_json
-from web.clips.routes import _serve
+from web.clips.routes import serve_media
+from web.clips.status import blur_status_json
 from web.errors import wants_json
-from web.resources import db, redis
-from workers.queues import enqueue_blur
-
-log = logging.getLogger(__name__)
+from web.resources import db, redis, settings
+from workers.queues import enqueue_or_leave_to_sweeper, stale_window
 
 
-@bp.context_processor
-def _blur_helpers() -> dict[str, object]:
+def blur_panel(clip: Clip) -> dict[str, object]:
+    """Return the flags and links the watch page's blur panel needs."""
+    has_original = (
+        policy.can_view_original(current_user, clip)
+        and clip.unblurred_video_key is not None
+        and blur.unblurred_keys(clip)[0] is not None
+    )
+    return {
+        "state": blur_status_json(clip),
+        "can_request": clip.status != ClipStatus.FAILED
+        and policy.can_request_blur(db(), current_user, clip),
+        "is_uploader": policy.can_view_original(current_user, clip),
+        "has_original": has_original,
+        "request_url": url_for("clips.request_blur", clip_id=clip.id),
+        "original_url": url_for("clips.original", clip_id=clip.id),
+    }
+
+
+def blur_helpers() -> dict[str, object]:
+    """Give the watch page's blur panel what it needs."""
     return {"blur_panel": blur_panel}
 
 
-@bp.app_context_processor
-def _withheld() -> dict[str, object]:
+def withheld_helper() -> dict[str, object]:
+    """Let any page ask whether a clip's video is withheld from the signed-in user."""
     # Any page showing a clip's poster or video asks this first (the routes answer 404).
     return {"video_withheld": lambda clip: policy.video_withheld(current_user, clip)}
 
@@ -57,15 +72,14 @@ def queue_blur(clip: Clip) -> None:
     """Queue a requested blur of a playable clip (processing queues it for one still coming)."""
     if clip.status != ClipStatus.READY:
         return
-    try:
-        enqueue_blur(redis(), clip.id, clip.duration)
-    except RedisError:
-        # The request is recorded; the sweeper will queue the blur.
-        log.exception("could not queue the blur of clip %s; the sweeper will", clip.id)
+    # The request is recorded: if Redis is down, the sweeper queues the blur.
+    enqueue_or_leave_to_sweeper(
+        redis(), "blur", clip.id, clip.duration, stale_after=stale_window(settings())
+    )
 
 
-@bp.post("/<int:clip_id>/blur")
-def request_blur(clip_id: int):  # noqa: ANN201
+def request_blur(clip_id: int) -> ResponseReturnValue:
+    """Ask for pupils' faces in a clip to be blurred, keeping one face if chosen."""
     clip = blur.request_blur(db(), current_user, clip_id, keep=_keep(), ip=request_ip())
     queue_blur(clip)
     if wants_json():
@@ -74,8 +88,8 @@ def request_blur(clip_id: int):  # noqa: ANN201
     return redirect(url_for("clips.watch", clip_id=clip.id))
 
 
-@bp.get("/<int:clip_id>/original")
-def original(clip_id: int):  # noqa: ANN201
+def original(clip_id: int) -> ResponseReturnValue:
+    """Stream the unblurred original of a clip to its uploader."""
     clip = blur.unblurred_video(db(), current_user, clip_id)
     key, _poster = blur.unblurred_keys(clip)
     if request.range is None or request.range.ranges[0][0] == 0:
@@ -86,4 +100,4 @@ def original(clip_id: int):  # noqa: ANN201
             subject_id=clip.owner_id,
             detail=f"unblurred video of {clip.title}",
         )
-    return _serve(key, "video/mp4")
+    return serve_media(key, "video/mp4")

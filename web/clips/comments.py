@@ -9,14 +9,14 @@ from __future__ import annotations
 import math
 
 from flask import jsonify, redirect, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from wtforms import FloatField
 
-from service import comments as feedback
 from service import policy
-from service.comments import Thread
+from service.feedback import comments as feedback_comments
+from service.feedback.comments import Thread
 from service.models import Comment
-from web.clips.blueprint import bp
 from web.clips.forms import CommentForm, EditCommentForm, ReplyForm, SeenForm
 from web.errors import wants_json
 from web.resources import db
@@ -64,7 +64,7 @@ def _one(comment: Comment) -> dict[str, object]:
     return data
 
 
-def _changed(comment: Comment, status: int = 200):  # noqa: ANN202
+def _changed(comment: Comment, status: int = 200):
     """Answer a write: the comment and its thread as now shown (null when no longer listed)."""
     thread = Thread.of(comment)
     if wants_json():
@@ -84,19 +84,19 @@ def _seconds(field: FloatField) -> float | None:
     return field.data if field.data is not None else math.nan
 
 
-@bp.get("/<int:clip_id>/comments.json")
-def comments(clip_id: int):  # noqa: ANN201
-    found = feedback.clip_comments(db(), current_user, clip_id)
+def comments(clip_id: int) -> ResponseReturnValue:
+    """Answer a clip's comment threads as JSON."""
+    found = feedback_comments.clip_comments(db(), current_user, clip_id)
     return jsonify(comments=[comment_json(t) for t in found])
 
 
 # The forms are validated by the use cases, not by WTForms: they check access first (404/403)
 # and then the values, so a user who may not see the clip learns nothing from a message.
-@bp.post("/<int:clip_id>/comments")
-def add_comment(clip_id: int):  # noqa: ANN201
+def add_comment(clip_id: int) -> ResponseReturnValue:
+    """Add a comment at a moment of a clip."""
     form = CommentForm()
     at_seconds = _seconds(form.at_seconds)
-    comment = feedback.add_comment(
+    comment = feedback_comments.add_comment(
         db(),
         current_user,
         clip_id,
@@ -110,19 +110,19 @@ def add_comment(clip_id: int):  # noqa: ANN201
     return redirect(url_for("clips.watch", clip_id=clip_id, t=comment.at_seconds))
 
 
-@bp.post("/<int:clip_id>/comments/<int:comment_id>/replies")
-def reply_comment(clip_id: int, comment_id: int):  # noqa: ANN201
+def reply_comment(clip_id: int, comment_id: int) -> ResponseReturnValue:
+    """Reply to a comment."""
     form = ReplyForm()
-    reply = feedback.reply_to_comment(
+    reply = feedback_comments.reply_to_comment(
         db(), current_user, clip_id, comment_id, body=form.body.data or ""
     )
     return _changed(reply, 201)
 
 
-@bp.post("/<int:clip_id>/comments/<int:comment_id>/edit")
-def edit_comment(clip_id: int, comment_id: int):  # noqa: ANN201
+def edit_comment(clip_id: int, comment_id: int) -> ResponseReturnValue:
+    """Change a comment's text (and kind)."""
     form = EditCommentForm()
-    comment = feedback.edit_comment(
+    comment = feedback_comments.edit_comment(
         db(),
         current_user,
         clip_id,
@@ -133,15 +133,15 @@ def edit_comment(clip_id: int, comment_id: int):  # noqa: ANN201
     return _changed(comment)
 
 
-@bp.post("/<int:clip_id>/comments/<int:comment_id>/delete")
-def delete_comment(clip_id: int, comment_id: int):  # noqa: ANN201
-    comment = feedback.delete_comment(db(), current_user, clip_id, comment_id)
+def delete_comment(clip_id: int, comment_id: int) -> ResponseReturnValue:
+    """Delete a comment."""
+    comment = feedback_comments.delete_comment(db(), current_user, clip_id, comment_id)
     return _changed(comment)
 
 
-@bp.post("/<int:clip_id>/comments/<int:comment_id>/seen")
-def mark_seen(clip_id: int, comment_id: int):  # noqa: ANN201
+def mark_seen(clip_id: int, comment_id: int) -> ResponseReturnValue:
+    """Mark a comment seen by the clip's owner, or not seen again."""
     form = SeenForm()
     seen = (form.seen.data or "true").lower() not in {"false", "0", "no"}
-    comment = feedback.mark_seen(db(), current_user, clip_id, comment_id, seen=seen)
+    comment = feedback_comments.mark_seen(db(), current_user, clip_id, comment_id, seen=seen)
     return _changed(comment)

@@ -1,3 +1,7 @@
+"""Forms for clips: upload, comments and replies; they parse what was typed."""
+
+from __future__ import annotations
+
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -16,6 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from service.models import ClipKind, CommentKind, ConsentState, LawfulBasis, SchoolClass
+from web.forms import choices, labelled
 
 
 class UploadForm(FlaskForm):
@@ -32,12 +37,12 @@ class UploadForm(FlaskForm):
     school_class = SelectField("Class", choices=[], default="")
     lawful_basis = SelectField(
         "Lawful basis for recording",
-        choices=[SelectChoice(b.value, b.label) for b in LawfulBasis],
+        choices=choices(labelled(LawfulBasis)),
         default=LawfulBasis.PUBLIC_TASK.value,
     )
     consent_state = RadioField(
         "Pupils' consent",
-        choices=[SelectChoice(s.value, s.label) for s in ConsentState],
+        choices=choices(labelled(ConsentState)),
         # Always one ticked on the page; a client that sends none means "not recorded yet".
         default=ConsentState.NOT_RECORDED.value,
     )
@@ -46,14 +51,17 @@ class UploadForm(FlaskForm):
     file = FileField("Video file", validators=[FileRequired(message="Please choose a video file.")])
 
     def set_kinds(self, kinds: tuple[ClipKind, ...]) -> None:
-        self.kind.choices = [SelectChoice(k.value, k.label) for k in kinds]
+        """Offer the kinds of clip this person may upload."""
+        self.kind.choices = choices(labelled(kinds))
 
     def set_steps(self, steps: list[tuple[int, str]]) -> None:
-        self.step.choices = [SelectChoice("", "Not linked to a step")] + [
-            SelectChoice(str(i), t) for i, t in steps
-        ]
+        """Offer the steps a rehearsal may be linked to."""
+        self.step.choices = choices(
+            [("", "Not linked to a step")] + [(str(i), t) for i, t in steps]
+        )
 
     def set_classes(self, classes: list[SchoolClass]) -> None:
+        """Offer the school's classes, marking those recorded as sound only."""
         self.school_class.choices = [SelectChoice("", "No class")] + [
             SelectChoice(
                 str(c.id),
@@ -64,6 +72,7 @@ class UploadForm(FlaskForm):
         ]
 
     def class_id(self) -> int | None:
+        """Return the chosen class, if any."""
         return int(self.school_class.data) if self.school_class.data else None
 
     def step_id(self) -> int | None:
@@ -73,32 +82,28 @@ class UploadForm(FlaskForm):
         return int(self.step.data)
 
 
+def _text(label: str, missing: str) -> TextAreaField:
+    """Return a comment's or reply's text field: required, and at most 5,000 characters."""
+    return TextAreaField(label, validators=[DataRequired(message=missing), Length(max=5000)])
+
+
 class CommentForm(FlaskForm):
     at_seconds = FloatField("At", validators=[InputRequired(), NumberRange(min=0)])
     end_seconds = FloatField("To", validators=[Optional(), NumberRange(min=0)])
     kind = RadioField(
         "Kind",
-        choices=[SelectChoice(k.value, k.label) for k in CommentKind],
+        choices=choices(labelled(CommentKind)),
         default=CommentKind.NOTE.value,
     )
-    body = TextAreaField(
-        "Comment",
-        validators=[DataRequired(message="Please write a comment first."), Length(max=5000)],
-    )
+    body = _text("Comment", "Please write a comment first.")
 
 
 class ReplyForm(FlaskForm):
-    body = TextAreaField(
-        "Reply",
-        validators=[DataRequired(message="Please write a reply first."), Length(max=5000)],
-    )
+    body = _text("Reply", "Please write a reply first.")
 
 
 class EditCommentForm(FlaskForm):
-    body = TextAreaField(
-        "Comment",
-        validators=[DataRequired(message="Please write a comment first."), Length(max=5000)],
-    )
+    body = _text("Comment", "Please write a comment first.")
     kind = StringField("Kind")  # left out for a reply, which has no kind of its own
 
 

@@ -1,9 +1,8 @@
-"""Clips: the list, upload, the watch page, media, processing status and comments."""
+"""Clips: the list, upload, the watch page, its status for polling, and the clip's media."""
 
 from __future__ import annotations
 
 import hashlib
-import logging
 
 from flask import (
     abort,
@@ -15,55 +14,55 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from redis.exceptions import RedisError
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.utils import secure_filename
 from werkzeug.wsgi import wrap_file
 
-from service import clips, coaching, policy, privacy, shares, talk, transcripts
-from service import comments as feedback
+from service import policy
+from service.clips import transcripts, upload as clips_upload, visibility
+from service.coaching import rehearsals
+from service.feedback import comments as feedback_comments
 from service.models import (
     AuditAction,
     ClipKind,
     ClipStatus,
     ConsentState,
     LawfulBasis,
-    TranscriptStatus,
 )
+from service.privacy import shares
+from service.talk import figures
 from web.auditing import audit, audit_view
-from web.clips.blueprint import bp
-from web.clips.blur_state import blur_status_json
 from web.clips.comments import comment_json
 from web.clips.forms import CommentForm, UploadForm
+from web.clips.status import status_json
 from web.errors import wants_json
+from web.forms import form_errors
 from web.resources import db, redis, settings, storage
-from workers.queues import TRANSCRIBE_JOBS, clip_progress, enqueue_processing
+from workers.queues import (
+    enqueue_or_leave_to_sweeper,
+    stale_window,
+)
 
-log = logging.getLogger(__name__)
 
-
-@bp.get("/")
-def index():  # noqa: ANN201
+def index() -> ResponseReturnValue:
+    """List the clips the user may see, and those shared with them."""
     return render_template(
         "clips/index.html",
-        clips=clips.visible_clips(db(), current_user),
+        clips=visibility.visible_clips(db(), current_user),
         can_upload=policy.can_upload(current_user),
         shared=shares.shared_with_me(db(), current_user),
     )
 
 
-def _form_errors(form: UploadForm | CommentForm) -> str:
-    return " ".join(error for errors in form.errors.values() for error in errors)
-
-
-@bp.route("/upload", methods=["GET", "POST"])
-def upload():  # noqa: ANN201
+def upload() -> ResponseReturnValue:
+    """Show the upload form, or store the clip it sends and queue its processing."""
     form = UploadForm()
     form.set_kinds(policy.upload_kinds(current_user))
-    steps = coaching.rehearsable_steps(db(), current_user)
+    steps = rehearsals.rehearsable_steps(db(), current_user)
     form.set_steps([(step.id, step.title) for step in steps])
-    offered = privacy.upload_form_choices(db(), current_user)
+    offered = clips_upload.upload_form_choices(db(), current_user)
     form.set_classes(offered.classes)
     if not form.is_submitted():
         form.blur_faces.data = offered.blur_by_default
@@ -75,13 +74,13 @@ def upload():  # noqa: ANN201
     limit = settings().max_upload_bytes
     if not form.validate_on_submit():
         if form.is_submitted():
-            message = _form_errors(form) or "Please check the form."
+            message = form_errors(form) or "Please check the form."
             if wants_json():
                 return jsonify(error=message), 400
             return render_template("clips/upload.html", form=form, limit=limit), 400
         return render_template("clips/upload.html", form=form, limit=limit)
     upload_file = form.file.data
-    details = clips.UploadDetails(
+    details = clips_upload.UploadDetails(
         kind=ClipKind(form.kind.data),
         title=form.title.data or "",
         recorded_on=form.recorded_on.data,
@@ -93,7 +92,7 @@ def upload():  # noqa: ANN201
         recorded_by=form.recorded_by.data or "",
         blur_faces=bool(form.blur_faces.data),
     )
-    clip = clips.register_upload(
+    clip = clips_upload.register_upload(
         db(),
         storage(),
         current_user,
@@ -102,11 +101,10 @@ def upload():  # noqa: ANN201
         max_bytes=limit,
         quota_bytes=settings().user_quota_bytes,
     )
-    try:
-        enqueue_processing(redis(), clip.id)
-    except RedisError:
-        # The clip is safe in storage and the database; the sweeper will queue it.
-        log.exception("could not queue clip %s; the sweeper will pick it up", clip.id)
+    # The clip is safe in storage and the database: if Redis is down, the sweeper queues it.
+    enqueue_or_leave_to_sweeper(
+        redis(), "processing", clip.id, None, stale_after=stale_window(settings())
+    )
     watch_url = url_for("clips.watch", clip_id=clip.id)
     if wants_json():
         return jsonify(
@@ -116,10 +114,10 @@ def upload():  # noqa: ANN201
     return redirect(watch_url)
 
 
-@bp.get("/<int:clip_id>")
-def watch(clip_id: int):  # noqa: ANN201
-    clip = clips.get_visible_clip(db(), current_user, clip_id)
-    comments = feedback.clip_comments(db(), current_user, clip_id)
+def watch(clip_id: int) -> ResponseReturnValue:
+    """Show a clip with its comments, sharing, blur and talk panels."""
+    clip = visibility.get_visible_clip(db(), current_user, clip_id)
+    comments = feedback_comments.clip_comments(db(), current_user, clip_id)
     audit_view(clip, "watch page")
     return render_template(
         "clips/watch.html",
@@ -130,63 +128,13 @@ def watch(clip_id: int):  # noqa: ANN201
         can_set_step=policy.mentors(db(), current_user, clip.owner_id),
         form=CommentForm(),
         sharing=shares.share_panel(db(), current_user, clip),
-        talk_panel=talk.panel_for(db(), current_user, clip),
+        talk_panel=figures.panel_for(db(), current_user, clip),
     )
 
 
-def status_json(clip) -> dict[str, object]:  # noqa: ANN001
-    data: dict[str, object] = {
-        "id": clip.id,
-        "status": clip.status.value,
-        "failure_reason": clip.failure_reason,
-        "duration": clip.duration,
-    }
-    if clip.status == ClipStatus.READY:
-        data.update(
-            stage="done",
-            stage_label="Ready",
-            progress=1.0,
-            video_url=url_for("clips.video", clip_id=clip.id),
-            poster_url=url_for("clips.poster", clip_id=clip.id),
-        )
-    elif clip.status == ClipStatus.FAILED:
-        data.update(stage="failed", stage_label="Could not be prepared", progress=1.0)
-    else:
-        data.update(_progress(clip.id, clips_jobs=True))
-    data["transcript"] = transcript_status_json(clip)
-    data["blur"] = blur_status_json(clip)
-    return data
-
-
-def _progress(clip_id: int, clips_jobs: bool) -> dict[str, object]:
-    try:
-        if clips_jobs:
-            return clip_progress(redis(), clip_id)
-        return clip_progress(redis(), clip_id, TRANSCRIBE_JOBS)
-    except RedisError:
-        return {"stage": "queued", "stage_label": "Waiting for a worker", "progress": 0.0}
-
-
-def transcript_status_json(clip) -> dict[str, object]:  # noqa: ANN001
-    status = clip.transcript_status
-    data: dict[str, object] = {"status": status.value if status else None}
-    if status == TranscriptStatus.READY:
-        data.update(
-            url=url_for("clips.transcript", clip_id=clip.id),
-            captions_url=(
-                url_for("clips.captions", clip_id=clip.id) if clip.captions_key else None
-            ),
-        )
-    elif status == TranscriptStatus.FAILED:
-        data["failure_reason"] = clip.transcript_failure_reason
-    elif status is not None:
-        data.update(_progress(clip.id, clips_jobs=False))
-    return data
-
-
-@bp.get("/<int:clip_id>/status.json")
-def status(clip_id: int):  # noqa: ANN201
-    clip = clips.get_visible_clip(db(), current_user, clip_id)
+def status(clip_id: int) -> ResponseReturnValue:
+    """Answer a clip's processing status as JSON, for the page to poll."""
+    clip = visibility.get_visible_clip(db(), current_user, clip_id)
     return jsonify(status_json(clip))
 
 
@@ -196,7 +144,7 @@ def status(clip_id: int):  # noqa: ANN201
 _PRESIGNABLE = frozenset({"video/mp4", "audio/mp4", "image/jpeg"})
 
 
-def _serve(key: str | None, mimetype: str):  # noqa: ANN202
+def serve_media(key: str | None, mimetype: str):
     """Send a stored object: a redirect to a short-lived storage URL where the backend has one,
     else streamed from here, honouring Range requests so the player can seek.
 
@@ -232,27 +180,27 @@ def _serve(key: str | None, mimetype: str):  # noqa: ANN202
         raise
 
 
-@bp.get("/<int:clip_id>/video.mp4")
-def video(clip_id: int):  # noqa: ANN201
-    clip = clips.get_visible_clip(db(), current_user, clip_id)
+def video(clip_id: int) -> ResponseReturnValue:
+    """Stream a ready clip's video (or sound), unless it is withheld."""
+    clip = visibility.get_visible_clip(db(), current_user, clip_id)
     if clip.status != ClipStatus.READY or policy.video_withheld(current_user, clip):
         abort(404)
     if (request.range is None or request.range.ranges[0][0] == 0) and request.method == "GET":
         audit_view(clip, "video")  # a player's first request; the rest are range requests
-    # A sound-only clip's playable file is an .m4a (service.sound_only).
-    return _serve(clip.video_key, "audio/mp4" if clip.audio_only else "video/mp4")
+    # A sound-only clip's playable file is an .m4a (service.clips.sound_only).
+    return serve_media(clip.video_key, "audio/mp4" if clip.audio_only else "video/mp4")
 
 
-@bp.get("/<int:clip_id>/poster.jpg")
-def poster(clip_id: int):  # noqa: ANN201
-    clip = clips.get_visible_clip(db(), current_user, clip_id)
+def poster(clip_id: int) -> ResponseReturnValue:
+    """Send a clip's poster image, unless it is withheld."""
+    clip = visibility.get_visible_clip(db(), current_user, clip_id)
     if policy.video_withheld(current_user, clip):  # pupils' faces are waiting to be blurred
         abort(404)
-    return _serve(clip.poster_key, "image/jpeg")
+    return serve_media(clip.poster_key, "image/jpeg")
 
 
-@bp.get("/<int:clip_id>/transcript.json")
-def transcript(clip_id: int):  # noqa: ANN201
+def transcript(clip_id: int) -> ResponseReturnValue:
+    """Answer a clip's transcript segments as JSON."""
     segments = transcripts.transcript(db(), current_user, clip_id)
     return jsonify(
         segments=[
@@ -261,17 +209,17 @@ def transcript(clip_id: int):  # noqa: ANN201
     )
 
 
-@bp.get("/<int:clip_id>/captions.vtt")
-def captions(clip_id: int):  # noqa: ANN201
-    clip = clips.get_visible_clip(db(), current_user, clip_id)
-    return _serve(clip.captions_key, "text/vtt")
+def captions(clip_id: int) -> ResponseReturnValue:
+    """Send a clip's captions as WebVTT."""
+    clip = visibility.get_visible_clip(db(), current_user, clip_id)
+    return serve_media(clip.captions_key, "text/vtt")
 
 
-@bp.get("/<int:clip_id>/transcript.<any(txt, vtt):fmt>")
-def transcript_download(clip_id: int, fmt: str):  # noqa: ANN201
+def transcript_download(clip_id: int, fmt: str) -> ResponseReturnValue:
+    """Download a clip's transcript as plain text or WebVTT."""
     if fmt == "vtt":
-        clip = clips.get_visible_clip(db(), current_user, clip_id)
-        response = _serve(clip.captions_key, "text/vtt")
+        clip = visibility.get_visible_clip(db(), current_user, clip_id)
+        response = serve_media(clip.captions_key, "text/vtt")
     else:
         clip, body = transcripts.transcript_text(db(), current_user, clip_id)
         response = current_app.response_class(body, mimetype="text/plain")

@@ -8,15 +8,15 @@ sees the clip) is a message on the page, not an error page.
 from __future__ import annotations
 
 from flask import flash, jsonify, redirect, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 
-from service import shares
 from service.errors import InvalidInput
 from service.models import ClipShare
+from service.privacy import shares
 from web.auditing import request_ip
-from web.clips.blueprint import bp
 from web.errors import wants_json
 from web.formatting import nice_date
 from web.resources import db
@@ -42,12 +42,12 @@ def share_json(share: ClipShare) -> dict[str, object]:
     }
 
 
-def _back(clip_id: int):  # noqa: ANN202
+def _back(clip_id: int):
     return redirect(url_for("clips.watch", clip_id=clip_id, _anchor="sharing"))
 
 
-@bp.post("/<int:clip_id>/shares")
-def share_clip(clip_id: int):  # noqa: ANN201
+def share_clip(clip_id: int) -> ResponseReturnValue:
+    """Share a clip with a colleague for some days (or renew the share)."""
     form = ShareForm()
     try:
         share = shares.share_clip(
@@ -73,8 +73,8 @@ def share_clip(clip_id: int):  # noqa: ANN201
     return _back(clip_id)
 
 
-@bp.post("/<int:clip_id>/shares/<int:share_id>/revoke")
-def revoke_share(clip_id: int, share_id: int):  # noqa: ANN201
+def revoke_share(clip_id: int, share_id: int) -> ResponseReturnValue:
+    """Revoke a share of a clip."""
     share = shares.revoke_share(db(), current_user, share_id, ip=request_ip(), clip_id=clip_id)
     message = f"Revoked: {share.colleague.name} can no longer see this clip."
     if wants_json():

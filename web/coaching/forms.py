@@ -5,56 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from service.coaching import MAX_CRITERIA, StepInput
-from service.meetings import SessionInput
+from service.coaching.meetings import SessionInput
+from service.coaching.steps import MAX_CRITERIA, StepInput
 from service.models import TEACHERS_STANDARDS, Strand
+from web.forms import FriendlyDateField, FriendlyIntegerField, choices, labelled, optional_int
 
-STRAND_CHOICES = [(s.value, s.label) for s in Strand]
+STRAND_CHOICES = labelled(Strand)
 STANDARD_CHOICES = [(str(n), f"{n}. {name}") for n, name in TEACHERS_STANDARDS.items()]
-
-
-def choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
-    """Options for a select, from (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-class _FriendlyParseError:
-    """Make a field's parse error say what to do, instead of WTForms' generic wording."""
-
-    def __init__(self, label: str, message: str, **kwargs) -> None:  # noqa: ANN003
-        super().__init__(label, **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(self.message) from None
-
-
-class FriendlyDateField(_FriendlyParseError, DateField):
-    """A date field whose parse error says what to do."""
-
-
-class FriendlyIntegerField(_FriendlyParseError, IntegerField):
-    """A whole-number field whose parse error says what to do."""
-
-
-def optional_int(value: object) -> int | None:
-    """Read a select's value as an id, or None when blank (or not a number)."""
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
 
 
 def clean_criteria(values: list[str]) -> list[str]:
@@ -77,7 +37,8 @@ class LibraryStepForm(FlaskForm):
         "Teachers' Standard", choices=choices(STANDARD_CHOICES), validate_choice=False
     )
 
-    def to_input(self, criteria: list[str], **extra) -> StepInput:  # noqa: ANN003
+    def to_input(self, criteria: list[str], **extra) -> StepInput:
+        """Return the step as typed, for the use case to judge."""
         return StepInput(
             title=self.title.data or "",
             why=self.why.data or "",
@@ -88,6 +49,7 @@ class LibraryStepForm(FlaskForm):
         )
 
     def fill(self, data: StepInput) -> None:
+        """Fill the form from a step, such as a library template."""
         self.title.data, self.why.data = data.title, data.why
         self.strand.data, self.standard.data = data.strand, str(data.standard)
 
@@ -103,12 +65,14 @@ class StepForm(LibraryStepForm):
     )
     save_to_library = BooleanField("Also save this step to my school's library")
 
-    def set_models(self, models: list) -> None:  # noqa: ANN001 - clips
+    def set_models(self, models: list) -> None:
+        """Offer the model clips a step may point to."""
         self.model_clip_id.choices = choices(
             [("", "No model clip")] + [(str(c.id), f"{c.title} ({c.owner.name})") for c in models]
         )
 
     def step_input(self, criteria: list[str]) -> StepInput:
+        """Return the step as typed, with its review date and model clip."""
         return self.to_input(
             criteria,
             review_on=self.review_on.data,
@@ -132,6 +96,7 @@ class SessionForm(FlaskForm):
     practice_notes = TextAreaField("Practice notes")
 
     def session_input(self, observation_clip_ids: list[str]) -> SessionInput:
+        """Return the meeting record as typed, with the lessons observed."""
         return SessionInput(
             held_on=self.held_on.data or date.today(),
             praise=self.praise.data or "",
@@ -145,8 +110,3 @@ class SessionForm(FlaskForm):
 
 class ReflectionForm(FlaskForm):
     reflection = TextAreaField("Your reflection")
-
-
-def form_errors(form: FlaskForm) -> str:
-    """Join a form's parse errors into one message."""
-    return " ".join(error for errors in form.errors.values() for error in errors)

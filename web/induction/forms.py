@@ -8,17 +8,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from service.induction.observations import ObservationInput
+from service.induction.terms import HALF_TERM_NAMES
 from service.models import ObservationKind
-from service.observations import ObservationInput
-from service.terms import HALF_TERM_NAMES
-from web.coaching.forms import (
-    FriendlyDateField,
-    FriendlyIntegerField,
-    choices,
-    optional_int,
-)
+from web.forms import FriendlyDateField, FriendlyIntegerField, choices, labelled, optional_int
 
-KIND_CHOICES = [(k.value, k.label) for k in ObservationKind]
+KIND_CHOICES = labelled(ObservationKind)
 YEAR_CHOICES = [("1", "Year 1"), ("2", "Year 2")]
 
 
@@ -35,6 +30,7 @@ class CadenceForm(FlaskForm):
     )
 
     def values(self) -> tuple[int | None, int | None]:
+        """Return the induction year and cadence in days, as typed."""
         return optional_int(self.induction_year.data), self.cadence_days.data
 
 
@@ -44,6 +40,7 @@ class TermsForm(FlaskForm):
     timezone = StringField("Time zone")
 
     def spans(self) -> list[tuple[date | None, date | None]]:
+        """Return each half term's first and last day, in order."""
         return [
             (getattr(self, f"start_{n}").data, getattr(self, f"end_{n}").data) for n in range(1, 7)
         ]
@@ -88,6 +85,7 @@ class ObservationForm(FlaskForm):
     notes = TextAreaField("Notes")
 
     def observation_input(self) -> ObservationInput:
+        """Return the observation as typed, for the use case to judge."""
         return ObservationInput(
             observed_on=self.observed_on.data or date.today(),
             kind=self.kind.data or "",

@@ -3,40 +3,29 @@ cadence, evidence packs and logging observations. Every export writes an audit e
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import (
-    Blueprint,
-    Response,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from service import evidence as packs
-from service import (
-    induction,
-    induction_charts,
-    induction_csv,
-    induction_scope,
-    induction_settings,
-    observations,
-    policy,
-)
+from service import policy
 from service.errors import InvalidInput
+from service.induction import (
+    cadence as induction_cadence,
+    charts as induction_charts,
+    dashboard as induction_dashboard,
+    evidence as induction_evidence,
+    export,
+    observations,
+    scope,
+    trust as induction_trust,
+)
+from service.induction.terms import FORMAL_GRACE_DAYS, year_label
 from service.models import TEACHERS_STANDARDS, AuditAction, ObservationKind
-from service.terms import FORMAL_GRACE_DAYS, year_label
 from web.auditing import audit
-from web.coaching.forms import choices, form_errors, optional_int
 from web.errors import wants_json
+from web.forms import choices, form_errors, optional_int, refused
 from web.induction.forms import CadenceForm, ObservationForm, TermsForm
 from web.resources import db
-
-bp = Blueprint("induction", __name__, url_prefix="/induction")
 
 
 def _csv_response(text: str, filename: str) -> Response:
@@ -51,19 +40,27 @@ def _slug(name: str) -> str:
     return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or "school"
 
 
-def _invalid(message: str, page):  # noqa: ANN001, ANN202
-    """Answer a refused form: JSON for a script, else the form again with what was typed."""
-    if wants_json():
-        return jsonify(error=message, status=400), 400
-    return page(message), 400
+def _academic_year(raw: str | None) -> int | None:
+    """Read the academic year asked for (its first calendar year): None when not given."""
+    year = optional_int(raw)
+    if year is not None and not 2000 <= year <= 2100:
+        raise InvalidInput("Please choose an academic year between 2000 and 2100.")
+    return year
+
+
+def _exported_pack(ect_id: int, detail: str) -> induction_evidence.EvidencePack:
+    """Return an ECT's evidence pack, recording that it was exported."""
+    pack = induction_evidence.evidence_pack(db(), current_user, ect_id)
+    audit(AuditAction.EXPORT, subject_id=ect_id, school_id=pack.school.id, detail=detail)
+    return pack
 
 
 # --- landing and roll-ups -----------------------------------------------------------------
 
 
-@bp.get("/")
-def home():  # noqa: ANN201
-    where = induction_scope.landing(db(), current_user)
+def home() -> ResponseReturnValue:
+    """Send a coordinator to their trust or school, or let them choose one."""
+    where = scope.landing(db(), current_user)
     if where.url_kind == "trust":
         return redirect(url_for("induction.trust", trust_id=where.target_id))
     if where.url_kind == "school":
@@ -71,33 +68,33 @@ def home():  # noqa: ANN201
     return render_template("induction/home.html", trusts=where.trusts, schools=where.schools)
 
 
-@bp.get("/trusts/<int:trust_id>")
-def trust(trust_id: int):  # noqa: ANN201
-    view = induction.trust_view(db(), current_user, trust_id)
+def trust(trust_id: int) -> ResponseReturnValue:
+    """Show a trust's roll-up of its schools' induction."""
+    view = induction_trust.trust_view(db(), current_user, trust_id)
     return render_template("induction/trust.html", view=view)
 
 
-@bp.get("/schools/<int:school_id>")
-def school(school_id: int):  # noqa: ANN201
-    dashboard = induction.school_dashboard(db(), current_user, school_id)
-    rows, sort = induction.sort_rows(dashboard.rows, request.args.get("sort"))
+def school(school_id: int) -> ResponseReturnValue:
+    """Show a school's induction dashboard, sorted as asked."""
+    dashboard = induction_dashboard.school_dashboard(db(), current_user, school_id)
+    rows, sort = induction_dashboard.sort_rows(dashboard.rows, request.args.get("sort"))
     return render_template(
         "induction/school.html",
         dashboard=dashboard,
         rows=rows,
         sort=sort,
-        sorts=induction.SORTS,
+        sorts=induction_dashboard.SORTS,
         grace_days=FORMAL_GRACE_DAYS,
         can_see_trust=dashboard.school.trust_id is not None
         and policy.can_audit_trust(current_user, dashboard.school.trust_id),
     )
 
 
-@bp.get("/schools/<int:school_id>/dashboard.csv")
-def school_csv(school_id: int):  # noqa: ANN201
-    dashboard = induction.school_dashboard(db(), current_user, school_id)
-    rows, _ = induction.sort_rows(dashboard.rows, "name")
-    text = induction_csv.to_csv(induction_csv.dashboard_csv_rows(rows))
+def school_csv(school_id: int) -> ResponseReturnValue:
+    """Export a school's induction dashboard as CSV."""
+    dashboard = induction_dashboard.school_dashboard(db(), current_user, school_id)
+    rows, _ = induction_dashboard.sort_rows(dashboard.rows, "name")
+    text = export.to_csv(export.dashboard_csv_rows(rows))
     audit(AuditAction.EXPORT, school_id=school_id, detail="Induction dashboard (CSV)")
     filename = f"induction-{_slug(dashboard.school.name)}-{dashboard.today.isoformat()}.csv"
     return _csv_response(text, filename)
@@ -106,11 +103,9 @@ def school_csv(school_id: int):  # noqa: ANN201
 # --- charts ---------------------------------------------------------------------------------
 
 
-@bp.get("/schools/<int:school_id>/charts")
-def charts(school_id: int):  # noqa: ANN201
-    year = optional_int(request.args.get("year"))
-    if year is not None and not 2000 <= year <= 2100:
-        raise InvalidInput("Please choose an academic year between 2000 and 2100.")
+def charts(school_id: int) -> ResponseReturnValue:
+    """Show a school's induction charts for an academic year."""
+    year = _academic_year(request.args.get("year"))
     data = induction_charts.charts(db(), current_user, school_id, academic_year=year)
     return render_template("induction/charts.html", charts=data, layout=_heat_layout(data))
 
@@ -141,12 +136,10 @@ def _heat_layout(data: induction_charts.Charts) -> dict[str, object]:
 # --- term dates -----------------------------------------------------------------------------
 
 
-@bp.route("/schools/<int:school_id>/terms", methods=["GET", "POST"])
-def terms(school_id: int):  # noqa: ANN201
-    year = optional_int(request.args.get("year") or request.form.get("year"))
-    if year is not None and not 2000 <= year <= 2100:
-        raise InvalidInput("Please choose an academic year between 2000 and 2100.")
-    view = induction_settings.terms_view(db(), current_user, school_id, year)
+def terms(school_id: int) -> ResponseReturnValue:
+    """Show a school's half-term dates for a year, or save or reset them."""
+    year = _academic_year(request.args.get("year") or request.form.get("year"))
+    view = induction_cadence.terms_view(db(), current_user, school_id, year)
     form = TermsForm()
 
     def page(message: str | None = None) -> str:
@@ -162,14 +155,14 @@ def terms(school_id: int):  # noqa: ANN201
         return page()
     if request.form.get("action") == "reset":
         if not form.validate():  # the CSRF token
-            return _invalid(form_errors(form), page)
-        view = induction_settings.reset_terms(db(), current_user, school_id, view.academic_year)
+            return refused(form_errors(form), page)
+        view = induction_cadence.reset_terms(db(), current_user, school_id, view.academic_year)
         flash(f"{year_label(view.academic_year)} follows the default calendar again.", "info")
         return redirect(url_for("induction.terms", school_id=school_id, year=view.academic_year))
     if not form.validate():
-        return _invalid(form_errors(form), page)
+        return refused(form_errors(form), page)
     try:
-        view = induction_settings.save_terms(
+        view = induction_cadence.save_terms(
             db(),
             current_user,
             school_id,
@@ -178,7 +171,7 @@ def terms(school_id: int):  # noqa: ANN201
             form.timezone.data or "",
         )
     except InvalidInput as exc:
-        return _invalid(exc.message, page)
+        return refused(exc.message, page)
     if wants_json():
         return jsonify(
             academic_year=view.academic_year,
@@ -199,13 +192,13 @@ def terms(school_id: int):  # noqa: ANN201
 # --- a pairing's cadence --------------------------------------------------------------------
 
 
-@bp.post("/mentorships/<int:mentorship_id>")
-def cadence(mentorship_id: int):  # noqa: ANN201
+def cadence(mentorship_id: int) -> ResponseReturnValue:
+    """Set a pairing's induction year and coaching cadence."""
     form = CadenceForm()
     if not form.validate():
         raise InvalidInput(form_errors(form))
     year, days = form.values()
-    pairing = induction_settings.set_cadence(
+    pairing = induction_cadence.set_cadence(
         db(), current_user, mentorship_id, induction_year=year, cadence_days=days
     )
     if wants_json():
@@ -227,15 +220,9 @@ def cadence(mentorship_id: int):  # noqa: ANN201
 # --- evidence packs -------------------------------------------------------------------------
 
 
-@bp.get("/ects/<int:ect_id>")
-def evidence(ect_id: int):  # noqa: ANN201
-    pack = packs.evidence_pack(db(), current_user, ect_id)
-    audit(
-        AuditAction.EXPORT,
-        subject_id=ect_id,
-        school_id=pack.school.id,
-        detail="Evidence pack (printable page)",
-    )
+def evidence(ect_id: int) -> ResponseReturnValue:
+    """Show an ECT's evidence pack as a printable page."""
+    pack = _exported_pack(ect_id, "Evidence pack (printable page)")
     return render_template(
         "induction/evidence.html",
         pack=pack,
@@ -244,24 +231,18 @@ def evidence(ect_id: int):  # noqa: ANN201
     )
 
 
-@bp.get("/ects/<int:ect_id>/evidence.csv")
-def evidence_csv(ect_id: int):  # noqa: ANN201
-    pack = packs.evidence_pack(db(), current_user, ect_id)
-    text = induction_csv.to_csv(packs.evidence_csv_rows(pack))
-    audit(
-        AuditAction.EXPORT,
-        subject_id=ect_id,
-        school_id=pack.school.id,
-        detail="Evidence pack (CSV)",
-    )
+def evidence_csv(ect_id: int) -> ResponseReturnValue:
+    """Export an ECT's evidence pack as CSV."""
+    pack = _exported_pack(ect_id, "Evidence pack (CSV)")
+    text = export.to_csv(induction_evidence.evidence_csv_rows(pack))
     return _csv_response(text, f"evidence-{_slug(pack.ect.name)}-{pack.today.isoformat()}.csv")
 
 
 # --- logging an observation -----------------------------------------------------------------
 
 
-@bp.route("/ects/<int:ect_id>/observations/new", methods=["GET", "POST"])
-def log_observation(ect_id: int):  # noqa: ANN201
+def log_observation(ect_id: int) -> ResponseReturnValue:
+    """Show the form to log an observation of an ECT, or log the one it sends."""
     ect = observations.loggable_ect(db(), current_user, ect_id)
     school_id = observations.ect_school(ect)
     today = observations.school_today(db(), school_id)
@@ -294,13 +275,13 @@ def log_observation(ect_id: int):  # noqa: ANN201
         form.kind.data = request.args.get("kind") or ObservationKind.WEEKLY.value
         return page()
     if not form.validate():
-        return _invalid(form_errors(form), page)
+        return refused(form_errors(form), page)
     try:
         logged = observations.log_observation(
             db(), current_user, ect.id, form.observation_input(), today=today
         )
     except InvalidInput as exc:
-        return _invalid(exc.message, page)
+        return refused(exc.message, page)
     if wants_json():
         return jsonify(
             observation={
@@ -321,19 +302,3 @@ def log_observation(ect_id: int):  # noqa: ANN201
     if can_audit:
         return redirect(url_for("induction.evidence", ect_id=ect.id, _anchor="observations"))
     return redirect(url_for("coaching.ect", ect_id=ect.id))
-
-
-@bp.app_template_filter("days_wait")
-def days_wait(value) -> str:  # noqa: ANN001
-    """Say a wait in plain words: "5 hours", "2.1 days"."""
-    if value is None:
-        return "–"
-    hours = value.total_seconds() / 3600
-    if hours < 24:
-        return f"{hours:.0f} hours" if round(hours) != 1 else "1 hour"
-    return f"{hours / 24:.1f} days"
-
-
-@bp.app_template_filter("short_date")
-def short_date(value: date | None) -> str:
-    return f"{value.day} {value:%b %Y}" if value else "–"

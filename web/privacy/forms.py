@@ -6,14 +6,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import InputRequired
 
-from media_pipeline import Microphone
-from service.models import ConsentState, LawfulBasis
-from service.privacy import PrivacySettings
-from web.coaching.forms import FriendlyIntegerField, choices
+from service.models import ConsentState, LawfulBasis, TeacherMicrophone
+from service.privacy.settings import PrivacySettings
+from web.forms import FriendlyIntegerField, choices, labelled
 
-LAWFUL_BASIS_CHOICES = [(b.value, b.label) for b in LawfulBasis]
-CONSENT_CHOICES = [(s.value, s.label) for s in ConsentState]
-MICROPHONE_CHOICES = [(m.value, m.label) for m in Microphone]
+LAWFUL_BASIS_CHOICES = labelled(LawfulBasis)
+CONSENT_CHOICES = labelled(ConsentState)
+MICROPHONE_CHOICES = labelled(TeacherMicrophone)
 
 
 class SettingsForm(FlaskForm):
@@ -38,6 +37,7 @@ class SettingsForm(FlaskForm):
     )
 
     def values(self) -> PrivacySettings:
+        """Return the settings as typed, for the use case to judge."""
         return PrivacySettings(
             blur_by_default=bool(self.blur_by_default.data),
             original_retention_days=self.original_retention_days.data or 0,
@@ -57,6 +57,7 @@ class ConsentForm(FlaskForm):
     recorded_by = StringField("Recorded by")
 
     def values(self) -> tuple[LawfulBasis, ConsentState, str]:
+        """Return the lawful basis, consent state and who recorded the clip."""
         return (
             LawfulBasis(self.lawful_basis.data),
             ConsentState(self.consent_state.data),

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from service import consent, policy, privacy
+from service import policy
 from service.errors import InvalidInput
 from service.models import ConsentState, LawfulBasis, School
+from service.privacy import consent, settings as privacy_settings
 from web.auditing import request_ip
 from web.clips.blur import queue_blur
-from web.coaching.forms import form_errors, optional_int
 from web.errors import wants_json
+from web.forms import form_errors, optional_int, ticked
 from web.privacy.forms import CONSENT_CHOICES, LAWFUL_BASIS_CHOICES, ConsentForm, SettingsForm
 from web.resources import db
 
-bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
-
-@bp.app_context_processor
-def _consent_record_helpers() -> dict[str, object]:
-    """What the watch page's consent record (clips/_consent.html) needs."""
+def consent_record_helpers() -> dict[str, object]:
+    """Give the watch page's consent record (clips/_consent.html) what it needs."""
     return {
         "can_record_consent": lambda clip: policy.can_record_consent(db(), current_user, clip),
         "lawful_bases": list(LawfulBasis),
@@ -28,33 +27,33 @@ def _consent_record_helpers() -> dict[str, object]:
     }
 
 
-def _settings_page(school: School, form: SettingsForm, error: str = "", status: int = 200):  # noqa: ANN202
+def _settings_page(school: School, form: SettingsForm, error: str = "", status: int = 200):
     return render_template(
         "privacy/settings.html",
         school=school,
         form=form,
-        classes=privacy.class_rows(db(), current_user, school.id),
+        classes=privacy_settings.class_rows(db(), current_user, school.id),
         error=error,
-        min_days=privacy.MIN_DAYS,
-        max_days=privacy.MAX_DAYS,
+        min_days=privacy_settings.MIN_DAYS,
+        max_days=privacy_settings.MAX_DAYS,
     ), status
 
 
-@bp.get("/schools/<int:school_id>")
-def settings(school_id: int):  # noqa: ANN201
-    school = privacy.privacy_school(db(), current_user, school_id)
+def settings(school_id: int) -> ResponseReturnValue:
+    """Show a school's privacy settings and classes."""
+    school = privacy_settings.privacy_school(db(), current_user, school_id)
     form = SettingsForm(obj=school)
     return _settings_page(school, form)
 
 
-@bp.post("/schools/<int:school_id>")
-def save_settings(school_id: int):  # noqa: ANN201
-    school = privacy.privacy_school(db(), current_user, school_id)
+def save_settings(school_id: int) -> ResponseReturnValue:
+    """Save a school's blur default and retention periods."""
+    school = privacy_settings.privacy_school(db(), current_user, school_id)
     form = SettingsForm()
     try:
         if not form.validate():
             raise InvalidInput(form_errors(form))
-        school = privacy.update_settings(
+        school = privacy_settings.update_settings(
             db(), current_user, school_id, form.values(), ip=request_ip()
         )
     except InvalidInput as exc:
@@ -75,32 +74,33 @@ def save_settings(school_id: int):  # noqa: ANN201
     return redirect(url_for("privacy.settings", school_id=school_id))
 
 
-@bp.post("/schools/<int:school_id>/classes")
-def classes(school_id: int):  # noqa: ANN201
+def classes(school_id: int) -> ResponseReturnValue:
     """Add a class (``add``), mark one sound only or not (``sound_only``), or remove one."""
     form = request.form
     class_id = optional_int(form.get("class_id"))
     status = 200
     if "add" in form:
-        school_class = privacy.add_class(
+        school_class = privacy_settings.add_class(
             db(),
             current_user,
             school_id,
             form.get("add", ""),
-            audio_only=form.get("audio_only") in ("1", "on", "true", "y"),
+            audio_only=ticked(form.get("audio_only")),
             ip=request_ip(),
         )
         message, status = f"Added {school_class.name}.", 201
     elif class_id is not None and "remove" in form:
-        name = privacy.remove_class(db(), current_user, school_id, class_id, ip=request_ip())
+        name = privacy_settings.remove_class(
+            db(), current_user, school_id, class_id, ip=request_ip()
+        )
         message = f"Removed {name}."
     elif class_id is not None and "sound_only" in form:
-        school_class = privacy.set_audio_only(
+        school_class = privacy_settings.set_audio_only(
             db(),
             current_user,
             school_id,
             class_id,
-            form.get("sound_only") in ("1", "on", "true", "y"),
+            ticked(form.get("sound_only")),
             ip=request_ip(),
         )
         message = (
@@ -109,7 +109,7 @@ def classes(school_id: int):  # noqa: ANN201
             else f"{school_class.name} is now recorded with video and sound."
         )
     else:
-        privacy.privacy_school(db(), current_user, school_id)
+        privacy_settings.privacy_school(db(), current_user, school_id)
         raise InvalidInput("Please say which class to add, change or remove.")
     if wants_json():
         return jsonify(message=message), status
@@ -117,8 +117,8 @@ def classes(school_id: int):  # noqa: ANN201
     return redirect(url_for("privacy.settings", school_id=school_id, _anchor="classes"))
 
 
-@bp.get("/schools/<int:school_id>/consent")
-def consent_register(school_id: int):  # noqa: ANN201
+def consent_register(school_id: int) -> ResponseReturnValue:
+    """Show the consent register of a school's clips, filtered by state."""
     wanted = request.args.get("state", "")
     state = ConsentState(wanted) if wanted in {s.value for s in ConsentState} else None
     register = consent.consent_register(db(), current_user, school_id, state=state)
@@ -130,8 +130,8 @@ def consent_register(school_id: int):  # noqa: ANN201
     )
 
 
-@bp.post("/clips/<int:clip_id>/consent")
-def record_consent(clip_id: int):  # noqa: ANN201
+def record_consent(clip_id: int) -> ResponseReturnValue:
+    """Record a clip's lawful basis and consent, asking for a blur where needed."""
     form = ConsentForm()
     if not form.validate():
         raise InvalidInput(

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Optional
 
-from web.coaching.forms import FriendlyDateField
+from web.forms import FriendlyDateField
 
 
 class ExtendForm(FlaskForm):

@@ -3,39 +3,36 @@ recording when an ECT's induction ended."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
+from flask import flash, jsonify, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from service import retention_admin
 from service.errors import InvalidInput
+from service.privacy import retention_admin
 from web.auditing import request_ip
-from web.coaching.forms import form_errors
 from web.errors import wants_json
+from web.forms import form_errors, refused
 from web.resources import db
 from web.retention.forms import CompletionForm, ExtendForm
 
-bp = Blueprint("retention", __name__, url_prefix="/retention")
 
-
-def _page(school_id: int, status: int = 200, **problems: object):  # noqa: ANN202
+def _page(school_id: int, **problems: object) -> str:
     page = retention_admin.retention_page(db(), current_user, school_id)
-    return render_template("retention/school.html", page=page, **problems), status
+    return render_template("retention/school.html", page=page, **problems)
 
 
-def _refused(school_id: int, message: str, **problems: object):  # noqa: ANN202
-    """Answer a refused form: JSON for a script, else the page with the message by the form."""
-    if wants_json():
-        return jsonify(error=message, status=400), 400
-    return _page(school_id, 400, message=message, **problems)
+def _refused(school_id: int, message: str, **typed: object) -> ResponseReturnValue:
+    """Answer a refused form: the page again with the message by the form, and what was typed."""
+    return refused(message, lambda message: _page(school_id, message=message, **typed))
 
 
-@bp.get("/schools/<int:school_id>")
-def school(school_id: int):  # noqa: ANN201
+def school(school_id: int) -> ResponseReturnValue:
+    """Show a school's coming deletions, extensions and inductions."""
     return _page(school_id)
 
 
-@bp.post("/clips/<int:clip_id>/extend")
-def extend(clip_id: int):  # noqa: ANN201
+def extend(clip_id: int) -> ResponseReturnValue:
+    """Keep a clip until a later day, for a reason."""
     clip = retention_admin.extendable_clip(db(), current_user, clip_id)
     form = ExtendForm()
     typed = {
@@ -68,8 +65,8 @@ def extend(clip_id: int):  # noqa: ANN201
     return redirect(url_for("retention.school", school_id=clip.school_id))
 
 
-@bp.post("/schools/<int:school_id>/ects/<int:ect_id>/completed")
-def record_completion(school_id: int, ect_id: int):  # noqa: ANN201
+def record_completion(school_id: int, ect_id: int) -> ResponseReturnValue:
+    """Record the day an ECT's induction ended (or that it has not)."""
     school = retention_admin.retention_school(db(), current_user, school_id)
     retention_admin.ect_membership(db(), school.id, ect_id)
     form = CompletionForm()

@@ -6,9 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 
 from service.models import Verdict
-from web.coaching.forms import choices, optional_int
+from web.forms import choices, labelled, optional_int
 
-VERDICT_CHOICES = [(v.value, v.label) for v in Verdict]
+VERDICT_CHOICES = labelled(Verdict)
 
 
 class NoteForm(FlaskForm):
@@ -19,7 +19,8 @@ class NoteForm(FlaskForm):
     verdict = RadioField("Verdict", choices=choices(VERDICT_CHOICES), validate_choice=False)
     body = TextAreaField("Note")
 
-    def set_choices(self, targets: list[tuple[str, str]], rubric: list) -> None:  # noqa: ANN001
+    def set_choices(self, targets: list[tuple[str, str]], rubric: list) -> None:
+        """Offer what a note may be about, and the rubric's items."""
         self.target.choices = choices(targets)
         self.rubric_item.choices = choices(
             [("", "Choose a rubric item")] + [(str(i.id), i.label) for i in rubric]
@@ -27,6 +28,7 @@ class NoteForm(FlaskForm):
 
     @property
     def rubric_item_id(self) -> int | None:
+        """Return the chosen rubric item's id, if any."""
         return optional_int(self.rubric_item.data)
 
 

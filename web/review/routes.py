@@ -3,24 +3,30 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from service import mentor_feedback, reviewer_assignments, reviews, rubrics
 from service.errors import InvalidInput
 from service.models import ReviewerAssignment, ReviewNote, ReviewReply
-from service.reviews import SessionUnderReview
+from service.review import (
+    assignments as review_assignments,
+    mentor_feedback,
+    notes,
+    queue as review_queue,
+    rubrics,
+)
+from service.review.queue import SessionUnderReview
 from web.auditing import request_ip
-from web.coaching.forms import choices, optional_int
 from web.errors import wants_json
 from web.formatting import timestamp
+from web.forms import choices, optional_int, refused
 from web.resources import db
 from web.review.forms import AssignForm, NoteForm, ReplyForm, RubricForm
 
-bp = Blueprint("review", __name__, url_prefix="/review")
-
 
 def note_json(note: ReviewNote) -> dict[str, object]:
+    """Describe a review note, with its replies, for a script."""
     return {
         "id": note.id,
         "reviewer_id": note.reviewer_id,
@@ -39,6 +45,7 @@ def note_json(note: ReviewNote) -> dict[str, object]:
 
 
 def reply_json(reply: ReviewReply) -> dict[str, object]:
+    """Describe a reply to a review note for a script."""
     return {
         "id": reply.id,
         "note_id": reply.note_id,
@@ -49,6 +56,7 @@ def reply_json(reply: ReviewReply) -> dict[str, object]:
 
 
 def assignment_json(assignment: ReviewerAssignment) -> dict[str, object]:
+    """Describe a reviewer assignment for a script."""
     return {
         "id": assignment.id,
         "reviewer_id": assignment.reviewer_id,
@@ -58,19 +66,12 @@ def assignment_json(assignment: ReviewerAssignment) -> dict[str, object]:
     }
 
 
-def _error(message: str, page):  # noqa: ANN001, ANN202
-    """Answer refused input: JSON for a script, else the page again with the message."""
-    if wants_json():
-        return jsonify(error=message, status=400), 400
-    return page(message), 400
-
-
 # --- the reviewer's queue and one session -----------------------------------------------------
 
 
-@bp.get("/")
-def queue():  # noqa: ANN201
-    return render_template("review/queue.html", queue=reviews.review_queue(db(), current_user))
+def queue() -> ResponseReturnValue:
+    """Show the reviewer the meetings waiting for their review."""
+    return render_template("review/queue.html", queue=review_queue.review_queue(db(), current_user))
 
 
 def _note_targets(view: SessionUnderReview) -> list[tuple[str, str]]:
@@ -85,8 +86,8 @@ def _note_targets(view: SessionUnderReview) -> list[tuple[str, str]]:
     return targets
 
 
-def _session_page(session_id: int, form: NoteForm | None = None, message: str | None = None):  # noqa: ANN202
-    view = reviews.session_for_review(db(), current_user, session_id)
+def _session_page(session_id: int, form: NoteForm | None = None, message: str | None = None):
+    view = review_queue.session_for_review(db(), current_user, session_id)
     form = form or NoteForm()
     form.set_choices(_note_targets(view), view.rubric)
     if not form.is_submitted():
@@ -94,17 +95,17 @@ def _session_page(session_id: int, form: NoteForm | None = None, message: str | 
     return render_template("review/session.html", view=view, form=form, message=message)
 
 
-@bp.get("/sessions/<int:session_id>")
-def session(session_id: int):  # noqa: ANN201
+def session(session_id: int) -> ResponseReturnValue:
+    """Show a meeting under review, with the form to add a note."""
     return _session_page(session_id)
 
 
-@bp.post("/sessions/<int:session_id>/notes")
-def add_note(session_id: int):  # noqa: ANN201
+def add_note(session_id: int) -> ResponseReturnValue:
+    """Add a reviewer's note on a meeting."""
     form = NoteForm()
     form.validate()
     try:
-        note = reviews.add_review_note(
+        note = notes.add_review_note(
             db(),
             current_user,
             session_id,
@@ -114,16 +115,16 @@ def add_note(session_id: int):  # noqa: ANN201
             body=form.body.data or "",
         )
     except InvalidInput as exc:
-        return _error(exc.message, lambda m: _session_page(session_id, form, m))
+        return refused(exc.message, lambda m: _session_page(session_id, form, m))
     if wants_json():
         return jsonify(note=note_json(note)), 201
     flash("Note added. Mark the session reviewed when you have finished.", "info")
     return redirect(url_for("review.session", session_id=session_id, _anchor=f"note-{note.id}"))
 
 
-@bp.post("/sessions/<int:session_id>/done")
-def mark_reviewed(session_id: int):  # noqa: ANN201
-    mark = reviews.mark_reviewed(db(), current_user, session_id)
+def mark_reviewed(session_id: int) -> ResponseReturnValue:
+    """Mark a meeting reviewed, taking it off the queue."""
+    mark = notes.mark_reviewed(db(), current_user, session_id)
     if wants_json():
         return jsonify(session_id=session_id, reviewed_at=mark.reviewed_at.isoformat())
     flash("Marked reviewed: it has left your queue.", "info")
@@ -133,28 +134,28 @@ def mark_reviewed(session_id: int):  # noqa: ANN201
 # --- one note and its replies -----------------------------------------------------------------
 
 
-def _note_page(note_id: int, form: ReplyForm | None = None, message: str | None = None):  # noqa: ANN202
-    view = reviews.get_note(db(), current_user, note_id)
+def _note_page(note_id: int, form: ReplyForm | None = None, message: str | None = None):
+    view = notes.get_note(db(), current_user, note_id)
     return render_template(
         "review/note.html", view=view, note=view.note, form=form or ReplyForm(), message=message
     )
 
 
-@bp.get("/notes/<int:note_id>")
-def note(note_id: int):  # noqa: ANN201
+def note(note_id: int) -> ResponseReturnValue:
+    """Show a review note and its replies."""
     if wants_json():
-        return jsonify(note=note_json(reviews.get_note(db(), current_user, note_id).note))
+        return jsonify(note=note_json(notes.get_note(db(), current_user, note_id).note))
     return _note_page(note_id)
 
 
-@bp.post("/notes/<int:note_id>/replies")
-def reply(note_id: int):  # noqa: ANN201
+def reply(note_id: int) -> ResponseReturnValue:
+    """Reply to a review note."""
     form = ReplyForm()
     form.validate()
     try:
-        answer = reviews.reply_to_note(db(), current_user, note_id, form.body.data or "")
+        answer = notes.reply_to_note(db(), current_user, note_id, form.body.data or "")
     except InvalidInput as exc:
-        return _error(exc.message, lambda m: _note_page(note_id, form, m))
+        return refused(exc.message, lambda m: _note_page(note_id, form, m))
     if wants_json():
         return jsonify(reply=reply_json(answer)), 201
     flash("Reply added.", "info")
@@ -164,13 +165,13 @@ def reply(note_id: int):  # noqa: ANN201
 # --- feedback on a mentor's coaching ----------------------------------------------------------
 
 
-@bp.get("/my-coaching")
-def mine():  # noqa: ANN201
+def mine() -> ResponseReturnValue:
+    """Send a mentor to the feedback on their own coaching."""
     return redirect(url_for("review.mentor", mentor_id=current_user.id))
 
 
-@bp.get("/mentors/<int:mentor_id>")
-def mentor(mentor_id: int):  # noqa: ANN201
+def mentor(mentor_id: int) -> ResponseReturnValue:
+    """Show the feedback on a mentor's coaching."""
     feedback = mentor_feedback.mentor_feedback(db(), current_user, mentor_id)
     return render_template(
         "review/mentor.html", feedback=feedback, is_self=mentor_id == current_user.id
@@ -180,8 +181,8 @@ def mentor(mentor_id: int):  # noqa: ANN201
 # --- reviewer assignments ---------------------------------------------------------------------
 
 
-def _assignments_page(form: AssignForm, message: str | None = None):  # noqa: ANN202
-    view = reviewer_assignments.assignments_view(db(), current_user)
+def _assignments_page(form: AssignForm, message: str | None = None):
+    view = review_assignments.assignments_view(db(), current_user)
     form.reviewer_id.choices = choices(
         [("", "Choose a reviewer")] + [(str(u.id), u.name) for u in view.reviewers]
     )
@@ -197,14 +198,14 @@ def _assignments_page(form: AssignForm, message: str | None = None):  # noqa: AN
     )
 
 
-@bp.route("/assignments", methods=["GET", "POST"])
-def assignments():  # noqa: ANN201
+def assignments() -> ResponseReturnValue:
+    """Show who reviews whom, or assign a reviewer to a mentor."""
     form = AssignForm()
     if not form.is_submitted():
         return _assignments_page(form)
     form.validate()
     try:
-        assignment = reviewer_assignments.assign_reviewer(
+        assignment = review_assignments.assign_reviewer(
             db(),
             current_user,
             optional_int(form.reviewer_id.data) or 0,
@@ -212,16 +213,16 @@ def assignments():  # noqa: ANN201
             ip=request_ip(),
         )
     except InvalidInput as exc:
-        return _error(exc.message, lambda m: _assignments_page(form, m))
+        return refused(exc.message, lambda m: _assignments_page(form, m))
     if wants_json():
         return jsonify(assignment=assignment_json(assignment)), 201
     flash(f"{assignment.reviewer.name} now reviews {assignment.mentor.name}'s coaching.", "info")
     return redirect(url_for("review.assignments"))
 
 
-@bp.post("/assignments/<int:assignment_id>/end")
-def end_assignment(assignment_id: int):  # noqa: ANN201
-    assignment = reviewer_assignments.end_assignment(
+def end_assignment(assignment_id: int) -> ResponseReturnValue:
+    """End a reviewer's assignment to a mentor."""
+    assignment = review_assignments.end_assignment(
         db(), current_user, assignment_id, ip=request_ip()
     )
     if wants_json():
@@ -246,7 +247,7 @@ def _trust_param(value: str | None, editable: list[tuple[int | None, str]]) -> i
     return wanted if wanted is not None else -1
 
 
-def _rubric_page(trust_id: int | None, form: RubricForm, message: str | None = None):  # noqa: ANN202
+def _rubric_page(trust_id: int | None, form: RubricForm, message: str | None = None):
     editable = rubrics.editable_rubrics(db(), current_user)
     rubric = rubrics.rubric_to_edit(db(), current_user, trust_id)
     return render_template(
@@ -254,8 +255,8 @@ def _rubric_page(trust_id: int | None, form: RubricForm, message: str | None = N
     )
 
 
-@bp.route("/rubric", methods=["GET", "POST"])
-def rubric():  # noqa: ANN201
+def rubric() -> ResponseReturnValue:
+    """Show a trust's rubric, or apply one change to it."""
     editable = rubrics.editable_rubrics(db(), current_user)
     form = RubricForm()
     raw_trust = form.trust.data if form.is_submitted() else request.args.get("trust")
@@ -280,7 +281,7 @@ def rubric():  # noqa: ANN201
         else:
             raise InvalidInput("Please choose a change: add, rename, retire, restore or move.")
     except InvalidInput as exc:
-        return _error(exc.message, lambda m: _rubric_page(trust_id, form, m))
+        return refused(exc.message, lambda m: _rubric_page(trust_id, form, m))
     if wants_json():
         return jsonify(
             item={"id": item.id, "label": item.label, "position": item.position,

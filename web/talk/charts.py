@@ -1,5 +1,5 @@
 """Layout of the talk-trend small multiples: where each point, line, gridline and step mark
-goes in each chart's SVG. Plain arithmetic on service.talk_trends' dataclasses, so the
+goes in each chart's SVG. Plain arithmetic on service.talk.trends' dataclasses, so the
 template only draws what is computed (and tests can check the maths)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from service.talk_trends import Figure, TalkTrends, TrendPoint
+from service.talk.trends import Figure, TalkTrends, TrendPoint
 
 WIDTH, HEIGHT = 320, 120
 LEFT, RIGHT, TOP, BOTTOM = 40, 12, 10, 22  # margins around the plot area
@@ -56,6 +56,7 @@ class Chart:
 
 
 def short_date(day: date) -> str:
+    """Format a day as "5 Mar"."""
     return f"{day.day} {day:%b}"
 
 
@@ -80,7 +81,7 @@ def date_domain(trends: TalkTrends) -> tuple[date, date]:
     return first - timedelta(days=pad), last + timedelta(days=pad)
 
 
-def _x_of(domain: tuple[date, date], left: float, right: float):  # noqa: ANN202
+def _x_of(domain: tuple[date, date], left: float, right: float):
     start, end = domain
     span = max((end - start).days, 1)
 
@@ -91,6 +92,7 @@ def _x_of(domain: tuple[date, date], left: float, right: float):  # noqa: ANN202
 
 
 def point_title(point: TrendPoint, figure: Figure, value: float) -> str:
+    """Return a point's tooltip: day, clip, kind and value."""
     return (
         f"{short_date(point.recorded_on)} · {point.title} ({point.kind}) · {figure.format(value)}"
     )

@@ -3,7 +3,7 @@
 No maintained tus server library fits Flask, so this is the protocol's small core: POST
 creates an upload session, HEAD tells the client how far it got, PATCH appends a chunk at
 that offset, DELETE abandons it. The browser side is tus-js-client (web/static/vendor). The
-use cases live in service/uploads.py; the views only read and write the protocol's headers.
+use cases live in service/clips/resumable.py; the views only read and write the protocol's headers.
 See https://tus.io/protocols/resumable-upload for the specification.
 """
 
@@ -11,25 +11,20 @@ from __future__ import annotations
 
 import base64
 import binascii
-import logging
 from datetime import timedelta
 
-from flask import Blueprint, current_app, flash, request, url_for
+from flask import current_app, flash, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from redis.exceptions import RedisError
 from werkzeug.http import http_date
 from werkzeug.wrappers import Response
 
-from service import uploads
-from service.clips import used_bytes
+from service.clips import resumable, upload_metadata
+from service.clips.upload import used_bytes
 from service.errors import InvalidInput
 from service.models import Clip, UploadSession
 from web.resources import db, redis, settings, storage
-from workers.queues import enqueue_processing
-
-log = logging.getLogger(__name__)
-
-bp = Blueprint("uploads", __name__, url_prefix="/uploads")
+from workers.queues import enqueue_or_leave_to_sweeper, stale_window
 
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,expiration,checksum"
@@ -38,9 +33,9 @@ CHUNK_SIZE = 5 * 1024 * 1024  # what the page sends per PATCH: small enough to r
 CLIP_URL = "Coachreel-Clip-Url"  # the final PATCH names the new clip's watch page here
 
 
-def _limits() -> uploads.Limits:
+def _limits() -> resumable.Limits:
     config = settings()
-    return uploads.Limits(
+    return resumable.Limits(
         max_bytes=config.max_upload_bytes,
         quota_bytes=config.user_quota_bytes,
         expiry=timedelta(hours=config.upload_expiry_hours),
@@ -51,9 +46,8 @@ def _empty(status: int) -> Response:
     return current_app.response_class(status=status)
 
 
-@bp.app_context_processor
-def _upload_page_settings() -> dict[str, object]:
-    """What the upload page's script needs: where to send chunks, and the limits it checks."""
+def upload_page_settings() -> dict[str, object]:
+    """Give the upload page's script the chunk size and the limits it checks."""
     config = settings()
     return {
         "resumable_upload": {
@@ -65,8 +59,8 @@ def _upload_page_settings() -> dict[str, object]:
     }
 
 
-@bp.before_request
-def _check_protocol_version():  # noqa: ANN202
+def check_protocol_version() -> Response | None:
+    """Refuse a request that does not speak this version of tus (OPTIONS asks which)."""
     # Runs after the access check, so a stranger learns nothing from this answer.
     if request.method != "OPTIONS" and request.headers.get("Tus-Resumable") != TUS_VERSION:
         response = current_app.response_class(
@@ -79,8 +73,8 @@ def _check_protocol_version():  # noqa: ANN202
     return None
 
 
-@bp.after_request
-def _protocol_headers(response: Response) -> Response:
+def protocol_headers(response: Response) -> Response:
+    """Add the tus version to every answer, and keep answers out of caches."""
     response.headers["Tus-Resumable"] = TUS_VERSION
     # An upload's offset changes from one request to the next: never serve one from a cache.
     response.headers["Cache-Control"] = "no-store"
@@ -99,7 +93,7 @@ def _checksum() -> tuple[str, bytes] | None:
     if raw is None:
         return None
     algorithm, _, encoded = raw.strip().partition(" ")
-    if algorithm not in uploads.CHECKSUMS:
+    if algorithm not in resumable.CHECKSUMS:
         raise InvalidInput(f"Checksums with {algorithm or 'no algorithm'} are not supported.")
     try:
         return algorithm, base64.b64decode(encoded, validate=True)
@@ -113,8 +107,8 @@ def _position(response: Response, upload: UploadSession) -> Response:
     return response
 
 
-@bp.route("/tus", methods=["POST", "OPTIONS"], provide_automatic_options=False)
-def tus_create():  # noqa: ANN201
+def tus_create() -> ResponseReturnValue:
+    """Say what this server supports (OPTIONS), or create an upload session (POST)."""
     if request.method == "OPTIONS":
         response = _empty(204)
         response.headers.update(
@@ -122,41 +116,43 @@ def tus_create():  # noqa: ANN201
                 "Tus-Version": TUS_VERSION,
                 "Tus-Extension": EXTENSIONS,
                 "Tus-Max-Size": str(settings().max_upload_bytes),
-                "Tus-Checksum-Algorithm": ",".join(uploads.CHECKSUMS),
+                "Tus-Checksum-Algorithm": ",".join(resumable.CHECKSUMS),
             }
         )
         return response
     if "Upload-Defer-Length" in request.headers:
         raise InvalidInput("Please choose the whole video file before uploading it.")
     length = _whole_number("Upload-Length", "The upload must say how large the file is.")
-    metadata = uploads.parse_metadata(request.headers.get("Upload-Metadata"))
-    details = uploads.details_from_metadata(metadata)
-    upload = uploads.create(db(), settings().uploads_path, current_user, details, length, _limits())
+    metadata = upload_metadata.parse_metadata(request.headers.get("Upload-Metadata"))
+    details = upload_metadata.details_from_metadata(metadata)
+    upload = resumable.create(
+        db(), settings().uploads_path, current_user, details, length, _limits()
+    )
     response = _empty(201)
     response.headers["Location"] = url_for("uploads.tus_upload", token=upload.token)
     response.headers["Upload-Expires"] = http_date(upload.expires_at)
     return response
 
 
-@bp.route("/tus/<token>", methods=["HEAD", "PATCH", "DELETE"])
-def tus_upload(token: str):  # noqa: ANN201
+def tus_upload(token: str) -> ResponseReturnValue:
+    """Report an upload's offset (HEAD), append a chunk (PATCH), or abandon it (DELETE)."""
     folder = settings().uploads_path
-    upload = uploads.get_own(db(), folder, current_user, token)
+    upload = resumable.get_own(db(), folder, current_user, token)
     if request.method == "DELETE":
-        uploads.cancel(db(), folder, upload)
+        resumable.cancel(db(), folder, upload)
         return _empty(204)
     if request.method == "HEAD":
         response = _position(_empty(200), upload)
         response.headers["Upload-Length"] = str(upload.length)
-        if uploads.is_complete(upload):
+        if resumable.is_complete(upload):
             # Every byte arrived but registering the clip failed (storage was down): the
             # client resumes with HEAD and finds nothing left to send, so finish here.
             _finished(response, _finish(upload))
         return response
     if request.mimetype != OFFSET_STREAM:
-        raise uploads.Unsupported(f"Chunks must be sent as {OFFSET_STREAM}.")
+        raise resumable.Unsupported(f"Chunks must be sent as {OFFSET_STREAM}.")
     offset = _whole_number("Upload-Offset", "The chunk must say where in the file it goes.")
-    upload = uploads.append(
+    upload = resumable.append(
         db(),
         folder,
         upload,
@@ -167,18 +163,19 @@ def tus_upload(token: str):  # noqa: ANN201
         checksum=_checksum(),
     )
     response = _position(_empty(204), upload)
-    if uploads.is_complete(upload):
+    if resumable.is_complete(upload):
         _finished(response, _finish(upload))
     return response
 
 
 def _finish(upload: UploadSession) -> Clip:
-    clip = uploads.finish(db(), storage(), settings().uploads_path, current_user, upload, _limits())
-    try:
-        enqueue_processing(redis(), clip.id)
-    except RedisError:
-        # The clip is safe in storage and the database; the sweeper will queue it.
-        log.exception("could not queue clip %s; the sweeper will pick it up", clip.id)
+    clip = resumable.finish(
+        db(), storage(), settings().uploads_path, current_user, upload, _limits()
+    )
+    # The clip is safe in storage and the database: if Redis is down, the sweeper queues it.
+    enqueue_or_leave_to_sweeper(
+        redis(), "processing", clip.id, None, stale_after=stale_window(settings())
+    )
     return clip
 
 

@@ -1,0 +1,107 @@
+"""What ECTs and mentors see first: an ECT's latest feedback, the ECTs a user may see, and a
+mentor's mentees with what waits for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service import policy
+from service.coaching.steps import (
+    current_step,
+)
+from service.models import (
+    ActionStep,
+    Clip,
+    ClipKind,
+    ClipStatus,
+    Comment,
+    Mentorship,
+    User,
+)
+
+# --- home pages ------------------------------------------------------------------------------
+
+
+def latest_feedback(session: Session, ect: User, *, limit: int = 5) -> list[Comment]:
+    """The newest feedback others left on the ECT's own clips."""
+    query = (
+        select(Comment)
+        .join(Clip, Comment.clip_id == Clip.id)
+        .where(
+            Clip.owner_id == ect.id,
+            Comment.author_id != ect.id,
+            Comment.deleted_at.is_(None),
+            policy.clip_visibility(ect),
+        )
+        .order_by(Comment.created_at.desc(), Comment.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def visible_ects(session: Session, user: User) -> list[User]:
+    """The ECTs whose coaching record the user may see (for coordinators and admins)."""
+    from service.models import Membership, Role
+
+    school_ids = policy.member_school_ids(session, user)
+    query = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.role == Role.ECT)
+    )
+    if not user.has_role(Role.ADMIN):
+        query = query.where(Membership.school_id.in_(school_ids))
+    candidates = session.scalars(query.order_by(User.name)).unique()
+    return [ect for ect in candidates if policy.can_view_coaching(session, user, ect)]
+
+
+@dataclass(frozen=True)
+class MenteeSummary:
+    ect: User
+    induction_year: int
+    step: ActionStep | None
+    last_observed: date | None
+    awaiting_feedback: list[Clip]  # ready clips with no comment from the mentor, oldest first
+
+
+def mentor_home(session: Session, mentor: User) -> list[MenteeSummary]:
+    """The mentor's ECTs, each with current step, last observation and clips awaiting feedback."""
+    pairings = session.scalars(
+        select(Mentorship).where(Mentorship.mentor_id == mentor.id, Mentorship.ended_on.is_(None))
+    ).all()
+    summaries = []
+    for pairing in pairings:
+        ect = session.get(User, pairing.ect_id)
+        lessons = list(
+            session.scalars(
+                select(Clip)
+                .where(
+                    Clip.owner_id == ect.id,
+                    Clip.status == ClipStatus.READY,
+                    Clip.kind.in_([ClipKind.LESSON, ClipKind.REHEARSAL]),
+                )
+                .order_by(Clip.created_at)
+            )
+        )
+        commented = set(
+            session.scalars(
+                select(Comment.clip_id).where(
+                    Comment.author_id == mentor.id, Comment.clip_id.in_([c.id for c in lessons])
+                )
+            )
+        )
+        observed = [c.recorded_on for c in lessons if c.kind == ClipKind.LESSON]
+        summaries.append(
+            MenteeSummary(
+                ect=ect,
+                induction_year=pairing.induction_year,
+                step=current_step(session, mentor, ect.id),
+                last_observed=max(observed) if observed else None,
+                awaiting_feedback=[c for c in lessons if c.id not in commented],
+            )
+        )
+    return summaries

@@ -1,0 +1,1 @@
+"""Feedback on clips: comments at a moment or over a range, replies, and what the ECT has seen."""

@@ -1,0 +1,2 @@
+"""Children's privacy: a school's settings and classes, the consent register, shares the ECT
+controls, and retention that deletes."""

@@ -1,0 +1,39 @@
+"""Every storage key Coachreel writes, built in one place: a clip's files live under
+``clips/<id>/``, so deleting a clip's objects is deleting that prefix's keys."""
+
+from __future__ import annotations
+
+
+def original_key(clip_id: int) -> str:
+    """Return the key of a clip's upload, exactly as it arrived."""
+    return f"clips/{clip_id}/original"
+
+
+def video_key(clip_id: int) -> str:
+    """Return the key of a clip's browser-playable MP4 (remuxed or transcoded)."""
+    return f"clips/{clip_id}/video.mp4"
+
+
+def poster_key(clip_id: int) -> str:
+    """Return the key of a clip's poster frame."""
+    return f"clips/{clip_id}/poster.jpg"
+
+
+def blur_key(clip_id: int) -> str:
+    """Return the key of a clip's rendition with pupils' faces blurred."""
+    return f"clips/{clip_id}/blurred.mp4"
+
+
+def blurred_poster_key(clip_id: int) -> str:
+    """Return the key of the poster taken from the blurred rendition."""
+    return f"clips/{clip_id}/blurred-poster.jpg"
+
+
+def captions_key(clip_id: int) -> str:
+    """Return the key of a clip's WebVTT captions."""
+    return f"clips/{clip_id}/captions.vtt"
+
+
+def audio_key(clip_id: int) -> str:
+    """Return the key of a sound-only clip's playable .m4a."""
+    return f"clips/{clip_id}/audio.m4a"
