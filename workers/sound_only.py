@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 
 import media_pipeline
-from service.clips import lifecycle, sound_only
+from service.clips import lifecycle
 from service.storage import keys
 from workers.context import WorkerContext
 from workers.queues import enqueue_transcription
@@ -30,7 +30,7 @@ def keep_sound_only(ctx: WorkerContext, clip_id: int, original_key: str) -> dict
     stage.done()
     # Playable now; the transcript follows from the sound as for any clip.
     enqueue_transcription(ctx.redis, clip_id, duration, stale_after=ctx.stale_after)
-    return {"clip_id": clip_id, "method": sound_only.METHOD, "duration": duration}
+    return {"clip_id": clip_id, "method": lifecycle.SOUND_ONLY_METHOD, "duration": duration}
 
 
 def _keep(ctx: WorkerContext, stage: Stage, original_key: str, work: Path) -> float:
@@ -71,7 +71,7 @@ def _keep(ctx: WorkerContext, stage: Stage, original_key: str, work: Path) -> fl
             duration=duration,
             width=None,
             height=None,
-            method=sound_only.METHOD,
+            method=lifecycle.SOUND_ONLY_METHOD,
             original_deleted=True,
         )
     log.info("clip %s kept as sound only (%.1fs); original deleted", clip_id, duration)

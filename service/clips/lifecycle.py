@@ -15,6 +15,10 @@ from service.models import (
     utcnow,
 )
 
+# The processing_method of a clip from a sound-only class: its sound alone is kept, as an .m4a
+# (workers.sound_only makes it), and no video outlives processing.
+SOUND_ONLY_METHOD = "audio_only"
+
 
 def mark_processing(session: Session, clip_id: int) -> Clip | None:
     """Move a clip into ``processing`` (again, if a run is retried); None if it is gone."""
