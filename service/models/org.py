@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, str_enum, utcnow
+
+
+def new_session_token() -> str:
+    """Return a fresh random session token."""
+    return secrets.token_hex(32)
 
 
 class Role(enum.StrEnum):
@@ -93,6 +99,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Signing out, a password change and deactivation replace it, ending every session that
+    # carries the old one (Flask-Login's alternative id).
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", lazy="selectin", cascade="all, delete-orphan"

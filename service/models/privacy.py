@@ -97,6 +97,8 @@ class ClipShare(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The ECT chose to let the mentor's feedback go with the clip (off unless they say so).
+    includes_feedback: Mapped[bool] = mapped_column(default=False)
 
     shared_by: Mapped[User] = relationship(foreign_keys=[shared_by_id])
     colleague: Mapped[User] = relationship(foreign_keys=[colleague_id], lazy="joined")
