@@ -123,10 +123,17 @@ class Settings:
     presign_seconds: int = 900  # S3 only: lifetime of a presigned media URL (at most an hour)
     storage_public_url: str | None = None  # S3 only: the endpoint browsers reach, if not the app's
     upload_dir: Path | None = None  # resumable uploads in progress; None: instance_dir/uploads
+    work_dir: Path | None = None  # jobs' work folders; None: instance_dir/work
     user_quota_bytes: int = 25 * 1024**3
     upload_expiry_hours: int = 24
     log_format: str = "text"  # "json": one JSON object a line, for log collectors
     proxy_hops: int = 0  # reverse proxies in front of the web app whose X-Forwarded-* we trust
+    # Sign-in throttling: failed sign-ins allowed per account (email) and per address within
+    # the window, after which sign-in is refused until the window ends.
+    signin_attempts_per_account: int = 5
+    signin_attempts_per_address: int = 20
+    signin_window_seconds: int = 15 * 60
+    remember_days: int = 14  # how long "Keep me signed in" lasts
     testing: bool = False
 
     @property
@@ -140,6 +147,11 @@ class Settings:
     @property
     def uploads_path(self) -> Path:
         return self.upload_dir or self.instance_dir / "uploads"
+
+    @property
+    def work_path(self) -> Path:
+        # This instance's own: another instance on the host has clips with the same ids.
+        return self.work_dir or self.instance_dir / "work"
 
     @property
     def redis_socket(self) -> Path:
@@ -240,6 +252,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         storage_proxy=parse_bool("STORAGE_PROXY", get("STORAGE_PROXY") or "false"),
         presign_seconds=_bounded_int("PRESIGN_SECONDS", get("PRESIGN_SECONDS") or "900", 1, 3600),
         upload_dir=Path(raw).resolve() if (raw := get("UPLOAD_DIR")) else None,
+        work_dir=Path(raw).resolve() if (raw := get("WORK_DIR")) else None,
         user_quota_bytes=parse_size("USER_QUOTA", get("USER_QUOTA") or "25G"),
         upload_expiry_hours=parse_int(
             "UPLOAD_EXPIRY_HOURS", get("UPLOAD_EXPIRY_HOURS") or "24", minimum=1
@@ -250,6 +263,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             ("text", "json"),
         ),
         proxy_hops=parse_int("PROXY_HOPS", get("PROXY_HOPS") or "0", minimum=0),
+        signin_attempts_per_account=parse_int(
+            "SIGNIN_ATTEMPTS_PER_ACCOUNT", get("SIGNIN_ATTEMPTS_PER_ACCOUNT") or "5", minimum=1
+        ),
+        signin_attempts_per_address=parse_int(
+            "SIGNIN_ATTEMPTS_PER_ADDRESS", get("SIGNIN_ATTEMPTS_PER_ADDRESS") or "20", minimum=1
+        ),
+        signin_window_seconds=parse_int(
+            "SIGNIN_WINDOW_MINUTES", get("SIGNIN_WINDOW_MINUTES") or "15", minimum=1, maximum=1440
+        )
+        * 60,
+        remember_days=parse_int(
+            "REMEMBER_DAYS", get("REMEMBER_DAYS") or "14", minimum=1, maximum=365
+        ),
         testing=env == "test",
     )
 

@@ -11,6 +11,7 @@ from .errors import (
     NotAVideo,
     NoVideoStream,
     PictureTooLarge,
+    PictureTooSmall,
     TooLong,
 )
 from .ffmpeg import ffmpeg_binary
@@ -75,6 +76,7 @@ __all__ = [
     "NoVideoStream",
     "NotAVideo",
     "PictureTooLarge",
+    "PictureTooSmall",
     "PosterOptions",
     "PosterResult",
     "Question",

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import av
 
-from .errors import DamagedVideo, MediaError, NoVideoStream, TooLong
+from .errors import DamagedVideo, MediaError, NoVideoStream, PictureTooSmall, TooLong
 from .ffmpeg import ffmpeg_binary, file_url, input_options
 from .files import check_out_dir, complete_or_nothing
 from .probe import MediaInfo, audio_info, open_input, probe, to_seconds
@@ -58,10 +58,13 @@ def probe_sound(path: str | os.PathLike[str]) -> MediaInfo:
     """Describe a video, or a file with sound and no picture (``video`` is then None)."""
     try:
         return probe(path)
-    except NoVideoStream:
-        pass  # a readable file with sound only: describe just that
+    except (NoVideoStream, PictureTooSmall) as exc:
+        # Sound only keeps no picture, so having none, or one too small to watch, is fine.
+        refused = exc
     path = os.fspath(path)
     with open_input(path) as container:
+        if not container.streams.audio:
+            raise refused  # a tiny picture and no sound: nothing here is worth keeping
         stream = container.streams.audio[0]
         duration = to_seconds(container.duration, Fraction(1, av.time_base)) or to_seconds(
             stream.duration, stream.time_base

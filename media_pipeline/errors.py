@@ -65,6 +65,25 @@ class PictureTooLarge(MediaError):
         )
 
 
+class PictureTooSmall(MediaError):
+    """A picture too small to show a lesson: a few pixels of one colour, not a classroom."""
+
+    default_reason = (
+        "This video's picture is too small to watch: the least we take is 96 pixels on its "
+        "shorter side. Please upload the original recording from your phone or camera."
+    )
+
+    @classmethod
+    def for_size(cls, width: int, height: int, least: int) -> "PictureTooSmall":
+        """Build the error for a picture of `width` x `height` pixels against a `least` side."""
+        return cls(
+            f"This video's picture is too small to watch ({width} x {height} pixels; the least "
+            f"we take is {least} pixels on its shorter side). Please upload the original "
+            "recording from your phone or camera.",
+            f"{width}x{height} pixels < {least} on the short side",
+        )
+
+
 class TooLong(MediaError):
     """A video longer than the configured limit."""
 

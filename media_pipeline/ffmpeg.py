@@ -39,6 +39,9 @@ DEMUXER_WHITELIST: tuple[str, ...] = (
 # up to 2 GB per frame, per thread: a decompression bomb. FFmpeg's own limit is far higher.
 MAX_SIDE = 8192
 MAX_PIXELS = 8192 * 4320
+# The smallest picture worth watching, on its short side: below this (a 2x2 "video") it shows
+# one colour, not a classroom. Old phones' QCIF is 176x144; 96 leaves room for any real camera.
+MIN_SIDE = 96
 
 
 def decoder_options() -> dict[str, str]:

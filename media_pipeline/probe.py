@@ -12,8 +12,15 @@ import av.error
 from av.container import InputContainer
 from av.stream import Disposition
 
-from .errors import DamagedVideo, EmptyVideo, NotAVideo, NoVideoStream, PictureTooLarge
-from .ffmpeg import MAX_PIXELS, MAX_SIDE, decoder_options, file_url, input_options
+from .errors import (
+    DamagedVideo,
+    EmptyVideo,
+    NotAVideo,
+    NoVideoStream,
+    PictureTooLarge,
+    PictureTooSmall,
+)
+from .ffmpeg import MAX_PIXELS, MAX_SIDE, MIN_SIDE, decoder_options, file_url, input_options
 
 # Pixel formats browsers decode from H.264: 8-bit 4:2:0, limited or full ("j") range.
 _BROWSER_PIX_FMTS = frozenset({"yuv420p", "yuvj420p"})
@@ -133,6 +140,9 @@ def probe(path: str | os.PathLike[str]) -> MediaInfo:
             raise DamagedVideo(detail=f"{format_name}: no decodable frame in {duration:.2f}s")
         _check_size(frame.width, frame.height)
         video = _video_info(vstream, frame)
+        # Judged on the decoded picture: a header may leave the size out, or claim another.
+        if min(frame.width, frame.height) < MIN_SIDE:
+            raise PictureTooSmall.for_size(frame.width, frame.height, MIN_SIDE)
 
     if atoms.truncated:
         # The index parsed, so the start plays, but the media data stops short of what the

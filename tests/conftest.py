@@ -175,8 +175,8 @@ def settings(
         tmp_path / "media",
         storage_url,
     )
-    # Resumable uploads in progress are staged per test too, so leftovers are this test's own.
-    settings = settings.with_overrides(upload_dir=tmp_path / "uploads")
+    # Resumable uploads and jobs' work folders are per test too, so leftovers are its own.
+    settings = settings.with_overrides(upload_dir=tmp_path / "uploads", work_dir=tmp_path / "work")
     connect(settings).flushdb()
     yield settings
 
@@ -192,6 +192,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
         SECRET_KEY=settings.secret_key,
         STALE_JOB_SECONDS=str(settings.stale_job_seconds),
         UPLOAD_DIR=str(settings.uploads_path),
+        WORK_DIR=str(settings.work_path),
     )
     if settings.redis_url:
         env["REDIS_URL"] = settings.redis_url

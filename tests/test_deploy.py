@@ -122,7 +122,7 @@ def test_gunicorn_workers_follow_the_cores_unless_web_concurrency(monkeypatch, t
     conf = runpy.run_path(str(REPO / "web" / "gunicorn_conf.py"))
     assert conf["workers"] == 7
     assert conf["timeout"] >= 600
-    assert conf["worker_class"] == "gthread"
+    assert conf["worker_class"] == "web.gunicorn_worker.ThreadWorker"  # gthread, Ctrl-C safe
     monkeypatch.setenv("WEB_CONCURRENCY", "2")
     monkeypatch.setenv("LOG_FORMAT", "json")
     conf = runpy.run_path(str(REPO / "web" / "gunicorn_conf.py"))

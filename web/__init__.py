@@ -22,6 +22,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.production,
         REMEMBER_COOKIE_SECURE=settings.production,
+        # "Keep me signed in" carries the user's session token, so signing out, a password
+        # change or deactivation revokes it too; it lasts REMEMBER_DAYS, not Flask-Login's year.
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_DURATION=settings.remember_days * 24 * 3600,
         WTF_CSRF_TIME_LIMIT=None,
         TESTING=settings.testing,
     )
@@ -42,11 +47,22 @@ def create_app(settings: Settings | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
 
-    from web import access, errors, request_log
+    from web.auth import throttle
 
+    throttle.init_app(app, settings)
+
+    from web import access, errors, request_log, security
+
+    security.init_app(app, settings)
     request_log.init_app(app, settings)
     access.init_app(app)
     errors.init_app(app)
+
+    from web.routing import IdConverter
+
+    # Every <int:...> in a URL is an id: ASCII digits within an id's range, else 404. Set before
+    # any blueprint is registered, as rules take their converter when they are added.
+    app.url_map.converters["int"] = IdConverter
 
     # One blueprint per user-facing area, each built by its package (web/<area>/__init__.py).
     from web import (

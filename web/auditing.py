@@ -34,7 +34,23 @@ def audit(
 
 def audit_view(clip: Clip, how: str) -> None:
     """Record that the current user viewed a clip (once per few minutes per clip)."""
-    if auditlog.record_view(db(), current_user, clip, how=how, ip=request_ip()) is not None:
+    audit_access(clip, AuditAction.VIEW_CLIP, f"{how}: {clip.title}")
+
+
+def audit_transcript_read(clip: Clip, how: str) -> None:
+    """Record that the current user read a clip's words, in whichever form (once per window)."""
+    audit_access(clip, AuditAction.DOWNLOAD_TRANSCRIPT, f"{how} of {clip.title}")
+
+
+def audit_access(clip: Clip, action: AuditAction, detail: str) -> None:
+    """Record that the current user read a clip's media or words (once per window).
+
+    A HEAD request reads nothing, so it records nothing; every GET counts, whatever its range.
+    """
+    if request.method == "HEAD":
+        return
+    event = auditlog.record_access(db(), current_user, clip, action, detail=detail, ip=request_ip())
+    if event is not None:
         db().commit()
 
 

@@ -148,8 +148,9 @@ def create_admin(email: str, name: str | None, password: str) -> None:
     email = email.strip().lower()
     if "@" not in email:
         raise click.BadParameter("that is not an email address", param_hint="EMAIL")
-    if len(password) < 12:
-        raise click.BadParameter("use at least 12 characters", param_hint="password")
+    problem = accounts.password_problem(password, email)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="password")
     engine = make_engine(_settings())
     try:
         with make_session_factory(engine)() as session:
@@ -166,6 +167,27 @@ def create_admin(email: str, name: str | None, password: str) -> None:
     finally:
         engine.dispose()
     click.echo(f"Created admin {email}.")
+
+
+@main.command()
+@click.argument("email")
+def deactivate(email: str) -> None:
+    """Deactivate an account: it cannot sign in, and its open sessions end at once."""
+    from service import accounts
+    from service.db import make_engine, make_session_factory
+    from service.models import User
+
+    email = email.strip().lower()
+    engine = make_engine(_settings())
+    try:
+        with make_session_factory(engine)() as session:
+            user_id = session.scalar(select(User.id).where(User.email == email))
+            if user_id is None:
+                raise click.ClickException(f"{email} has no account.")
+            accounts.deactivate_user(session, user_id)
+    finally:
+        engine.dispose()
+    click.echo(f"Deactivated {email}; its sessions have ended.")
 
 
 @main.command()
@@ -269,6 +291,7 @@ def web(host: str, port: int, workers: int | None) -> None:
 def demo(host: str, port: int) -> None:
     """Migrate, seed demo data, and run the web server and one worker until Ctrl-C."""
     from service.demo.seed import DEMO_PASSWORD
+    from web.children import stop_children
     from workers.connection import ensure_embedded_redis, stop_embedded_redis
 
     settings = _settings()
@@ -283,41 +306,33 @@ def demo(host: str, port: int) -> None:
         ensure_embedded_redis(settings.instance_dir)
     logins = _seed(settings)
 
-    children = [
-        subprocess.Popen(_gunicorn_args(host, port, 2)),
-        subprocess.Popen([sys.executable, "-m", "web.cli", "worker"]),
-    ]
-    url = f"http://{host}:{port}/"
-    click.echo("")
-    click.secho(f"Coachreel is running at {url}", bold=True)
-    click.echo(f"Every demo login uses the password: {DEMO_PASSWORD}")
-    for login in logins:
-        click.echo(f"  {login.role.label:<24} {login.email:<42} {login.name} ({login.school})")
-    click.echo("Press Ctrl-C to stop.")
-
     stopping = False
 
     def _stop(_signum: int, _frame: object) -> None:
         nonlocal stopping
         stopping = True
 
+    # Ctrl-C reaches the children too (they share the terminal's process group); here it only
+    # starts the stop below, which waits for them and kills any that do not end in time.
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    children = {
+        "web server": subprocess.Popen(_gunicorn_args(host, port, 2)),
+        "worker": subprocess.Popen([sys.executable, "-m", "web.cli", "worker"]),
+    }
     try:
-        while not stopping and all(child.poll() is None for child in children):
+        url = f"http://{host}:{port}/"
+        click.echo("")
+        click.secho(f"Coachreel is running at {url}", bold=True)
+        click.echo(f"Every demo login uses the password: {DEMO_PASSWORD}")
+        for login in logins:
+            click.echo(f"  {login.role.label:<24} {login.email:<42} {login.name} ({login.school})")
+        click.echo("Press Ctrl-C to stop.")
+        while not stopping and all(child.poll() is None for child in children.values()):
             time.sleep(0.3)
     finally:
         click.echo("\nStopping…")
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        for child in children:
-            try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+        stop_children(children, echo=click.echo)
         if settings.embedded_redis:
             stop_embedded_redis(settings.instance_dir)
         click.echo("Stopped.")

@@ -12,6 +12,7 @@ from wtforms import DateField, IntegerField
 from wtforms.fields.choices import SelectChoice
 
 from service.errors import InvalidInput
+from service.numbers import MAX_ID, parse_integer
 from web.errors import wants_json
 
 # What a checkbox (or a script standing in for one) sends when it is ticked.
@@ -42,23 +43,36 @@ class _FriendlyParseError:
             raise ValueError(self.message) from None
 
 
+class StrictIntegerField(IntegerField):
+    """A whole-number field that reads ASCII digits only, no larger than an id column holds."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if not valuelist:
+            return
+        # WTForms' own int() reads "１" as 1 and lets numbers through that the database refuses.
+        self.data = parse_integer(str(valuelist[0]).strip(), minimum=-MAX_ID)
+        if self.data is None:
+            raise ValueError(self.gettext("Not a valid integer value."))
+
+
 class FriendlyDateField(_FriendlyParseError, DateField):
     """A date field whose parse error says what to do."""
 
 
-class FriendlyIntegerField(_FriendlyParseError, IntegerField):
+class FriendlyIntegerField(_FriendlyParseError, StrictIntegerField):
     """A whole-number field whose parse error says what to do."""
 
 
 def optional_int(value: object, *, refuse: str | None = None) -> int | None:
     """Read a select's value or a query argument as a whole number: None when blank.
 
-    A value that is not a whole number reads as None too, or is refused with ``refuse`` as
-    the message where one is given.
+    A value that is not a whole number (ASCII digits, no larger than an id) reads as None too,
+    or is refused with ``refuse`` as the message where one is given.
     """
     text = str(value or "").strip()
-    if text.isdigit():
-        return int(text)
+    number = parse_integer(text)
+    if number is not None:
+        return number
     if text and refuse is not None:
         raise InvalidInput(refuse)
     return None

@@ -51,8 +51,9 @@ _settings = load_settings()  # fails here, before any worker starts, on a bad se
 
 bind = [f"0.0.0.0:{os.environ.get('PORT', '8000')}"]
 workers = _workers()
-# Threads let a process serve page views while some of its requests stream an upload.
-worker_class = "gthread"
+# Threads let a process serve page views while some of its requests stream an upload; gunicorn's
+# gthread worker, safe to stop with Ctrl-C (see web/gunicorn_worker.py).
+worker_class = "web.gunicorn_worker.ThreadWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A large upload on a slow school connection takes minutes; a request is never cut off before
 # ten (uploads also come in resumable pieces, each far smaller than that).
@@ -62,4 +63,7 @@ keepalive = 5
 # Heartbeat files on shared memory: a container's overlay disk can stall them.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = None
+# gunicorn's control socket (gunicornc) lives at one path per user, ~/.gunicorn/gunicorn.ctl, so
+# two instances on one host would take each other's; nothing here uses it.
+control_socket_disable = True
 logconfig_dict = _log_config(_settings.log_format)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask, Response, g, has_request_context, request, session
+from flask import Flask, Response, g, has_request_context, request
 
 from config import Settings
 from workers.context import configure_logging
@@ -29,12 +29,12 @@ class RequestContextFilter(logging.Filter):
 
 
 def _user_id() -> str:
-    # Read what Flask-Login already loaded (or the signed session's claim), never load the
-    # user here: a log line must not run a database query.
+    # Read what Flask-Login already loaded, never load the user here: a log line must not run a
+    # database query. Not the session's claim either: that is the user's session token, a secret.
     user = g.get("_login_user")
     if user is not None and getattr(user, "is_authenticated", False):
-        return str(user.get_id())
-    return str(session.get("_user_id", "-"))
+        return str(user.id)
+    return "-"
 
 
 def init_app(app: Flask, settings: Settings) -> None:

@@ -44,11 +44,14 @@ def init_app(app: Flask, settings: Settings) -> None:
         if session is not None:
             session.close()
 
+    # Runs on every request that carries a session or remember-me cookie: it answers only an
+    # active user whose current session token the cookie holds, so a replaced token or a
+    # deactivated account signs the request out.
     @login_manager.user_loader
-    def _load_user(user_id: str) -> Any:
+    def _load_user(session_token: str) -> Any:
         from service.accounts import load_user
 
-        return load_user(db(), user_id)
+        return load_user(db(), session_token)
 
 
 def resources() -> Resources:

@@ -7,6 +7,9 @@ from collections.abc import Callable, Iterable
 
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
+from werkzeug.routing import BaseConverter, ValidationError
+
+from service.numbers import parse_integer
 
 GET = ("GET",)
 POST = ("POST",)
@@ -19,3 +22,24 @@ def add_routes(bp: Blueprint, routes: Iterable[Route]) -> None:
     """Add each (methods, URL rule, view) row to the blueprint; a view's name is its endpoint."""
     for methods, rule, view in routes:
         bp.add_url_rule(rule, view_func=view, methods=methods)
+
+
+class IdConverter(BaseConverter):
+    """Match a URL part naming a row id: ASCII digits only, within an id column's range.
+
+    Registered as ``int`` by ``create_app``, so every ``<int:...>`` in a route table uses it.
+    Werkzeug's own matches any Unicode digit ("１") and any size, which the database refuses
+    with a server error; here such a URL matches no route and answers 404.
+    """
+
+    regex = r"[0-9]+"
+    weight = 50  # as werkzeug's int converter, so rules sort the same way
+
+    def to_python(self, value: str) -> int:
+        number = parse_integer(value)
+        if number is None:
+            raise ValidationError()
+        return number
+
+    def to_url(self, value: object) -> str:
+        return str(int(value))  # type: ignore[call-overload]

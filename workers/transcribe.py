@@ -60,10 +60,9 @@ def transcribe_clip(clip_id: int) -> dict[str, object]:
         if result.segments:
             captions = work / "captions.vtt"
             captions.write_text(media_pipeline.to_webvtt(result), encoding="utf-8")
-            captions_key = keys.captions_key(clip_id)
+            # Beside the previous captions, never over them: they are served until we save.
+            captions_key = keys.captions_key(clip_id, besides=clip.captions_key)
             ctx.storage.put_file(captions_key, captions)
-        else:
-            ctx.storage.delete(keys.captions_key(clip_id))
     if stage.failed:
         return stage.failed
     segments = [
@@ -74,6 +73,8 @@ def transcribe_clip(clip_id: int) -> dict[str, object]:
         transcripts.save_transcript(
             session, clip_id, segments, language=result.language or None, captions=captions_key
         )
+    if clip.captions_key is not None and clip.captions_key != captions_key:
+        ctx.storage.delete(clip.captions_key)  # the previous captions, no longer served
     talk.save(ctx, clip_id, measured)
     stage.done()
     log.info("clip %s transcribed: %d segments", clip_id, len(segments))

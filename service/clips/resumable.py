@@ -107,7 +107,9 @@ def create(
     title, step_id, _attempt = clips_upload.check_details(session, user, details)
     school_id = clips_upload.school_for_upload(user, details.kind)
     chosen = clips_upload.upload_privacy(session, user, school_id, details)
-    if clips_upload.used_bytes(session, user.id) + length > limits.quota_bytes:
+    # Counted under the quota lock, which the commit below releases once the room is reserved.
+    if clips_upload.lock_quota(session, user.id) + length > limits.quota_bytes:
+        session.rollback()  # let the next upload's quota check go ahead
         raise TooLarge(clips_upload.quota_message(limits.quota_bytes))
     now = now or utcnow()
     upload = UploadSession(

@@ -101,13 +101,24 @@ def unfinished_transcripts(session: Session, *, not_touched_since: datetime) -> 
 
 def transcript(session: Session, user: User, clip_id: int) -> list[TranscriptSegment]:
     """Return a visible clip's transcript segments in order."""
+    return clip_transcript(session, user, clip_id)[1]
+
+
+def clip_transcript(
+    session: Session, user: User, clip_id: int
+) -> tuple[Clip, list[TranscriptSegment]]:
+    """Return a visible clip and its last saved transcript's segments in order.
+
+    A re-run replaces the segments in one commit, so until it saves, these are the previous
+    transcript's: the same words the captions file and the text download give.
+    """
     clip = get_visible_clip(session, user, clip_id)
     query = (
         select(TranscriptSegment)
         .where(TranscriptSegment.clip_id == clip.id)
         .order_by(TranscriptSegment.position)
     )
-    return list(session.scalars(query))
+    return clip, list(session.scalars(query))
 
 
 def stamp(seconds: float) -> str:
@@ -119,12 +130,16 @@ def stamp(seconds: float) -> str:
 
 
 def transcript_text(session: Session, user: User, clip_id: int) -> tuple[Clip, str]:
-    """Return the clip and its transcript as plain text, one time-stamped line a segment."""
-    clip = get_visible_clip(session, user, clip_id)
-    if clip.transcript_status != TranscriptStatus.READY:
+    """Return the clip and its transcript as plain text, one time-stamped line a segment.
+
+    While a transcript is being redone (or after a re-run failed), this is the previous one,
+    as in the panel's JSON and the captions; a clip never transcribed has none.
+    """
+    clip, segments = clip_transcript(session, user, clip_id)
+    if clip.transcript_status != TranscriptStatus.READY and not segments:
         raise NotFound("This clip has no transcript yet.")
     lines = [f"{clip.title} ({clip.owner.name}, recorded {clip.recorded_on:%d %B %Y})", ""]
-    lines += [f"[{stamp(s.start)}] {s.text}" for s in transcript(session, user, clip_id)]
+    lines += [f"[{stamp(s.start)}] {s.text}" for s in segments]
     return clip, "\n".join(lines) + "\n"
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import BinaryIO
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from service import policy
@@ -98,6 +98,20 @@ def used_bytes(session: Session, user_id: int) -> int:
     return int(clips_total or 0) + int(open_total or 0)
 
 
+def lock_quota(session: Session, user_id: int) -> int:
+    """Hold the user's quota until this transaction ends, then count what they use."""
+    # Two uploads must not both count the same free room: the check and the reservation that
+    # follows are one step, because the next upload of this user waits here until we commit.
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite has no row locks; any write takes its one write lock, held until the commit.
+        session.execute(update(User).where(User.id == user_id).values(active=User.active))
+    else:
+        # FOR NO KEY UPDATE, not FOR UPDATE: rows that merely refer to the user (comments,
+        # audit events) are still written meanwhile.
+        session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
+    return used_bytes(session, user_id)
+
+
 def quota_message(quota_bytes: int) -> str:
     """Say, in words a teacher can act on, that an upload would pass their storage quota."""
     return (
@@ -121,8 +135,10 @@ def register_upload(
     title, step_id, attempt = check_details(session, user, details)
     school_id = school_for_upload(user, details.kind)
     chosen = upload_privacy(session, user, school_id, details)
-    room = quota_bytes - used_bytes(session, user.id)
+    # The lock is held while the bytes arrive, until the commit records their size.
+    room = quota_bytes - lock_quota(session, user.id)
     if room <= 0:
+        session.rollback()  # let the next upload's quota check go ahead
         raise TooLarge(quota_message(quota_bytes))
 
     clip = Clip(

@@ -11,6 +11,7 @@ from datetime import date
 from service.clips.upload import UploadDetails
 from service.errors import InvalidInput
 from service.models import ClipKind, ConsentState, LawfulBasis
+from service.numbers import parse_integer
 
 
 def parse_metadata(header: str | None) -> dict[str, str]:
@@ -45,9 +46,9 @@ def details_from_metadata(metadata: dict[str, str]) -> UploadDetails:
     step_id = None
     # As on the form, only a rehearsal is linked to a step; other kinds ignore the choice.
     if kind == ClipKind.REHEARSAL and step:
-        if not step.isdigit():
+        step_id = parse_integer(step)
+        if step_id is None:
             raise InvalidInput("A rehearsal must be linked to one of your own action steps.")
-        step_id = int(step)
     # The file's name is only ever shown to people: keep it printable and short.
     filename = "".join(ch for ch in metadata.get("filename", "") if ch.isprintable())
     details = UploadDetails(
@@ -62,8 +63,9 @@ def details_from_metadata(metadata: dict[str, str]) -> UploadDetails:
 
 def with_privacy_choices(details: UploadDetails, metadata: dict[str, str]) -> UploadDetails:
     """Add the upload form's class, consent record and blur choice, read from the metadata."""
-    class_id = metadata.get("class", "").strip()
-    if class_id and not class_id.isdigit():
+    raw_class = metadata.get("class", "").strip()
+    class_id = parse_integer(raw_class)
+    if raw_class and class_id is None:
         raise InvalidInput("Please choose one of your school's classes, or no class.")
     try:
         basis = LawfulBasis(metadata.get("lawful_basis") or LawfulBasis.PUBLIC_TASK.value)
@@ -76,7 +78,7 @@ def with_privacy_choices(details: UploadDetails, metadata: dict[str, str]) -> Up
     blur = metadata.get("blur_faces")  # left out: the school's default
     return replace(
         details,
-        class_id=int(class_id) if class_id else None,
+        class_id=class_id,
         lawful_basis=basis,
         consent_state=consent,
         recorded_by="".join(ch for ch in metadata.get("recorded_by", "") if ch.isprintable()),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from service import policy
@@ -44,17 +44,31 @@ def latest_feedback(session: Session, ect: User, *, limit: int = 5) -> list[Comm
 
 
 def visible_ects(session: Session, user: User) -> list[User]:
-    """The ECTs whose coaching record the user may see (for coordinators and admins)."""
+    """The ECTs whose coaching record the user may see (for coordinators, reviewers, admins)."""
     from service.models import Membership, Role
 
-    school_ids = policy.member_school_ids(session, user)
     query = (
         select(User)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.role == Role.ECT)
     )
     if not user.has_role(Role.ADMIN):
-        query = query.where(Membership.school_id.in_(school_ids))
+        # Each role by its own scope: the schools the user coordinates, the ECTs they mentor
+        # or whose mentors they review, and themselves; never every school they hold a role in.
+        paired = select(Mentorship.ect_id).where(
+            Mentorship.ended_on.is_(None),
+            or_(
+                Mentorship.mentor_id == user.id,
+                Mentorship.mentor_id.in_(policy.reviewed_mentor_ids(user)),
+            ),
+        )
+        query = query.where(
+            or_(
+                Membership.school_id.in_(policy.audited_school_ids(session, user)),
+                User.id.in_(paired),
+                User.id == user.id,
+            )
+        )
     candidates = session.scalars(query.order_by(User.name)).unique()
     return [ect for ect in candidates if policy.can_view_coaching(session, user, ect)]
 

@@ -53,7 +53,7 @@ def search_library(
     text: str = "",
 ) -> list[StepTemplate]:
     """List the library steps of the user's schools, filtered by strand, standard and words."""
-    school_ids = policy.member_school_ids(session, user)
+    school_ids = policy.library_school_ids(session, user)
     query = select(StepTemplate).where(StepTemplate.school_id.in_(school_ids))
     if strand:
         if strand not in {s.value for s in Strand}:
@@ -74,7 +74,7 @@ def search_library(
 def step_from_template(session: Session, user: User, template_id: int) -> StepInput:
     """Return a library step as the starting values of a new step."""
     template = session.get(StepTemplate, template_id)
-    if template is None or template.school_id not in policy.member_school_ids(session, user):
+    if template is None or template.school_id not in policy.library_school_ids(session, user):
         raise NotFound("We could not find that library step.")
     return StepInput(
         title=template.title,

@@ -3,6 +3,8 @@ it, so it goes in the audit log), and mentors browse the library by strand, stan
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +20,21 @@ from service.models import (
     Strand,
     User,
 )
+
+HELD_BACK = (
+    "Some of your model clips are not offered here because the school has not recorded "
+    "consent that lets them be shown to an ECT: ask your induction coordinator to record it."
+)
+
+
+@dataclass(frozen=True)
+class ModelChoices:
+    """The model clips a mentor may attach to a step, and why some of their own are missing."""
+
+    offered: list[Clip]
+    held_back: list[Clip]  # the mentor's own, whose consent record does not allow it yet
+    reason: str = HELD_BACK
+
 
 NOT_SHAREABLE = (
     "This clip can go into the model library only once the school has recorded that every "
@@ -83,7 +100,7 @@ def model_library(
             (
                 Clip.shareable.is_(True)
                 & Clip.consent_state.in_(policy.SHAREABLE_CONSENT)
-                & Clip.school_id.in_(policy.member_school_ids(session, user))
+                & Clip.school_id.in_(policy.library_school_ids(session, user))
             ),
         ),
     )
@@ -94,3 +111,15 @@ def model_library(
     if phase.strip():
         query = query.where(Clip.phase.ilike(f"%{phase.strip()}%"))
     return list(session.scalars(query.order_by(Clip.created_at.desc())))
+
+
+def attachable_models(session: Session, mentor: User) -> ModelChoices:
+    """List the model clips the mentor may attach to a step, and their own held back for want
+    of consent that allows sharing."""
+    clips = model_library(session, mentor)
+    return ModelChoices(
+        offered=[c for c in clips if policy.can_attach_model(mentor, c)],
+        held_back=[
+            c for c in clips if c.owner_id == mentor.id and not policy.consent_allows_sharing(c)
+        ],
+    )

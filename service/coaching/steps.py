@@ -109,17 +109,27 @@ def _review_date(pairing: Mentorship, review_on: date | None) -> date:
     return review_on
 
 
+# Why a mentor's own model clip cannot go on a step yet (the step form says it too).
+MODEL_CONSENT = (
+    "A model clip can go on a step only once the school has recorded that every pupil shown "
+    "has consented, or that no pupil can be identified: ask your induction coordinator to "
+    "record consent."
+)
+
+
 def model_clip_for(session: Session, mentor: User, clip_id: int | None) -> int | None:
     """Return the id of a model clip the mentor may attach (None for none), or refuse."""
     if clip_id is None:
         return None
     clip = session.get(Clip, clip_id)
-    if clip is None or clip.kind != ClipKind.MODEL or not policy.can_attach_model(mentor, clip):
-        raise InvalidInput(
-            "That model clip cannot be used: choose one of your own model clips "
-            "or one shared in your school's model library."
-        )
-    return clip.id
+    if clip is not None and policy.can_attach_model(mentor, clip):
+        return clip.id
+    if clip is not None and clip.kind == ClipKind.MODEL and clip.owner_id == mentor.id:
+        raise InvalidInput(MODEL_CONSENT)  # the mentor's own clip: say what is missing
+    raise InvalidInput(
+        "That model clip cannot be used: choose one of your own model clips "
+        "or one shared in your school's model library."
+    )
 
 
 # --- action steps ---------------------------------------------------------------------------
@@ -176,7 +186,10 @@ def edit_action_step(session: Session, mentor: User, step_id: int, data: StepInp
     step.strand, step.standard = strand, standard
     if data.review_on != step.review_on:
         step.review_on = _review_date(pairing, data.review_on)
-    step.model_clip_id = model_clip_for(session, mentor, data.model_clip_id)
+    if data.model_clip_id != step.model_clip_id:
+        # Keeping the model already attached is not attaching it again; the ECT sees it only
+        # while its consent allows (policy.clip_visibility).
+        step.model_clip_id = model_clip_for(session, mentor, data.model_clip_id)
     session.commit()
     return step
 
@@ -243,11 +256,20 @@ def current_step(session: Session, user: User, ect_id: int) -> ActionStep | None
     )
 
 
+def visible_model(session: Session, user: User, step: ActionStep | None) -> Clip | None:
+    """Return the step's model clip when the user may watch it (None otherwise)."""
+    if step is None or step.model_clip_id is None:
+        return None
+    clip = session.get(Clip, step.model_clip_id)
+    return clip if clip is not None and policy.can_view_clip(session, user, clip) else None
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     step: ActionStep
     rehearsals: list[Clip]
     comments: list[Comment]
+    model: Clip | None = None  # the step's model clip, when the viewer may watch it
 
 
 def step_timeline(session: Session, user: User, ect_id: int) -> list[TimelineEntry]:
@@ -274,5 +296,6 @@ def step_timeline(session: Session, user: User, ect_id: int) -> list[TimelineEnt
             source = session.get(Comment, step.source_comment_id)
             if source is not None:
                 comments.append(source)
-        entries.append(TimelineEntry(step, rehearsals, comments))
+        model = visible_model(session, user, step)
+        entries.append(TimelineEntry(step, rehearsals, comments, model))
     return entries

@@ -171,8 +171,13 @@ def mark_seen(
 
 
 def clip_comments(session: Session, user: User, clip_id: int) -> list[Thread]:
-    """List a visible clip's feedback as threads in time order, deleted comments left out."""
+    """List a visible clip's feedback as threads in time order, deleted comments left out.
+
+    A colleague the clip is lent to gets none unless its ECT chose to share the feedback.
+    """
     clip = get_visible_clip(session, user, clip_id)
+    if not policy.can_read_feedback(session, user, clip):
+        return []
     rows = session.scalars(select(Comment).where(Comment.clip_id == clip.id).order_by(Comment.id))
     tops: list[Comment] = []
     replies: dict[int, list[Comment]] = defaultdict(list)

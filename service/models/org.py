@@ -116,7 +116,9 @@ class User(Base):
         return self.active
 
     def get_id(self) -> str:
-        return str(self.id)
+        # Flask-Login keeps this in the session and remember-me cookies: the session token, not
+        # the row id, so replacing the token ends every session that carries it.
+        return self.session_token
 
     def has_role(self, role: Role) -> bool:
         return any(m.role == role for m in self.memberships)

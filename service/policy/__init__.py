@@ -15,7 +15,12 @@ Rules, in words:
 - the queue dashboard (every queued, running and failed job) is for admins only;
 - the induction audit (dashboards, evidence packs, exports, term dates, the audit log) belongs
   to coordinators, for their school or trust, and admins;
-- the owner of a clip and the owner's mentor may comment on it; others who may see it only read;
+- a model clip reaches an ECT through their step, or a school's teachers through its library,
+  only when its consent state allows sharing, and only then may a mentor attach it to a step;
+- every rule asks for the membership of the role it is about: being a reviewer in one school
+  and a coordinator in another gives a coordinator's view of the second school only;
+- the owner of a clip and the owner's mentor may comment on it; others who may see it only read
+  (a colleague it is lent to reads its feedback only when the ECT chose to include it);
 - a comment's author alone may edit or delete it; the clip's owner alone marks feedback seen;
 - talk figures are the teacher's own, and the mentors they chose to share them with.
 
@@ -31,6 +36,7 @@ from service.policy.clips import (
     can_comment,
     can_edit_comment,
     can_mark_seen,
+    can_read_feedback,
     can_request_blur,
     can_upload,
     can_view_clip,
@@ -69,12 +75,13 @@ from service.policy.roles import (
     can_audit_trust,
     coordinates_school,
     is_admin,
-    member_school_ids,
+    library_school_ids,
     mentor_school,
     mentors,
     reviewed_mentor_ids,
     reviews_ect,
     reviews_mentor,
+    teaching_school_ids,
 )
 from service.policy.rules import (
     ENDPOINT_RULES,
@@ -117,6 +124,7 @@ __all__ = [
     "can_edit_comment",
     "can_log_observation",
     "can_mark_seen",
+    "can_read_feedback",
     "can_reply_review",
     "can_review_session",
     "can_upload",
@@ -127,13 +135,14 @@ __all__ = [
     "clip_visibility",
     "coordinates_school",
     "is_admin",
-    "member_school_ids",
+    "library_school_ids",
     "mentor_school",
     "mentors",
     "review_note_visibility",
     "reviewed_mentor_ids",
     "reviews_ect",
     "reviews_mentor",
+    "teaching_school_ids",
     "rubric_trust_ids",
     "rule_for",
     "upload_kinds",

@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 from service.models import ActionStep, Clip, ClipKind, Comment, Mentorship, Role, School, User
 from service.policy.privacy import SHAREABLE_CONSENT, consent_allows_sharing, shared_with
 from service.policy.roles import (
-    member_school_ids,
-    mentor_school,
+    audited_school_ids,
     mentors,
     reviewed_mentor_ids,
     reviews_ect,
+    teaching_school_ids,
 )
 
 # Which kinds of clip each role may upload.
@@ -66,17 +66,17 @@ def clip_visibility(user: User, *, shares: bool = True) -> ColumnElement[bool]:
         conditions.append(
             Clip.school_id.in_(select(School.id).where(School.trust_id.in_(trust_ids)))
         )
-    # Model clips show a mentor teaching: one its owner shared is visible across the school
-    # (once the school has recorded consent that allows it), and one attached to an ECT's
-    # step to that ECT.
-    member_schools = user.school_ids()
-    if member_schools:
+    # Model clips show a mentor teaching: one its owner shared is visible to the school's
+    # teachers (once the school has recorded consent that allows it), and one attached to an
+    # ECT's step to that ECT, on the same condition.
+    teaching_schools = teaching_school_ids(user)
+    if teaching_schools:
         conditions.append(
             and_(
                 Clip.kind == ClipKind.MODEL,
                 Clip.shareable.is_(True),
                 Clip.consent_state.in_(SHAREABLE_CONSENT),
-                Clip.school_id.in_(member_schools),
+                Clip.school_id.in_(teaching_schools),
             )
         )
     # A clip its ECT lent to this user, while the share lasts and consent allows it.
@@ -84,7 +84,13 @@ def clip_visibility(user: User, *, shares: bool = True) -> ColumnElement[bool]:
         conditions.append(shared_with(user))
     if user.has_role(Role.ECT):
         attached = select(ActionStep.model_clip_id).where(ActionStep.ect_id == user.id)
-        conditions.append(and_(Clip.kind == ClipKind.MODEL, Clip.id.in_(attached)))
+        conditions.append(
+            and_(
+                Clip.kind == ClipKind.MODEL,
+                Clip.consent_state.in_(SHAREABLE_CONSENT),
+                Clip.id.in_(attached),
+            )
+        )
     if user.has_role(Role.REVIEWER):
         reviewed = reviewed_mentor_ids(user)
         conditions.append(
@@ -146,23 +152,34 @@ def can_view_coaching(session: Session, user: User, ect: User) -> bool:
         return True
     if user.has_role(Role.REVIEWER) and reviews_ect(session, user, ect.id):
         return True
-    if user.has_role(Role.COORDINATOR):
-        return bool(ect_schools & set(member_school_ids(session, user)))
-    return False
+    # Only the schools where the user is a coordinator: a coordinator elsewhere who is, say, a
+    # reviewer in the ECT's school sees nothing more here than that reviewer role allows.
+    return bool(ect_schools & set(audited_school_ids(session, user)))
 
 
 def can_attach_model(mentor: User, clip: Clip) -> bool:
-    """Say whether a mentor may attach this model clip to a step: their own, or one shared in
-    school whose consent state allows sharing."""
+    """Say whether a mentor may attach this model clip to a step (the ECT will see it).
+
+    A model clip whose consent state allows sharing: the mentor's own, or one shared in the
+    library of a school where they are a mentor.
+    """
+    if not mentor.is_active or clip.kind != ClipKind.MODEL or not consent_allows_sharing(clip):
+        return False
     if clip.owner_id == mentor.id:
         return True
-    school = mentor_school(mentor)
-    return (
-        clip.shareable
-        and consent_allows_sharing(clip)
-        and school is not None
-        and clip.school_id == school
-    )
+    return clip.shareable and clip.school_id in mentor.school_ids(Role.MENTOR)
+
+
+def can_read_feedback(session: Session, user: User, clip: Clip) -> bool:
+    """Say whether the user may read the feedback on a clip they may see.
+
+    Everyone who sees the clip through their role; a colleague it is lent to only when its
+    ECT chose to share the feedback with it.
+    """
+    if not user.is_active:
+        return False
+    seen = or_(clip_visibility(user, shares=False), shared_with(user, with_feedback=True))
+    return session.scalar(select(Clip.id).where(Clip.id == clip.id, seen)) is not None
 
 
 def can_request_blur(session: Session, user: User, clip: Clip) -> bool:

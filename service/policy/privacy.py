@@ -11,7 +11,8 @@ Rules, in words:
 - a clip goes past its ECT, mentor and coordinators (the model library, a share) only when
   its consent state allows it;
 - an ECT may share their own lesson or rehearsal with one named colleague of the same school
-  for a limited time, and revoke it; the colleague sees that clip only while the share lasts;
+  for a limited time, and revoke it; the colleague sees that clip only while the share lasts,
+  and its feedback only when the ECT chose to include it (they do not by default);
 - a school's privacy settings, classes and retention list are its coordinators' and admins'.
 """
 
@@ -83,20 +84,23 @@ def can_manage_shares(user: User, clip: Clip) -> bool:
     return user.is_active and clip.owner_id == user.id
 
 
-def shared_with(user: User, now: datetime | None = None) -> ColumnElement[bool]:
-    """Return a WHERE clause for the clips lent to this user by a share still running."""
+def shared_with(
+    user: User, now: datetime | None = None, *, with_feedback: bool = False
+) -> ColumnElement[bool]:
+    """Return a WHERE clause for the clips lent to this user by a share still running.
+
+    ``with_feedback=True`` keeps only the shares whose ECT chose to include the feedback.
+    """
     now = now or utcnow()
-    return and_(
-        Clip.consent_state.in_(SHAREABLE_CONSENT),
-        exists(
-            select(ClipShare.id).where(
-                ClipShare.clip_id == Clip.id,
-                ClipShare.colleague_id == user.id,
-                ClipShare.revoked_at.is_(None),
-                ClipShare.expires_at > now,
-            )
-        ),
+    running = select(ClipShare.id).where(
+        ClipShare.clip_id == Clip.id,
+        ClipShare.colleague_id == user.id,
+        ClipShare.revoked_at.is_(None),
+        ClipShare.expires_at > now,
     )
+    if with_feedback:
+        running = running.where(ClipShare.includes_feedback.is_(True))
+    return and_(Clip.consent_state.in_(SHAREABLE_CONSENT), exists(running))
 
 
 def can_manage_privacy(session: Session, user: User, school_id: int) -> bool:

@@ -13,13 +13,15 @@ def is_admin(user: User) -> bool:
     return user.is_active and user.has_role(Role.ADMIN)
 
 
-def member_school_ids(session: Session, user: User) -> list[int]:
-    """Return the schools the user belongs to (a trust coordinator: every school of the trust)."""
-    ids = set(user.school_ids())
-    trust_ids = user.trust_ids()
-    if trust_ids:
-        ids.update(session.scalars(select(School.id).where(School.trust_id.in_(trust_ids))))
-    return sorted(ids)
+def teaching_school_ids(user: User) -> list[int]:
+    """Return the schools where the user teaches: those where they are an ECT or a mentor."""
+    return sorted(set(user.school_ids(Role.ECT)) | set(user.school_ids(Role.MENTOR)))
+
+
+def library_school_ids(session: Session, user: User) -> list[int]:
+    """Return the schools whose step and model libraries the user may browse: where they teach,
+    and where they coordinate induction (a trust coordinator: every school of the trust)."""
+    return sorted(set(teaching_school_ids(user)) | set(audited_school_ids(session, user)))
 
 
 def mentor_school(user: User) -> int | None:

@@ -64,6 +64,7 @@ ENDPOINT_RULES: dict[str, Action] = {
     "static": Action.PUBLIC,
     "auth.login": Action.PUBLIC,
     "auth.logout": Action.SIGNED_IN,
+    "auth.password": Action.SIGNED_IN,
     "main.health": Action.PUBLIC,
     "main.index": Action.SIGNED_IN,
     "clips.index": Action.SIGNED_IN,

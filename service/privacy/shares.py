@@ -2,7 +2,8 @@
 
 A share names one clip, one colleague of the clip's school and an end; the ECT may revoke it
 sooner. While it runs the colleague sees that clip's page, video, captions and transcript
-(service.policy.clip_visibility ORs the share in) and nothing else of the ECT. There are no
+(service.policy.clip_visibility ORs the share in) and nothing else of the ECT; the mentor's
+feedback on the clip goes with it only when the ECT chooses so (off unless they do). There are no
 links that work for anyone else: a share is a row naming a person, never a token in a URL.
 Creating, renewing and revoking a share change who may see a clip of pupils, so each goes in
 the audit log.
@@ -66,6 +67,7 @@ class SharePanel:
     shares: list[ClipShare] = field(default_factory=list)  # running and recently ended
     colleagues: list[User] = field(default_factory=list)  # the picker's choices
     received: ClipShare | None = None  # the share through which this viewer sees the clip
+    feedback: bool = True  # whether this viewer may read the clip's feedback
     periods: tuple[tuple[int, str], ...] = PERIODS
     default_days: int = DEFAULT_DAYS
     now: datetime = field(default_factory=utcnow)
@@ -96,9 +98,14 @@ def share_clip(
     days: int = DEFAULT_DAYS,
     ip: str = "",
     *,
+    include_feedback: bool = False,
     now: datetime | None = None,
 ) -> ClipShare:
-    """Lend the owner's clip to a colleague for ``days`` days; renew a share still running."""
+    """Lend the owner's clip to a colleague for ``days`` days; renew a share still running.
+
+    The feedback on the clip goes with it only when ``include_feedback`` is true; renewing a
+    share sets that choice afresh.
+    """
     now = now or utcnow()
     clip = _managed_clip(session, owner, clip_id)
     _check_shareable(owner, clip)
@@ -111,6 +118,7 @@ def share_clip(
         # One running share per colleague: sharing again sets its end to the period just
         # chosen, counted from now, rather than lending the clip twice.
         share.expires_at = expires
+        share.includes_feedback = include_feedback
         verb = "renewed the share of"
     else:
         if _sees_through_role(session, colleague, clip):
@@ -121,6 +129,7 @@ def share_clip(
             colleague_id=colleague.id,
             created_at=now,
             expires_at=expires,
+            includes_feedback=include_feedback,
         )
         session.add(share)
         verb = "shared"
@@ -131,7 +140,10 @@ def share_clip(
         clip_id=clip.id,
         subject_id=colleague.id,
         school_id=clip.school_id,
-        detail=f"{verb} {clip.title} with {colleague.name} until {expires:%Y-%m-%d %H:%M} UTC",
+        detail=(
+            f"{verb} {clip.title} with {colleague.name} until {expires:%Y-%m-%d %H:%M} UTC, "
+            f"{'with' if include_feedback else 'without'} its feedback"
+        ),
         ip=ip,
     )
     session.commit()
@@ -250,7 +262,11 @@ def share_panel(
     """Say what the watch page shows this viewer about sharing this (visible) clip."""
     now = now or utcnow()
     if not _offers_sharing(user, clip):
-        return SharePanel(received=received_share(session, user, clip, now), now=now)
+        return SharePanel(
+            received=received_share(session, user, clip, now),
+            feedback=policy.can_read_feedback(session, user, clip),
+            now=now,
+        )
     try:
         _check_shareable(user, clip)
     except Forbidden as refusal:

@@ -24,6 +24,7 @@ from service.models import (
     User,
     Verdict,
 )
+from service.numbers import parse_integer
 from service.review.queue import reviewable_session, session_clips
 from service.review.rubrics import trust_of_school
 
@@ -58,12 +59,13 @@ def _anchor(
             raise InvalidInput("This coaching session has no action step to comment on.")
         return None, record.step_id, None
     kind, _, raw_id = target.partition(":")
-    if kind != "comment" or not raw_id.isdigit():
+    comment_id = parse_integer(raw_id)
+    if kind != "comment" or comment_id is None:
         raise InvalidInput(
             "Please choose what the note is about: the session record, its step, "
             "or one of the mentor's comments."
         )
-    comment = session.get(Comment, int(raw_id))
+    comment = session.get(Comment, comment_id)
     observed, rehearsals = session_clips(session, record)
     clip_ids = {c.id for c in observed + rehearsals}
     if (

@@ -29,9 +29,14 @@ def blurred_poster_key(clip_id: int) -> str:
     return f"clips/{clip_id}/blurred-poster.jpg"
 
 
-def captions_key(clip_id: int) -> str:
-    """Return the key of a clip's WebVTT captions."""
-    return f"clips/{clip_id}/captions.vtt"
+def captions_key(clip_id: int, *, besides: str | None = None) -> str:
+    """Return the key of a clip's WebVTT captions: the one that is not ``besides``.
+
+    Captions take turns between two keys, so a re-run writes its captions next to the ones
+    still being served, never over them (service.clips.transcripts.save_transcript).
+    """
+    first = f"clips/{clip_id}/captions.vtt"
+    return f"clips/{clip_id}/captions-2.vtt" if besides == first else first
 
 
 def audio_key(clip_id: int) -> str:

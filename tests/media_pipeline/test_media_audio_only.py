@@ -10,6 +10,7 @@ from media_pipeline import (
     DamagedVideo,
     NoSound,
     NoVideoStream,
+    PictureTooSmall,
     TooLong,
     extract_audio,
     make_audio_only,
@@ -68,3 +69,13 @@ def test_a_damaged_sound_track_is_reported(clip, out_dir):
     with pytest.raises((DamagedVideo, NoSound)):
         make_audio_only(broken, out_dir / "a.m4a")
     assert os.listdir(out_dir) == []
+
+
+def test_a_picture_too_small_to_watch_does_not_stop_its_sound_being_kept(clip, out_dir):
+    # A sound-only class keeps no picture, so a tiny one matters no more than none at all.
+    tiny = clip("tiny2x2.mp4", width=2, height=2)
+    info = probe_sound(tiny)
+    assert info.video is None and info.audio is not None
+    assert make_audio_only(tiny, out_dir / "a.m4a").duration == pytest.approx(2.0, abs=0.1)
+    with pytest.raises(PictureTooSmall):  # with no sound, there is nothing worth keeping
+        probe_sound(clip("tiny2x2_mute.mp4", width=2, height=2, acodec=None))

@@ -14,6 +14,7 @@ from media_pipeline import (
     MediaError,
     NotAVideo,
     NoVideoStream,
+    PictureTooSmall,
     ffmpeg_binary,
     probe,
 )
@@ -214,3 +215,22 @@ def test_probe_copies_nothing(clip, tmp_path):
     probe(src)
 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["upload.mp4"]
+
+
+@pytest.mark.parametrize(("width", "height"), [(2, 2), (160, 90), (94, 320)])
+def test_a_picture_too_small_to_watch_is_refused(clip, width, height):
+    with pytest.raises(PictureTooSmall) as caught:
+        probe(clip(f"small{width}x{height}.mp4", width=width, height=height, duration=0.5))
+
+    assert caught.value.reason == (
+        f"This video's picture is too small to watch ({width} x {height} pixels; the least we "
+        "take is 96 pixels on its shorter side). Please upload the original recording from "
+        "your phone or camera."
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), [(128, 96), (96, 160)])
+def test_the_smallest_picture_worth_watching_is_taken(clip, width, height):
+    info = probe(clip(f"least{width}x{height}.mp4", width=width, height=height, duration=0.5))
+
+    assert (info.video.width, info.video.height) == (width, height)

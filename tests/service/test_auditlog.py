@@ -83,3 +83,39 @@ def test_browse_pages_from_newest_to_oldest(ctx, session, demo):
     assert [e.id for e in second.events] == ids[2:0:-1]
     last = auditlog.browse(session, admin, limit=2, before_id=second.older)
     assert [e.id for e in last.events] == ids[:1] and last.older is None
+
+
+def test_each_kind_of_read_is_recorded_once_per_window(ctx, session, demo):
+    clip = ready_clip(session, ctx.storage, NORTH_ECT, title="Plenary")
+    mentor = user(session, "mentor1@northfield.example")
+    view = AuditAction.VIEW_CLIP
+    words = AuditAction.DOWNLOAD_TRANSCRIPT
+    assert auditlog.record_access(session, mentor, clip, view, detail="video") is not None
+    assert auditlog.record_access(session, mentor, clip, words, detail="json") is not None
+    assert auditlog.record_access(session, mentor, clip, words, detail="captions") is None
+    assert auditlog.record_access(session, mentor, clip, view, detail="poster") is None
+
+
+def test_filters_are_named_only_within_the_readers_log(ctx, session, demo):
+    north = ready_clip(session, ctx.storage, NORTH_ECT, title="North lesson")
+    river = ready_clip(session, ctx.storage, RIVER_ECT, title="River lesson")
+    north_ect, river_ect = user(session, NORTH_ECT), user(session, RIVER_ECT)
+    auditlog.record_view(session, north_ect, north, how="watch page")
+    auditlog.record_view(session, river_ect, river, how="watch page")
+    session.commit()
+
+    def names(email: str, clip_id: int, person_id: int) -> tuple[str | None, str | None]:
+        found = auditlog.filter_names(
+            session, user(session, email), clip_id=clip_id, person_id=person_id
+        )
+        return found.clip_title, found.person_name
+
+    coordinator = "coordinator@northfield.example"
+    assert names(coordinator, north.id, north_ect.id) == ("North lesson", north_ect.name)
+    assert names(coordinator, river.id, river_ect.id) == (None, None)
+    assert names(coordinator, 999_999, 999_999) == (None, None)
+    assert names("admin@coachreel.example", river.id, river_ect.id) == (
+        "River lesson",
+        river_ect.name,
+    )
+    assert names("mentor1@northfield.example", north.id, north_ect.id) == (None, None)

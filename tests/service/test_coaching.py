@@ -154,7 +154,12 @@ def test_model_clips_mentor_may_share_and_attach(ctx, session, demo):
     mentor, other = user(session, MENTOR), user(session, OTHER_MENTOR)
     ect = user(session, ECT)
     own = ready_clip(
-        session, ctx.storage, MENTOR, kind=ClipKind.MODEL, title="Modelling circulation"
+        session,
+        ctx.storage,
+        MENTOR,
+        kind=ClipKind.MODEL,
+        title="Modelling circulation",
+        consent_state=NO_PUPILS,
     )
     theirs = ready_clip(
         session,
@@ -188,6 +193,45 @@ def test_model_clips_mentor_may_share_and_attach(ctx, session, demo):
         model_clips.share_model_clip(
             session, mentor, theirs.id, shareable=False, strand=None, standard=None, phase=None
         )
+
+
+def test_a_model_clip_without_consent_that_allows_sharing_never_reaches_the_ect(ctx, session, demo):
+    mentor, ect = user(session, MENTOR), user(session, ECT)
+    unrecorded = ready_clip(
+        session, ctx.storage, MENTOR, kind=ClipKind.MODEL, title="Modelling, consent unknown"
+    )
+    consented = ready_clip(
+        session,
+        ctx.storage,
+        MENTOR,
+        kind=ClipKind.MODEL,
+        title="Modelling, no pupils",
+        consent_state=NO_PUPILS,
+    )
+    # Attaching: refused, saying what is missing; the form offers only the consented one.
+    with pytest.raises(InvalidInput, match="ask your induction coordinator to record consent"):
+        steps.set_action_step(session, mentor, ect.id, step_input(model_clip_id=unrecorded.id))
+    choices = model_clips.attachable_models(session, mentor)
+    assert [c.id for c in choices.offered] == [consented.id]
+    assert [c.id for c in choices.held_back] == [unrecorded.id]
+    # Seeing through a step: a model attached while its consent allowed it is hidden from the
+    # ECT once the consent record no longer does.
+    step = steps.set_action_step(session, mentor, ect.id, step_input(model_clip_id=consented.id))
+    assert visibility.get_visible_clip(session, ect, consented.id).id == consented.id
+    assert steps.visible_model(session, ect, step).id == consented.id
+    consented.consent_state = ConsentState.NOT_RECORDED
+    session.commit()
+    with pytest.raises(NotFound):
+        visibility.get_visible_clip(session, ect, consented.id)
+    assert steps.visible_model(session, ect, step) is None
+    assert steps.step_timeline(session, ect, ect.id)[0].model is None
+    # The mentor may still edit the step without choosing again; the ECT still cannot see it.
+    edited = steps.edit_action_step(
+        session, mentor, step.id, step_input(title="Circulate", model_clip_id=consented.id)
+    )
+    assert edited.model_clip_id == consented.id
+    with pytest.raises(NotFound):
+        visibility.get_visible_clip(session, ect, consented.id)
 
 
 def test_rehearsals_are_numbered_attempts_at_the_ects_own_step(ctx, session, demo):
@@ -277,6 +321,32 @@ def test_coordinators_see_the_ects_of_their_school_or_trust(session, demo):
     assert coaching_home.visible_ects(session, user(session, "ect1@northfield.example")) == [
         user(session, "ect1@northfield.example")
     ]
+
+
+def test_each_role_counts_only_in_its_own_school(session, demo):
+    from service import policy
+    from service.models import Membership, Role
+
+    northfield = user(session, ECT).memberships[0].school_id
+    riverside_ects = {"ect1@riverside.example", "ect2@riverside.example", "ect3@riverside.example"}
+    # A coordinator at Riverside who is also a reviewer at Northfield, assigned to nobody there.
+    coordinator = user(session, "coordinator@riverside.example")
+    coordinator.memberships.append(Membership(role=Role.REVIEWER, school_id=northfield))
+    # A mentor at Northfield (of its ECT 3) who also coordinates induction at Riverside.
+    mentor = user(session, "mentor2@northfield.example")
+    riverside = user(session, "ect1@riverside.example").memberships[0].school_id
+    mentor.memberships.append(Membership(role=Role.COORDINATOR, school_id=riverside))
+    session.commit()
+    ect = user(session, ECT)  # mentored by mentor1, not mentor2
+    for person in (coordinator, mentor):
+        assert not policy.can_view_coaching(session, person, ect)
+        with pytest.raises(NotFound):
+            meetings.coaching_sessions(session, person, ect.id)
+        assert northfield not in policy.audited_school_ids(session, person)
+    assert {u.email for u in coaching_home.visible_ects(session, coordinator)} == riverside_ects
+    assert {u.email for u in coaching_home.visible_ects(session, mentor)} == riverside_ects | {
+        "ect3@northfield.example"  # mentor2's own mentee
+    }
 
 
 def test_mentor_home_lists_ects_steps_and_clips_awaiting_feedback(ctx, session, demo):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from service import policy
 from service.errors import Forbidden, InvalidInput, NotFound
+from service.feedback import comments
 from service.models import (
     AuditAction,
     AuditEvent,
@@ -234,3 +235,30 @@ def test_the_picker_lists_the_schools_teachers_who_cannot_see_the_clip(session, 
     assert [s.colleague_id for s in panel.shares] == [peer.id]
     assert shares.share_panel(session, peer, clip).received is not None
     assert not shares.share_panel(session, peer, clip).manage
+
+
+def test_the_feedback_goes_with_a_share_only_when_the_ect_chooses(session, ctx, ect, peer):
+    clip = _clip(session, ctx)
+    mentor = user(session, MENTOR)
+    comments.add_comment(session, mentor, clip.id, at_seconds=3, body="Lovely hinge question")
+    share = shares.share_clip(session, ect, clip.id, peer.id)
+    assert share.includes_feedback is False  # the default: the clip alone
+    assert _sees(session, peer, clip)
+    assert not policy.can_read_feedback(session, peer, clip)
+    assert comments.clip_comments(session, peer, clip.id) == []
+    assert shares.share_panel(session, peer, clip).feedback is False
+    detail = _events(session, AuditAction.SHARE_CLIP)[-1].detail
+    assert detail.endswith("without its feedback")
+    # Sharing again with the feedback renews the share and lends the thread too.
+    shares.share_clip(session, ect, clip.id, peer.id, include_feedback=True)
+    assert policy.can_read_feedback(session, peer, clip)
+    threads = comments.clip_comments(session, peer, clip.id)
+    assert [t.comment.body for t in threads] == ["Lovely hinge question"]
+    assert shares.share_panel(session, peer, clip).feedback is True
+    assert _events(session, AuditAction.SHARE_CLIP)[-1].detail.endswith("with its feedback")
+    # Those who see the clip through their role read the feedback as before.
+    for email in (ECT, MENTOR, COORDINATOR):
+        assert len(comments.clip_comments(session, user(session, email), clip.id)) == 1
+    # Once the share ends, nothing is left.
+    shares.revoke_share(session, ect, share.id)
+    assert not policy.can_read_feedback(session, peer, clip)

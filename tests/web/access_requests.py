@@ -25,10 +25,25 @@ CASES = {
     "reviewer, other school": "reviewer@riverside.example",
     "admin": "admin@coachreel.example",
 }
+# People with two roles in two schools ("here": the owner's school; "elsewhere": the other),
+# made by test_access_matrix's two_role_people: each role counts only in its own school.
+COORDINATOR_REVIEWER = "coordinator elsewhere, reviewer here"  # reviews nobody here
+MENTOR_COORDINATOR = "mentor here, coordinator elsewhere"  # mentors nobody
+TWO_ROLES = {
+    COORDINATOR_REVIEWER: "coordinator-reviewer@coachreel.example",
+    MENTOR_COORDINATOR: "mentor-coordinator@coachreel.example",
+}
+CASES.update(TWO_ROLES)
 ECTS = {"ECT, owner", "ECT, same school", "ECT, other school"}
-MENTORS = {"mentor of the owner", "mentor, same school", "mentor, other school"}
-REVIEWERS = {"reviewer, same school", "reviewer, other school"}
-COORDINATORS = {"coordinator, same school", "coordinator, other school", "coordinator, whole trust"}
+MENTORS = {"mentor of the owner", "mentor, same school", "mentor, other school", MENTOR_COORDINATOR}
+REVIEWERS = {"reviewer, same school", "reviewer, other school", COORDINATOR_REVIEWER}
+COORDINATORS = {
+    "coordinator, same school",
+    "coordinator, other school",
+    "coordinator, whole trust",
+    COORDINATOR_REVIEWER,
+    MENTOR_COORDINATOR,
+}
 # The demo assigns each school's reviewer to that school's mentors.
 OWNERS_REVIEWER = "reviewer, same school"
 SEES_CLIP = {
@@ -144,6 +159,7 @@ REQUESTS = {
     "static": ("GET", {"filename": "app.css"}, None, 200),
     "auth.login": ("GET", {}, None, 200),
     "auth.logout": ("POST", {}, "csrf", 302),
+    "auth.password": ("GET", {}, None, 200),
     "main.health": ("GET", {}, None, 200),
     "main.index": ("GET", {}, None, 302),
     "clips.index": ("GET", {}, None, 200),

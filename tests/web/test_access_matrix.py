@@ -43,8 +43,10 @@ from tests.web.access_requests import (
     OWNERS_REVIEWER,
     REQUESTS,
     SEES_CLIP,
+    TWO_ROLES,
     expected,
 )
+from tests.web.security_headers import header_problems
 from workers.queues import PROCESS_QUEUE
 
 
@@ -190,6 +192,34 @@ def share_ids(ctx, session, demo) -> dict[str, int]:
 
 
 @pytest.fixture
+def two_role_people(session, demo) -> None:
+    """The TWO_ROLES people: a coordinator at Riverside who is a reviewer at Northfield (the
+    owner's school, assigned to nobody), and a mentor at Northfield (of nobody) who is a
+    coordinator at Riverside."""
+    here = demo[OWNER].memberships[0].school_id
+    elsewhere = demo["mentor1@riverside.example"].memberships[0].school_id
+    roles = {
+        "coordinator-reviewer@coachreel.example": [
+            (Role.COORDINATOR, elsewhere),
+            (Role.REVIEWER, here),
+        ],
+        "mentor-coordinator@coachreel.example": [
+            (Role.MENTOR, here),
+            (Role.COORDINATOR, elsewhere),
+        ],
+    }
+    assert set(roles) == set(TWO_ROLES.values())
+    for email, memberships in roles.items():
+        # The demo password's hash, so auth.login signs them in like everyone else.
+        person = User(
+            email=email, name=email.split("@")[0], password_hash=demo[OWNER].password_hash
+        )
+        person.memberships = [Membership(role=r, school_id=s) for r, s in memberships]
+        session.add(person)
+    session.commit()
+
+
+@pytest.fixture
 def queue_ids(ctx) -> dict[str, str]:
     """A failed job in the process queue, for the queue dashboard's routes."""
     queue = Queue(PROCESS_QUEUE, connection=ctx.redis)
@@ -239,6 +269,7 @@ def test_access_matrix(
     induction_ids,
     share_ids,
     queue_ids,
+    two_role_people,
     case,
 ):
     email = CASES[case]
@@ -298,6 +329,8 @@ def test_access_matrix(
             want = 404  # an upload session exists only for the one who started it
         if response.status_code != want:
             mismatches.append(f"{method} {url}: got {response.status_code}, want {want}")
+        # Whatever the answer, it carries the security headers (web/security.py).
+        mismatches += header_problems(f"{method} {url}", endpoint, response)
     if email is not None:
         token = csrf_token(client.get("/clips/").text)
         assert client.post("/auth/logout", data={"csrf_token": token}).status_code == 302
@@ -305,7 +338,9 @@ def test_access_matrix(
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_lists_and_search_show_exactly_the_visible_clips(client, auth, ready_clip, case):
+def test_lists_and_search_show_exactly_the_visible_clips(
+    client, auth, ready_clip, two_role_people, case
+):
     email = CASES[case]
     if email is None:
         return

@@ -15,6 +15,7 @@ from service.feedback import comments
 from service.models import (
     ActionStep,
     ClipKind,
+    ConsentState,
     StepStatus,
     StepTemplate,
 )
@@ -58,7 +59,12 @@ def test_mentor_home_lists_ects_with_step_and_clips_awaiting_feedback(
 
 def test_ect_home_shows_step_feedback_clips_and_meetings(ctx, session, client, auth, demo):
     model = ready_clip(
-        session, ctx.storage, MENTOR, kind=ClipKind.MODEL, title="Modelling circulation"
+        session,
+        ctx.storage,
+        MENTOR,
+        kind=ClipKind.MODEL,
+        title="Modelling circulation",
+        consent_state=ConsentState.NO_PUPILS,
     )
     lesson = ready_clip(
         session, ctx.storage, ECT, kind=ClipKind.LESSON, title="Year 7 science starter"
@@ -99,7 +105,12 @@ def test_mentor_sets_a_step_with_a_model_and_saves_it_to_the_library(
     ctx, session, client, auth, demo
 ):
     model = ready_clip(
-        session, ctx.storage, MENTOR, kind=ClipKind.MODEL, title="Modelling narration"
+        session,
+        ctx.storage,
+        MENTOR,
+        kind=ClipKind.MODEL,
+        title="Modelling narration",
+        consent_state=ConsentState.NO_PUPILS,
     )
     ect_id = user(session, ECT).id
     auth.login(MENTOR)
@@ -122,6 +133,39 @@ def test_mentor_sets_a_step_with_a_model_and_saves_it_to_the_library(
     )
     timeline = client.get(f"/coaching/ects/{ect_id}").text
     assert "Narrate the positive" in timeline and "Modelling narration" in timeline
+
+
+def test_the_step_form_offers_only_models_whose_consent_allows_and_says_why(
+    ctx, session, client, auth, demo
+):
+    unrecorded = ready_clip(
+        session, ctx.storage, MENTOR, kind=ClipKind.MODEL, title="Modelling, consent unknown"
+    )
+    ready_clip(
+        session,
+        ctx.storage,
+        MENTOR,
+        kind=ClipKind.MODEL,
+        title="Modelling, no pupils",
+        consent_state=ConsentState.NO_PUPILS,
+    )
+    ect_id = user(session, ECT).id
+    auth.login(MENTOR)
+    form = client.get(f"/coaching/ects/{ect_id}/steps/new").text
+    picker = form[
+        form.index('name="model_clip_id"') : form.index("</select>", form.index("model_clip_id"))
+    ]
+    assert "Modelling, no pupils" in picker and "Modelling, consent unknown" not in picker
+    held_back = form[form.index('id="models-held-back"') :]
+    assert "the school has not recorded consent that lets them be shown to an ECT" in held_back
+    assert "Not offered: “Modelling, consent unknown”." in held_back
+    # Sending it anyway is refused with the reason, and no step is set.
+    response = post(
+        client, f"/coaching/ects/{ect_id}/steps/new", step_form(model_clip_id=str(unrecorded.id))
+    )
+    assert response.status_code == 400
+    assert "ask your induction coordinator to record consent" in response.text
+    assert session.scalar(select(ActionStep)) is None
 
 
 @pytest.mark.parametrize(

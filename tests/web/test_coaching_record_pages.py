@@ -211,7 +211,12 @@ def test_a_rehearsal_waiting_for_its_faces_to_be_blurred_plays_only_for_its_ect(
     ctx, session, client, auth, demo
 ):
     model = ready_clip(
-        session, ctx.storage, MENTOR, kind=ClipKind.MODEL, title="Modelling circulation"
+        session,
+        ctx.storage,
+        MENTOR,
+        kind=ClipKind.MODEL,
+        title="Modelling circulation",
+        consent_state=NO_PUPILS,
     )
     step = set_step(session, model_clip_id=model.id)
     rehearsal = ready_clip(
@@ -234,7 +239,12 @@ def test_rehearsal_page_shows_model_beside_attempt_with_criteria_and_attempts(
     ctx, session, client, auth, demo
 ):
     model = ready_clip(
-        session, ctx.storage, MENTOR, kind=ClipKind.MODEL, title="Modelling circulation"
+        session,
+        ctx.storage,
+        MENTOR,
+        kind=ClipKind.MODEL,
+        title="Modelling circulation",
+        consent_state=NO_PUPILS,
     )
     step = set_step(session, model_clip_id=model.id)
     first = ready_clip(

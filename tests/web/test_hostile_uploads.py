@@ -8,9 +8,7 @@ the service must keep answering; and failed clips must leave only their original
 from __future__ import annotations
 
 import io
-import os
 import secrets
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -33,19 +31,21 @@ def marker() -> str:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory, marker: str) -> list[HostileFile]:
+def beside_jobs() -> str:
+    # Not the marker: the playlists naming it are stored as originals.
+    return f"secret-{secrets.token_hex(4)}.txt"
+
+
+@pytest.fixture(scope="module")
+def corpus(
+    tmp_path_factory: pytest.TempPathFactory, marker: str, beside_jobs: str
+) -> list[HostileFile]:
     folder = tmp_path_factory.mktemp("hostile")
     secret = folder / "secret.txt"
     secret.write_text(f"{marker}\nroot:x:0:0:{marker}:/root:/bin/bash\n")
-    # A job keeps the upload at <tmp>/coachreel-<kind>-<id>-XXXX/original, so "../" from
-    # there is the temporary folder: plant a copy where a relative reference would land.
-    # (Its name is not the marker: the playlists naming it are stored as originals.)
-    beside_jobs = Path(tempfile.gettempdir()) / f"secret-{secrets.token_hex(4)}.txt"
-    beside_jobs.write_text(secret.read_text())
-    entries = build_corpus(folder / "files", secret, f"../{beside_jobs.name}")
+    entries = build_corpus(folder / "files", secret, f"../{beside_jobs}")
     assert len(entries) >= 25
-    yield entries
-    beside_jobs.unlink(missing_ok=True)
+    return entries
 
 
 def _upload(client, entry: HostileFile):
@@ -60,8 +60,8 @@ def _upload(client, entry: HostileFile):
     return client.post("/clips/upload", data=form, headers={"Accept": "application/json"})
 
 
-def _temp_folders() -> set[str]:
-    return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("coachreel-")}
+def _work_folders(root: Path) -> set[str]:
+    return {p.name for p in root.iterdir() if p.is_dir()} if root.is_dir() else set()
 
 
 def _still_serving(client) -> None:
@@ -81,10 +81,16 @@ def _readable(reason: str) -> bool:
 
 
 def test_hostile_uploads_end_as_expected_and_leak_nothing(
-    client, auth, demo, ctx, run_jobs, settings, corpus, marker
+    client, auth, demo, ctx, run_jobs, settings, corpus, marker, beside_jobs
 ):
+    # A job keeps the upload at <work root>/<kind>-<id>-XXXX/original, so "../" from there is
+    # the work root: plant a copy of the secret where a relative reference would land.
+    settings.work_path.mkdir(parents=True, exist_ok=True)
+    (settings.work_path / beside_jobs).write_text(
+        f"{marker}\nroot:x:0:0:{marker}:/root:/bin/bash\n"
+    )
     auth.login(ECT)
-    before = _temp_folders()
+    before = _work_folders(settings.work_path)
     uploaded: dict[int, HostileFile] = {}
     for entry in corpus:
         response = _upload(client, entry)
@@ -146,4 +152,4 @@ def test_hostile_uploads_end_as_expected_and_leak_nothing(
     # No half-written objects or job folders left behind.
     if settings.media_dir.exists():
         assert [p for p in settings.media_dir.rglob(".part-*")] == []
-    assert _temp_folders() - before == set()
+    assert _work_folders(settings.work_path) - before == set()

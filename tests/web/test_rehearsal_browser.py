@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service.models import ActionStep, ClipKind, User
+from service.models import ActionStep, ClipKind, ConsentState, User
 from tests.factories import generated_clip, ready_clip
 from tests.web.browsing import sign_in
 
@@ -54,7 +54,14 @@ def test_model_and_rehearsal_play_in_sync_and_the_mentor_ticks_criteria(
     ctx, session, live_server, browser, demo, run_jobs, tmp_path: Path
 ):
     shots = Path(os.environ.get("COACHREEL_SCREENSHOTS", tmp_path))
-    model_id = playable_clip(ctx, session, MENTOR, ClipKind.MODEL, tmp_path / "model.mp4")
+    model_id = playable_clip(
+        ctx,
+        session,
+        MENTOR,
+        ClipKind.MODEL,
+        tmp_path / "model.mp4",
+        consent_state=ConsentState.NO_PUPILS,  # only such a model may go on a step
+    )
     ect_id = session.scalar(select(User.id).where(User.email == ECT))
 
     # The mentor sets a step with their model clip through the form.

@@ -49,6 +49,7 @@ def test_an_ect_shares_a_lesson_and_revokes_it(
     colleague.wait_for_url(watch_url)
     notice = colleague.locator("#sharing").inner_text()
     assert notice.startswith("Shared with you by Sam Taylor until")
+    assert "The feedback on it was not shared with you." in notice  # not ticked: the default
     colleague.wait_for_function("document.getElementById('video').readyState >= 1", timeout=15_000)
     assert colleague.locator("#comment-form").count() == 0
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from service.clips import transcripts
 from service.coaching import steps
+from service.feedback import comments
 from service.models import (
     AuditAction,
     AuditEvent,
@@ -143,6 +144,43 @@ def test_a_shared_rehearsal_does_not_open_the_ects_step(client, auth, session, c
     auth.logout()
     auth.login(ECT)
     assert client.get(f"/coaching/rehearsals/{clip.id}").status_code == 200
+
+
+def test_the_ect_chooses_whether_the_feedback_goes_with_the_clip(client, auth, session, clip_id):
+    peer, mentor = user(session, PEER), user(session, MENTOR)
+    comments.add_comment(session, mentor, clip_id, at_seconds=2, body="Sharp hinge question")
+    auth.login(ECT)
+    form = client.get(f"/clips/{clip_id}").text
+    box = form[form.index('id="share-feedback"') - 80 : form.index("Include the feedback") + 40]
+    assert 'name="include_feedback"' in box and "checked" not in box  # off unless ticked
+    assert "The feedback is not shared unless you tick the box." in form
+    response = _share(client, clip_id, peer, json=False)
+    assert response.status_code == 302
+    page = client.get(f"/clips/{clip_id}").text
+    assert "Shared with Aisha Begum until" in page and "without its feedback" in page
+    assert "without the feedback" in page  # the owner's list of shares says which
+    auth.logout()
+    auth.login(PEER)
+    page = client.get(f"/clips/{clip_id}").text
+    assert "The feedback on it was not shared with you." in page
+    assert "The feedback on this clip was not shared with you." in page
+    assert "Sharp hinge question" not in page
+    assert client.get(f"/clips/{clip_id}/comments.json").json["comments"] == []
+    auth.logout()
+    auth.login(ECT)
+    renewed = _post(
+        client, f"/clips/{clip_id}/shares", colleague=peer.id, days=7, include_feedback="y"
+    )
+    assert renewed.status_code == 201 and renewed.json["share"]["includes_feedback"] is True
+    assert "with its feedback" in renewed.json["message"]
+    assert "with the feedback" in client.get(f"/clips/{clip_id}").text
+    auth.logout()
+    auth.login(PEER)
+    page = client.get(f"/clips/{clip_id}").text
+    assert "Sam Taylor chose to share the feedback on it with you too." in page
+    assert "Sharp hinge question" in page
+    listed = client.get(f"/clips/{clip_id}/comments.json").json["comments"]
+    assert [c["body"] for c in listed] == ["Sharp hinge question"]
 
 
 def test_an_expired_share_shows_nothing(client, auth, session, clip_id):

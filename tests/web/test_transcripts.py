@@ -8,8 +8,11 @@ import pytest
 
 from service.clips import transcripts
 from service.clips.transcripts import SegmentData
+from service.models import Clip, TranscriptStatus
 from service.storage import keys
-from tests.factories import ready_clip
+from tests.factories import librivox_reference, ready_clip, speech_clip
+from workers.queues import enqueue_transcription
+from workers.transcribe import transcribe_clip
 
 ECT = "ect1@northfield.example"
 
@@ -105,3 +108,67 @@ def test_search_page_links_to_the_moment_and_escapes_text(client, auth, ctx, ses
     assert "&amp; explain &lt;why&gt;" in page  # transcript text is never raw HTML
     assert "Fractions starter" in page and "Sam Taylor" in page
     assert "Nothing found" in client.get("/search/?q=volcano").text
+
+
+def _three_answers(client, clip_id: int) -> tuple[str, str, str]:
+    """What transcript.json, captions.vtt and transcript.txt say, or "" where one is missing."""
+    panel = client.get(f"/clips/{clip_id}/transcript.json").json
+    json_text = " ".join(s["text"] for s in panel["segments"])
+    with client.get(f"/clips/{clip_id}/captions.vtt") as captions:
+        vtt = captions.text if captions.status_code == 200 else ""
+    with client.get(f"/clips/{clip_id}/transcript.txt") as download:
+        txt = download.text if download.status_code == 200 else ""
+    return json_text, vtt, txt
+
+
+def test_all_three_keep_the_previous_transcript_until_the_new_one_is_saved(
+    ctx, session, demo, client, auth, run_jobs, tmp_path
+):
+    wav, _ = librivox_reference()[0]
+    video = speech_clip(tmp_path / "speech.mp4", [wav])
+    clip = ready_clip(
+        session,
+        ctx.storage,
+        ECT,
+        video=video,
+        captions=b"WEBVTT\n\n00:00.000 --> 00:01.000\nPrevious words\n",
+        transcript=[SegmentData(0, 1, "Previous words")],
+    )
+    auth.login(ECT)
+    assert all("Previous words" in answer for answer in _three_answers(client, clip.id))
+
+    # The re-run has started: until it saves, all three still give the previous transcript.
+    transcripts.mark_transcribing(session, clip.id)
+    assert all("Previous words" in answer for answer in _three_answers(client, clip.id))
+
+    enqueue_transcription(ctx.redis, clip.id, clip.duration, stale_after=ctx.stale_after)
+    run_jobs()
+    session.expire_all()
+    json_text, vtt, txt = _three_answers(client, clip.id)
+    assert json_text.strip() and "Previous words" not in json_text
+    assert "Previous words" not in vtt and "Previous words" not in txt
+    first_words = json_text.split()[:3]
+    assert all(" ".join(first_words) in answer for answer in (vtt, txt))
+    # The new captions went to a file of their own, never over the ones still being served;
+    # the previous file is removed once the new transcript is saved.
+    previous = keys.captions_key(clip.id)
+    assert session.get(Clip, clip.id).captions_key != previous
+    assert not ctx.storage.exists(previous)
+
+
+def test_a_failed_rerun_keeps_the_previous_transcript_in_all_three(
+    ctx, session, demo, client, auth
+):
+    clip = ready_clip(
+        session,
+        ctx.storage,
+        ECT,
+        captions=b"WEBVTT\n\n00:00.000 --> 00:01.000\nPrevious words\n",
+        transcript=[SegmentData(0, 1, "Previous words")],
+    )
+    # The stored video is stand-in bytes, so the re-run fails.
+    assert "failed" in transcribe_clip(clip.id)
+    session.expire_all()
+    assert session.get(Clip, clip.id).transcript_status == TranscriptStatus.FAILED
+    auth.login(ECT)
+    assert all("Previous words" in answer for answer in _three_answers(client, clip.id))

@@ -10,7 +10,6 @@ import random
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -147,8 +146,9 @@ def _all_ready(ctx, ids, transcripts: bool = False) -> Callable[[], bool]:
     return check
 
 
-def _temp_folders() -> set[str]:
-    return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("coachreel-")}
+def _work_folders(ctx) -> set[str]:
+    root = ctx.settings.work_path  # jobs' work folders: this instance's own
+    return {p.name for p in root.iterdir()} if root.is_dir() else set()
 
 
 def _assert_nothing_lost_or_left(ctx, settings, ids, logs: Path, before: set[str]) -> None:
@@ -164,7 +164,7 @@ def _assert_nothing_lost_or_left(ctx, settings, ids, logs: Path, before: set[str
     assert keys - captions == expected  # every output once, nothing stray
     if settings.media_dir.exists():
         assert list(settings.media_dir.rglob(".part-*")) == []
-    assert _temp_folders() - before == set()  # killed runs' folders were cleared too
+    assert _work_folders(ctx) - before == set()  # killed runs' folders were cleared too
 
 
 def _stage(job: Job) -> str:
@@ -237,7 +237,7 @@ def test_workers_killed_at_random_points_lose_nothing(
     ctx, session, demo, settings, tmp_path, workers
 ):
     rng = random.Random(20240917)
-    before = _temp_folders()
+    before = _work_folders(ctx)
     source = generated_clip(
         tmp_path / "lesson.avi",
         duration=10,
@@ -356,7 +356,7 @@ def test_redis_flushed_with_clips_queued_and_in_flight_loses_nothing(
     source = generated_clip(
         tmp_path / "lesson.avi", duration=4, vcodec="mpeg4", acodec="mp3", container="avi"
     )
-    before = _temp_folders()
+    before = _work_folders(ctx)
     ids = []
     for _ in range(4):
         clip = upload(session, ctx.storage, ECT, source, filename="lesson.avi")

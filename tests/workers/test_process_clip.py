@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,14 +22,15 @@ def _reload(ctx, clip_id: int) -> Clip:
         return session.get(Clip, clip_id)
 
 
-def _leftover_temp_dirs() -> set[str]:
-    return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("coachreel-")}
+def _work_folders(ctx) -> set[str]:
+    root = ctx.settings.work_path  # jobs' work folders: this instance's own
+    return {p.name for p in root.iterdir()} if root.is_dir() else set()
 
 
 def test_h264_upload_is_remuxed_and_becomes_ready(ctx, session, demo, run_jobs, tmp_path):
     source = generated_clip(tmp_path / "phone.mp4", duration=3, faststart=False)
     clip = upload(session, ctx.storage, ECT, source)
-    before = _leftover_temp_dirs()
+    before = _work_folders(ctx)
     enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()
 
@@ -48,7 +47,7 @@ def test_h264_upload_is_remuxed_and_becomes_ready(ctx, session, demo, run_jobs, 
     assert ctx.storage.exists(done.poster_key)
     job = Job.fetch(job_id("process-clip", clip.id), connection=ctx.redis)
     assert job.get_meta()["progress"] == 1.0
-    assert _leftover_temp_dirs() <= before
+    assert _work_folders(ctx) <= before
 
 
 def test_other_codecs_are_transcoded_to_h264(ctx, session, demo, run_jobs, tmp_path):
@@ -132,7 +131,7 @@ def test_bad_input_fails_with_a_reason_and_leaves_nothing(
     make, phrase = BAD_INPUTS[name]
     content = make(tmp_path)
     clip = upload(session, ctx.storage, ECT, content)
-    before = _leftover_temp_dirs()
+    before = _work_folders(ctx)
     enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     run_jobs()
     failed = _reload(ctx, clip.id)
@@ -143,7 +142,7 @@ def test_bad_input_fails_with_a_reason_and_leaves_nothing(
         assert phrase in failed.failure_reason
     # Only the original is kept (so it can be inspected or deleted); no outputs, no temp files.
     assert ctx.storage.keys(f"clips/{clip.id}/") == [f"clips/{clip.id}/original"]
-    assert _leftover_temp_dirs() <= before
+    assert _work_folders(ctx) <= before
 
 
 def test_clip_over_the_length_limit_fails_clearly(ctx, session, demo, run_jobs, tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 
@@ -105,10 +104,7 @@ def test_worker_killed_mid_transcode_is_recovered_by_the_sweeper(
         f"clips/{clip.id}/poster.jpg",
         f"clips/{clip.id}/video.mp4",
     ]
-    leftovers = [
-        p for p in os.listdir(tempfile.gettempdir()) if p.startswith(f"coachreel-clip-{clip.id}-")
-    ]
-    assert leftovers == []
+    assert list(settings.work_path.glob(f"clip-{clip.id}-*")) == []  # killed run's folder too
 
 
 def test_sweeper_requeues_a_clip_whose_job_was_lost(ctx, session, demo, run_jobs, tmp_path):

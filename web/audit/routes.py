@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from service import auditlog
 from service.errors import InvalidInput
-from service.models import AuditAction, Clip, User
+from service.models import AuditAction
 from web.forms import optional_int
 from web.resources import db
 
@@ -33,13 +33,16 @@ def log() -> ResponseReturnValue:
         action=AuditAction(raw_action) if raw_action else None,
         before_id=_optional_id("before"),
     )
+    # The filters are named through the log's own scope: an id from another school names nothing.
+    names = auditlog.filter_names(db(), current_user, clip_id=clip_id, person_id=person_id)
     return render_template(
         "audit/log.html",
         page=page,
         actions=list(AuditAction),
         action=raw_action,
-        clip=db().get(Clip, clip_id) if clip_id else None,
+        clip_title=names.clip_title,
         clip_id=clip_id,
-        person=db().get(User, person_id) if person_id else None,
+        person_name=names.person_name,
         person_id=person_id,
+        window_minutes=int(auditlog.VIEW_WINDOW.total_seconds() // 60),
     )

@@ -1,10 +1,10 @@
-"""Signing in and out."""
+"""Signing in and out, and changing one's password."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from web.auth import routes
+from web.auth import routes, throttle
 from web.routing import GET_POST, POST, add_routes
 
 
@@ -16,6 +16,9 @@ def blueprint() -> Blueprint:
         [
             (GET_POST, "/login", routes.login),
             (POST, "/logout", routes.logout),
+            (GET_POST, "/password", routes.password),
         ],
     )
+    # A throttled sign-in gets the sign-in page saying when to try again.
+    bp.register_error_handler(429, throttle.too_many_attempts)
     return bp

@@ -15,8 +15,8 @@ from flask_login import current_user
 from service import policy
 from service.clips import blur
 from service.models import AuditAction, Clip, ClipStatus
-from web.auditing import audit, request_ip
-from web.clips.routes import serve_media
+from web.auditing import audit_access, request_ip
+from web.clips.routes import audited, serve_media
 from web.clips.status import blur_status_json
 from web.errors import wants_json
 from web.resources import db, redis, settings
@@ -92,12 +92,7 @@ def original(clip_id: int) -> ResponseReturnValue:
     """Stream the unblurred original of a clip to its uploader."""
     clip = blur.unblurred_video(db(), current_user, clip_id)
     key, _poster = blur.unblurred_keys(clip)
-    if request.range is None or request.range.ranges[0][0] == 0:
-        # A player's first request of a page view; the rest are range requests.
-        audit(
-            AuditAction.VIEW_ORIGINAL,
-            clip_id=clip.id,
-            subject_id=clip.owner_id,
-            detail=f"unblurred video of {clip.title}",
-        )
-    return serve_media(key, "video/mp4")
+    response = serve_media(key, "video/mp4")
+    # Any range counts (a player may start at the end of the file), once per window.
+    detail = f"unblurred video of {clip.title}"
+    return audited(response, lambda: audit_access(clip, AuditAction.VIEW_ORIGINAL, detail))

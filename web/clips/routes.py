@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from flask import (
+    Response,
     abort,
     current_app,
     flash,
@@ -25,7 +27,6 @@ from service.clips import transcripts, upload as clips_upload, visibility
 from service.coaching import rehearsals
 from service.feedback import comments as feedback_comments
 from service.models import (
-    AuditAction,
     ClipKind,
     ClipStatus,
     ConsentState,
@@ -33,7 +34,7 @@ from service.models import (
 )
 from service.privacy import shares
 from service.talk import figures
-from web.auditing import audit, audit_view
+from web.auditing import audit_transcript_read, audit_view
 from web.clips.comments import comment_json
 from web.clips.forms import CommentForm, UploadForm
 from web.clips.status import status_json
@@ -180,15 +181,28 @@ def serve_media(key: str | None, mimetype: str):
         raise
 
 
+def audited(response: Response, record: Callable[[], None]) -> Response:
+    """Record a read once its answer is made, closing the answer if recording fails.
+
+    So a missing file or a range that cannot be satisfied records nothing.
+    """
+    try:
+        record()
+    except BaseException:
+        response.close()
+        raise
+    return response
+
+
 def video(clip_id: int) -> ResponseReturnValue:
     """Stream a ready clip's video (or sound), unless it is withheld."""
     clip = visibility.get_visible_clip(db(), current_user, clip_id)
     if clip.status != ClipStatus.READY or policy.video_withheld(current_user, clip):
         abort(404)
-    if (request.range is None or request.range.ranges[0][0] == 0) and request.method == "GET":
-        audit_view(clip, "video")  # a player's first request; the rest are range requests
     # A sound-only clip's playable file is an .m4a (service.clips.sound_only).
-    return serve_media(clip.video_key, "audio/mp4" if clip.audio_only else "video/mp4")
+    response = serve_media(clip.video_key, "audio/mp4" if clip.audio_only else "video/mp4")
+    # Any range counts (a player may start at the end of the file), once per window.
+    return audited(response, lambda: audit_view(clip, "video"))
 
 
 def poster(clip_id: int) -> ResponseReturnValue:
@@ -196,12 +210,15 @@ def poster(clip_id: int) -> ResponseReturnValue:
     clip = visibility.get_visible_clip(db(), current_user, clip_id)
     if policy.video_withheld(current_user, clip):  # pupils' faces are waiting to be blurred
         abort(404)
-    return serve_media(clip.poster_key, "image/jpeg")
+    response = serve_media(clip.poster_key, "image/jpeg")
+    return audited(response, lambda: audit_view(clip, "poster"))
 
 
 def transcript(clip_id: int) -> ResponseReturnValue:
     """Answer a clip's transcript segments as JSON."""
-    segments = transcripts.transcript(db(), current_user, clip_id)
+    clip, segments = transcripts.clip_transcript(db(), current_user, clip_id)
+    if segments:
+        audit_transcript_read(clip, "json")
     return jsonify(
         segments=[
             {"start": s.start, "end": s.end, "text": s.text, "words": s.words} for s in segments
@@ -212,7 +229,8 @@ def transcript(clip_id: int) -> ResponseReturnValue:
 def captions(clip_id: int) -> ResponseReturnValue:
     """Send a clip's captions as WebVTT."""
     clip = visibility.get_visible_clip(db(), current_user, clip_id)
-    return serve_media(clip.captions_key, "text/vtt")
+    response = serve_media(clip.captions_key, "text/vtt")
+    return audited(response, lambda: audit_transcript_read(clip, "captions"))
 
 
 def transcript_download(clip_id: int, fmt: str) -> ResponseReturnValue:
@@ -224,11 +242,6 @@ def transcript_download(clip_id: int, fmt: str) -> ResponseReturnValue:
         clip, body = transcripts.transcript_text(db(), current_user, clip_id)
         response = current_app.response_class(body, mimetype="text/plain")
     name = secure_filename(f"{clip.title} transcript.{fmt}") or f"transcript.{fmt}"
-    audit(
-        AuditAction.DOWNLOAD_TRANSCRIPT,
-        clip_id=clip.id,
-        subject_id=clip.owner_id,
-        detail=f"{fmt} of {clip.title}",
-    )
+    audited(response, lambda: audit_transcript_read(clip, fmt))
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

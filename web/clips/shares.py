@@ -11,7 +11,7 @@ from flask import flash, jsonify, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
+from wtforms import BooleanField
 
 from service.errors import InvalidInput
 from service.models import ClipShare
@@ -19,13 +19,15 @@ from service.privacy import shares
 from web.auditing import request_ip
 from web.errors import wants_json
 from web.formatting import nice_date
+from web.forms import StrictIntegerField
 from web.resources import db
 
 
 class ShareForm(FlaskForm):
     # Checked by the use case, after access: a refusal tells a stranger nothing.
-    colleague = IntegerField("Colleague")
-    days = IntegerField("How long", default=shares.DEFAULT_DAYS)
+    colleague = StrictIntegerField("Colleague")
+    days = StrictIntegerField("How long", default=shares.DEFAULT_DAYS)
+    include_feedback = BooleanField("Include the feedback on this clip", default=False)
 
 
 def share_json(share: ClipShare) -> dict[str, object]:
@@ -37,6 +39,7 @@ def share_json(share: ClipShare) -> dict[str, object]:
         "created_at": share.created_at.isoformat(),
         "expires_at": share.expires_at.isoformat(),
         "revoked_at": share.revoked_at.isoformat() if share.revoked_at else None,
+        "includes_feedback": share.includes_feedback,
         "running": shares.is_running(share),
         "revoke_url": url_for("clips.revoke_share", clip_id=share.clip_id, share_id=share.id),
     }
@@ -57,14 +60,16 @@ def share_clip(clip_id: int) -> ResponseReturnValue:
             form.colleague.data or 0,
             form.days.data if form.days.data is not None else -1,
             ip=request_ip(),
+            include_feedback=bool(form.include_feedback.data),
         )
     except InvalidInput as refusal:
         if wants_json():
             raise
         flash(refusal.message, "error")
         return _back(clip_id)
+    feedback = "with its feedback" if share.includes_feedback else "without its feedback"
     message = (
-        f"Shared with {share.colleague.name} until {nice_date(share.expires_at)}. "
+        f"Shared with {share.colleague.name} until {nice_date(share.expires_at)}, {feedback}. "
         "You can revoke it at any time."
     )
     if wants_json():

@@ -104,7 +104,9 @@ class SessionForm(FlaskForm):
             model_clip_id=optional_int(self.model_clip_id.data),
             practice_rounds=self.practice_rounds.data or 0,
             practice_notes=self.practice_notes.data or "",
-            observation_clip_ids=[int(v) for v in observation_clip_ids if v.isdigit()],
+            observation_clip_ids=[
+                n for n in map(optional_int, observation_clip_ids) if n is not None
+            ],
         )
 
 

@@ -44,9 +44,11 @@ def ect_home(
     elif reflection_text is not None:
         form.reflection.data = reflection_text
     my_clips = [c for c in visibility.visible_clips(db(), me) if c.owner_id == me.id]
+    step = coaching_steps.current_step(db(), me, me.id)
     page = render_template(
         "coaching/ect_home.html",
-        step=coaching_steps.current_step(db(), me, me.id),
+        step=step,
+        model=coaching_steps.visible_model(db(), me, step),
         feedback=coaching_home.latest_feedback(db(), me),
         clips=my_clips,
         records=records,

@@ -59,7 +59,7 @@ def new_session(ect_id: int) -> ResponseReturnValue:
             for s in steps
         ]
     )
-    models = model_clips.model_library(db(), current_user)
+    models = model_clips.attachable_models(db(), current_user).offered
     form.model_clip_id.choices = choices(
         [("", "No model")] + [(str(c.id), c.title) for c in models]
     )

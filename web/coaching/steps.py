@@ -58,8 +58,10 @@ def new_step(ect_id: int) -> ResponseReturnValue:
     pairing = coaching_steps.mentorship_for(db(), current_user, ect_id)
     source_comment_id = optional_int(request.args.get("comment"))
     form = StepForm()
-    form.set_models(model_clips.model_library(db(), current_user))
+    models = model_clips.attachable_models(db(), current_user)
+    form.set_models(models.offered)
     context = {
+        "models": models,
         "ect": person,
         "induction_year": pairing.induction_year,
         "action": url_for("coaching.new_step", ect_id=ect_id, comment=source_comment_id),
@@ -110,11 +112,13 @@ def edit_step(step_id: int) -> ResponseReturnValue:
     step = coaching_steps.get_step(db(), current_user, step_id)
     coaching_steps.mentorship_for(db(), current_user, step.ect_id)
     form = StepForm()
-    models = model_clips.model_library(db(), current_user)
-    if step.model_clip is not None and step.model_clip not in models:
-        models.append(step.model_clip)  # still attached, though no longer shared
-    form.set_models(models)
+    models = model_clips.attachable_models(db(), current_user)
+    offered = list(models.offered)
+    if step.model_clip is not None and step.model_clip not in offered:
+        offered.append(step.model_clip)  # still attached, though it could not be attached now
+    form.set_models(offered)
     context = {
+        "models": models,
         "ect": step.ect,
         "step": step,
         "action": url_for("coaching.edit_step", step_id=step.id),

@@ -42,9 +42,10 @@ def _slug(name: str) -> str:
 
 def _academic_year(raw: str | None) -> int | None:
     """Read the academic year asked for (its first calendar year): None when not given."""
-    year = optional_int(raw)
+    refuse = "Please choose an academic year between 2000 and 2100."
+    year = optional_int(raw, refuse=refuse)
     if year is not None and not 2000 <= year <= 2100:
-        raise InvalidInput("Please choose an academic year between 2000 and 2100.")
+        raise InvalidInput(refuse)
     return year
 
 

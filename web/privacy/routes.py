@@ -14,6 +14,7 @@ from web.auditing import request_ip
 from web.clips.blur import queue_blur
 from web.errors import wants_json
 from web.forms import form_errors, optional_int, ticked
+from web.navigation import safe_next
 from web.privacy.forms import CONSENT_CHOICES, LAWFUL_BASIS_CHOICES, ConsentForm, SettingsForm
 from web.resources import db
 
@@ -171,7 +172,5 @@ def record_consent(clip_id: int) -> ResponseReturnValue:
             },
         )
     flash(message, "info")
-    back = request.form.get("next", "")
-    if back.startswith("/") and not back.startswith(("//", "/\\")):  # this site only
-        return redirect(back)
-    return redirect(url_for("privacy.consent_register", school_id=clip.school_id))
+    register = url_for("privacy.consent_register", school_id=clip.school_id)
+    return redirect(safe_next(request.form.get("next"), register))

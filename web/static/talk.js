@@ -1,6 +1,7 @@
 // The talk panel of a clip page: jump to a moment from the strip, a question or a figure,
 // show the playhead on the strip, and fill the panel in once the transcript is ready.
 import { poller } from "./lib/poll.js";
+import { applySizes } from "./lib/sizes.js";
 import { clipDuration, seek, video } from "./watch/player.js";
 
 const panel = document.getElementById("talk");
@@ -37,6 +38,7 @@ if (panel && video) {
   // figures will appear.
   const figures = poller(panel.dataset.url, function (html) {
     panel.innerHTML = html;
+    applySizes(panel);
     placePlayhead();
     return !pending();
   }, {

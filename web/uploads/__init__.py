@@ -22,6 +22,7 @@ def blueprint() -> Blueprint:
     add_routes(bp, [(("HEAD", "PATCH", "DELETE"), "/tus/<token>", routes.tus_upload)])
     bp.before_request(routes.check_protocol_version)
     bp.after_request(routes.protocol_headers)
+    bp.after_request(routes.drain_unread_body)
     # The upload page (a clips page) starts resumable uploads with these settings.
     bp.app_context_processor(routes.upload_page_settings)
     return bp

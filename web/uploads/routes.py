@@ -16,6 +16,7 @@ from datetime import timedelta
 from flask import current_app, flash, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.http import http_date
 from werkzeug.wrappers import Response
 
@@ -23,6 +24,7 @@ from service.clips import resumable, upload_metadata
 from service.clips.upload import used_bytes
 from service.errors import InvalidInput
 from service.models import Clip, UploadSession
+from service.numbers import MAX_BIGINT, parse_integer
 from web.resources import db, redis, settings, storage
 from workers.queues import enqueue_or_leave_to_sweeper, stale_window
 
@@ -31,6 +33,9 @@ EXTENSIONS = "creation,termination,expiration,checksum"
 OFFSET_STREAM = "application/offset+octet-stream"
 CHUNK_SIZE = 5 * 1024 * 1024  # what the page sends per PATCH: small enough to resend cheaply
 CLIP_URL = "Coachreel-Clip-Url"  # the final PATCH names the new clip's watch page here
+# The most of a refused request's body read and thrown away to keep its connection open: the
+# chunks the page sends, with room to spare. A larger body costs more to read than a reconnect.
+DRAIN_LIMIT = 4 * CHUNK_SIZE
 
 
 def _limits() -> resumable.Limits:
@@ -81,11 +86,33 @@ def protocol_headers(response: Response) -> Response:
     return response
 
 
+def drain_unread_body(response: Response) -> Response:
+    """Read what is left of a request's body, so its keep-alive connection can serve the next."""
+    # A chunk refused before it was read (wrong offset, busy, gone) leaves its bytes on the
+    # connection. gunicorn reads only 64 KB of them before closing the connection, after it
+    # has answered "Connection: keep-alive", so the client's next request there goes
+    # unanswered. A WSGI app cannot say "Connection: close" (gunicorn drops hop-by-hop
+    # headers), so read the rest here; beyond DRAIN_LIMIT the server closes it as before.
+    declared = request.content_length
+    if declared is not None and declared > DRAIN_LIMIT:
+        return response
+    try:
+        drained = 0
+        while drained <= DRAIN_LIMIT:
+            data = request.stream.read(64 * 1024)
+            if not data:
+                break
+            drained += len(data)
+    except (ClientDisconnected, OSError):
+        pass  # the client went away: there is no next request to keep the connection for
+    return response
+
+
 def _whole_number(name: str, message: str) -> int:
-    raw = request.headers.get(name, "")
-    if not raw.isdigit():
+    value = parse_integer(request.headers.get(name, "").strip(), maximum=MAX_BIGINT)
+    if value is None:
         raise InvalidInput(message)
-    return int(raw)
+    return value
 
 
 def _checksum() -> tuple[str, bytes] | None:
