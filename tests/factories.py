@@ -20,6 +20,8 @@ from media_pipeline import Transcript, analyse_talk
 from service.clips import lifecycle, transcripts, upload as clips_upload
 from service.clips.transcripts import SegmentData
 from service.coaching import steps
+from service.coaching.meetings import SessionInput, record_session
+from service.feedback import comments
 from service.models import (
     ActionStep,
     Clip,
@@ -29,6 +31,7 @@ from service.models import (
     SchoolClass,
     User,
 )
+from service.review import rubrics
 from service.storage import keys
 from service.storage.base import Storage
 from service.talk.figures import save_talk
@@ -283,3 +286,44 @@ def step_on(session: Session, mentor_email: str, ect_id: int, title: str, day: d
 
 def base_day() -> date:
     return date.today() - timedelta(days=40)
+
+
+def review_cycle(session: Session, storage: Storage) -> dict[str, int]:
+    """Record mentor1's meeting with ect1 on an observed lesson with the mentor's comment, ready
+    for a reviewer's notes; return the ids a review test needs."""
+    mentor_email, ect_email = "mentor1@northfield.example", "ect1@northfield.example"
+    mentor, ect = user(session, mentor_email), user(session, ect_email)
+    step = steps.set_action_step(
+        session,
+        mentor,
+        ect.id,
+        steps.StepInput(
+            "Cold call after a pause", "Everyone thinks", ["Pause 3 s"], "instruction", 2
+        ),
+    )
+    lesson = ready_clip(session, storage, ect_email, title="Tuesday maths", duration=600.0)
+    comment = comments.add_comment(session, mentor, lesson.id, at_seconds=75, body="Nice pause")
+    record = record_session(
+        session,
+        mentor,
+        ect.id,
+        SessionInput(
+            held_on=date.today() - timedelta(days=1),
+            praise="Good routine",
+            step_id=step.id,
+            practice_rounds=1,
+            observation_clip_ids=[lesson.id],
+        ),
+    )
+    trust_id = rubrics.trust_of_school(session, record.school_id)
+    item = rubrics.rubric_for(session, trust_id)[0]
+    return {
+        "trust": trust_id,
+        "session": record.id,
+        "step": step.id,
+        "clip": lesson.id,
+        "comment": comment.id,
+        "item": item.id,
+        "ect": ect.id,
+        "mentor": mentor.id,
+    }

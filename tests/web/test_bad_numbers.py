@@ -7,19 +7,15 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from service.coaching.meetings import SessionInput, record_session
-from service.coaching.steps import StepInput, set_action_step
-from service.feedback import comments
 from service.models import ClipKind, CoachingSession, ConsentState, ReviewNote
 from service.numbers import MAX_BIGINT, MAX_ID, parse_integer
 from service.privacy import shares
-from service.review import rubrics
-from tests.factories import ready_clip, user
+from tests.factories import ready_clip, review_cycle, user
 from tests.web.forms import JSON, post, token
 from web.errors import MESSAGES
 
@@ -197,28 +193,7 @@ def test_a_bad_step_or_class_in_the_upload_metadata_is_400(client, tus, value):
 @pytest.fixture
 def review(ctx, session, demo) -> dict[str, int]:
     """mentor1's meeting with ect1 on an observed lesson, ready for the reviewer's notes."""
-    mentor, ect = user(session, MENTOR), user(session, ECT)
-    step = set_action_step(
-        session,
-        mentor,
-        ect.id,
-        StepInput("Cold call", "Everyone thinks", ["Pause"], "instruction", 2),
-    )
-    lesson = ready_clip(session, ctx.storage, ECT, title="Tuesday maths", duration=600.0)
-    comments.add_comment(session, mentor, lesson.id, at_seconds=75, body="Nice pause")
-    record = record_session(
-        session,
-        mentor,
-        ect.id,
-        SessionInput(
-            held_on=date.today() - timedelta(days=1),
-            praise="Good routine",
-            step_id=step.id,
-            observation_clip_ids=[lesson.id],
-        ),
-    )
-    item = rubrics.rubric_for(session, rubrics.trust_of_school(session, record.school_id))[0]
-    return {"session": record.id, "item": item.id}
+    return review_cycle(session, ctx.storage)
 
 
 @cases(BAD_OR_EMPTY)

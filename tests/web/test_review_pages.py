@@ -4,14 +4,11 @@ the mentor's feedback page, assignments and the rubric; and the ECT never sees a
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from service.coaching.meetings import SessionInput, record_session
-from service.coaching.steps import StepInput, set_action_step
-from service.feedback import comments
 from service.models import (
     AuditAction,
     AuditEvent,
@@ -34,39 +31,7 @@ SECRET = "Your praise was generic: name the exact move"
 @pytest.fixture
 def cycle(ctx, session, demo) -> dict[str, int]:
     """mentor1's meeting with ect1 on an observed lesson with the mentor's comment."""
-    mentor, ect = user(session, MENTOR), user(session, ECT)
-    step = set_action_step(
-        session,
-        mentor,
-        ect.id,
-        StepInput("Cold call after a pause", "Everyone thinks", ["Pause 3 s"], "instruction", 2),
-    )
-    lesson = factories.ready_clip(session, ctx.storage, ECT, title="Tuesday maths", duration=600.0)
-    comment = comments.add_comment(session, mentor, lesson.id, at_seconds=75, body="Nice pause")
-    record = record_session(
-        session,
-        mentor,
-        ect.id,
-        SessionInput(
-            held_on=date.today() - timedelta(days=1),
-            praise="Good routine",
-            step_id=step.id,
-            practice_rounds=1,
-            observation_clip_ids=[lesson.id],
-        ),
-    )
-    trust_id = rubrics.trust_of_school(session, record.school_id)
-    item = rubrics.rubric_for(session, trust_id)[0]
-    return {
-        "trust": trust_id,
-        "session": record.id,
-        "step": step.id,
-        "clip": lesson.id,
-        "comment": comment.id,
-        "item": item.id,
-        "ect": ect.id,
-        "mentor": mentor.id,
-    }
+    return factories.review_cycle(session, ctx.storage)
 
 
 @pytest.fixture
