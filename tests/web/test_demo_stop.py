@@ -27,6 +27,7 @@ from redis import Redis
 from rq import Worker
 
 from tests.conftest import BACKEND
+from tests.ports import free_port
 from workers.connection import stop_embedded_redis
 
 REPO = Path(__file__).resolve().parents[2]
@@ -37,12 +38,6 @@ pytestmark = [
     # The demo is the embedded laptop run whatever the backend; once per suite is enough.
     pytest.mark.skipif(BACKEND == "services", reason="the demo always runs embedded"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _port_is_free(port: int) -> bool:
@@ -108,7 +103,7 @@ def _keep_busy(url: str, until: threading.Event) -> None:
 
 @pytest.mark.parametrize("run", range(1, 6))
 def test_ctrl_c_stops_every_process_of_the_demo_and_frees_the_port(instance, tmp_path, run):
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "demo.log"
     with open(log_path, "w") as log:
         demo = subprocess.Popen(

@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,17 +19,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import worker_env
+from tests.ports import free_port
 from tests.web.test_resumable_uploads import OFFSET_STREAM, Tus
 
 ECT = "ect1@northfield.example"
 REPO = Path(__file__).resolve().parents[2]
 CHUNK = 1024 * 1024  # far more than the 64 KB gunicorn reads past on its own before closing
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _answers(port: int) -> bool:
@@ -47,7 +41,7 @@ def _answers(port: int) -> bool:
 @pytest.fixture
 def gunicorn(settings, tmp_path) -> int:
     """Serve the app with gunicorn as deployed, on this test's database; give its port."""
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "gunicorn.log", "wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "python:web.gunicorn_conf",
