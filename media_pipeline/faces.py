@@ -1,4 +1,4 @@
-"""Find faces in frames, follow them from frame to frame, and blur them beyond recognition."""
+"""Follow faces from frame to frame, and blur them (or all but the teacher) beyond recognition."""
 
 from __future__ import annotations
 
@@ -12,77 +12,12 @@ import numpy as np
 # A face box in frame pixels: left, top, right, bottom (floats; rounded only when drawn).
 Box = tuple[float, float, float, float]
 
-# The cascades that ship inside opencv-python-headless (cv2.data.haarcascades), so nothing is
-# downloaded at run time. alt2 finds frontal faces as well as "default" with fewer false hits
-# on classroom clutter, and is faster; the profile cascade only knows faces turned to one
-# side, so it also runs on the mirrored picture.
-_FRONTAL = "haarcascade_frontalface_alt2.xml"
-_PROFILE = "haarcascade_profileface.xml"
-
 # Two detections in one frame that overlap this much are one face seen by two cascades.
 _SAME_FACE_IOU = 0.3
 # A detection continues a track when it overlaps the track's last box this much, or when its
 # centre lies within this share of the last box's size from the last centre.
 _LINK_IOU = 0.2
 _LINK_CENTRE = 0.6
-
-
-class FaceDetector:
-    """Haar-cascade face detector that works on a downscaled grey copy of each frame."""
-
-    def __init__(
-        self,
-        detect_height: int = 360,
-        scale_factor: float = 1.2,
-        min_neighbors: int = 4,
-        profile: bool = True,
-    ) -> None:
-        self.detect_height = detect_height
-        self.scale_factor = scale_factor
-        self.min_neighbors = min_neighbors
-        self.cascades = [_cascade(_FRONTAL)] + ([_cascade(_PROFILE)] if profile else [])
-        self.profile = profile
-
-    def size_for(self, width: int, height: int) -> tuple[int, int]:
-        """Return the (width, height) a width x height frame is shrunk to for detection."""
-        if height <= self.detect_height:
-            return width, height
-        return max(1, round(width * self.detect_height / height)), self.detect_height
-
-    def detect(self, gray: np.ndarray, scale: float = 1.0, turn: int = 0) -> list[Box]:
-        """Return the faces in a grey picture, as boxes multiplied by `scale`.
-
-        The profile cascade only knows faces turned one way; it looks at the picture as it is
-        on even turns and mirrored on odd ones, so a caller that counts its calls in `turn`
-        covers both sides for the price of one.
-        """
-        # Classroom footage is often dim or backlit by windows; Haar features compare the
-        # brightness of neighbouring bands, which a stretched histogram makes far more reliable.
-        gray = cv2.equalizeHist(gray)
-        width = gray.shape[1]
-        found: list[Box] = []
-        for index, cascade in enumerate(self.cascades):
-            mirrored = index > 0 and turn % 2 == 1
-            picture = cv2.flip(gray, 1) if mirrored else gray
-            hits = cascade.detectMultiScale(
-                picture,
-                scaleFactor=self.scale_factor,
-                minNeighbors=self.min_neighbors,
-                minSize=(20, 20),
-            )
-            for x, y, w, h in hits:
-                x0 = width - (x + w) if mirrored else x
-                found.append((x0 * scale, y * scale, (x0 + w) * scale, (y + h) * scale))
-        return merge_boxes(found)
-
-
-def _cascade(name: str) -> cv2.CascadeClassifier:
-    path = cv2.data.haarcascades + name
-    cascade = cv2.CascadeClassifier(path)
-    if cascade.empty():
-        # A broken OpenCV install must not quietly blur nothing.
-        raise RuntimeError(f"cannot load the face cascade {path}")
-    return cascade
 
 
 def iou(a: Box, b: Box) -> float:
@@ -258,8 +193,8 @@ def kept_tracks(
 def expand(box: Box, margin: float, width: int, height: int) -> tuple[int, int, int, int]:
     """Grow a box by `margin` of its size on every side, clipped to the frame, as integers."""
     w, h = box[2] - box[0], box[3] - box[1]
-    # Haar boxes run from the eyebrows to the mouth: hair, ears and chin need more room,
-    # the chin and forehead most.
+    # Face boxes run from the hairline (CenterFace) or eyebrows (Haar) to the chin or mouth:
+    # hair, ears and chin need more room, the chin and forehead most.
     x0 = max(0, math.floor(box[0] - w * margin))
     x1 = min(width, math.ceil(box[2] + w * margin))
     y0 = max(0, math.floor(box[1] - h * margin * 1.3))
@@ -267,8 +202,67 @@ def expand(box: Box, margin: float, width: int, height: int) -> tuple[int, int, 
     return x0, y0, x1, y1
 
 
-def blur_region(frame: np.ndarray, region: tuple[int, int, int, int]) -> None:
-    """Blur an elliptical face region of a BGR frame in place so no detail is left."""
+def teacher_boxes(
+    tracks: Sequence[Track], kept: set[int], frames: int, hold: int, bridge: int
+) -> list[Box | None]:
+    """Return the kept face's box in every frame, or None where the teacher is not followed.
+
+    Between two sightings at most `bridge` frames apart the box slides from one to the next
+    (the teacher turned to the board, and the detector lost the face for a moment); for
+    `hold` frames before the first and after the last sighting it stays where it was.
+    """
+    seen = sorted(
+        (frame, box)
+        for track in tracks
+        if track.id in kept
+        for frame, box in zip(track.frames, track.boxes, strict=True)
+    )
+    out: list[Box | None] = [None] * frames
+    for (f0, a), (f1, b) in zip(seen, seen[1:], strict=False):
+        if f1 - f0 > bridge:
+            continue
+        for frame in range(f0, min(f1, frames)):
+            w = (frame - f0) / (f1 - f0) if f1 > f0 else 0.0
+            out[frame] = tuple(a[i] + (b[i] - a[i]) * w for i in range(4))  # type: ignore[assignment]
+    for index, (frame, box) in enumerate(seen):
+        before_gap = index == 0 or frame - seen[index - 1][0] > bridge
+        after_gap = index == len(seen) - 1 or seen[index + 1][0] - frame > bridge
+        lo = frame - hold if before_gap else frame
+        hi = frame + hold if after_gap else frame
+        for near in range(max(0, lo), min(frames, hi + 1)):
+            if out[near] is None:
+                out[near] = box
+    return out
+
+
+def person_region(face: Box, width: int, height: int) -> tuple[int, int, int, int]:
+    """The region a teacher takes up, from their face: head, shoulders, arms, down to the floor."""
+    w, h = face[2] - face[0], face[3] - face[1]
+    x0 = max(0, math.floor(face[0] - 1.6 * w))
+    x1 = min(width, math.ceil(face[2] + 1.6 * w))
+    y0 = max(0, math.floor(face[1] - 0.6 * h))
+    return x0, y0, x1, height
+
+
+def blur_outside(frame: np.ndarray, keep: tuple[int, int, int, int] | None) -> None:
+    """Blur the whole BGR frame in place beyond recognition, but for the `keep` rectangle."""
+    height, width = frame.shape[:2]
+    original = frame[keep[1] : keep[3], keep[0] : keep[2]].copy() if keep else None
+    # A sixteenth of the size, smoothed, enlarged: shapes and colours stay, no face does.
+    small = cv2.resize(frame, (max(1, width // 16), max(1, height // 16)), cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (0, 0), 1.5)
+    frame[...] = cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
+    if keep is not None and original is not None and original.size:
+        frame[keep[1] : keep[3], keep[0] : keep[2]] = original
+
+
+def blur_region(
+    frame: np.ndarray, region: tuple[int, int, int, int], *, ellipse: bool = True
+) -> None:
+    """Blur a face region of a BGR frame in place so no detail is left.
+
+    A face is blurred in an ellipse; a touch-up region a person drew is blurred to its corners.
+    """
     x0, y0, x1, y1 = region
     w, h = x1 - x0, y1 - y0
     if w < 2 or h < 2:
@@ -290,11 +284,14 @@ def blur_region(frame: np.ndarray, region: tuple[int, int, int, int]) -> None:
     quarter = cv2.GaussianBlur(quarter, (0, 0), max(qw, qh) / 16)
     # An ellipse reads as "a face was blurred" rather than a box pasted over the frame, and
     # a feathered edge does not flicker as the box moves.
+    blurred = cv2.resize(quarter, (w, h), interpolation=cv2.INTER_LINEAR)
+    if not ellipse:
+        roi[...] = blurred
+        return
     mask = np.zeros((qh, qw), np.uint8)
     axes = (max(1, qw * 47 // 100), max(1, qh * 47 // 100))
     cv2.ellipse(mask, (qw // 2, qh // 2), axes, 0, 0, 360, 255, -1)
     mask = cv2.GaussianBlur(mask, (0, 0), max(qw, qh) / 40 + 0.5)
-    blurred = cv2.resize(quarter, (w, h), interpolation=cv2.INTER_LINEAR)
     alpha = cv2.resize(mask, (w, h), interpolation=cv2.INTER_LINEAR)
     alpha = alpha.astype(np.float32)[:, :, None] / 255.0
     mixed = roi.astype(np.float32) * (1.0 - alpha) + blurred.astype(np.float32) * alpha

@@ -48,7 +48,7 @@ def test_services_from_the_environment(tmp_path: Path):
         ({"MAX_CLIP_MINUTES": "ten"}, "whole number"),
         ({"TRANSCODE_MAX_HEIGHT": "100"}, "at least 144"),
         ({"BLUR_DETECT_EVERY": "0"}, "at least 1"),
-        ({"BLUR_DETECT_EVERY": "6"}, "at most 5"),
+        ({"BLUR_DETECT_EVERY": "26"}, "at most 25"),
         ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL must start with"),
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must start with"),
         ({"FFMPEG_BINARY": "/no/such/ffmpeg"}, "not an executable"),

@@ -165,7 +165,7 @@ def test_a_failure_while_encoding_leaves_no_partial_output(faces_clip, out_dir):
         blur_faces(
             faces_clip.path,
             out_dir / "blurred.mp4",
-            BlurOptions(crf=18, detect_every=5, profile=False),
+            BlurOptions(crf=18, detect_every=5),
             cancel_while_encoding,
         )
 
