@@ -272,18 +272,21 @@ class _Treatment:
         faces = found.per_frame[index]
         if any(track_id in found.kept for track_id, _ in faces):
             self.kept_frames += 1
-        count = 0
+        keep = None
         if options.outside_teacher:
             teacher = found.teacher[index]
             keep = person_region(teacher, self.width, self.height) if teacher else None
             blur_outside(picture, keep)
-            count = sum(1 for track_id, _ in faces if track_id not in found.kept)
-        else:
-            for track_id, box in faces:
-                if track_id in found.kept:
-                    continue
-                blur_region(picture, expand(box, options.margin, self.width, self.height))
-                count += 1
+        count = 0
+        for track_id, box in faces:
+            if track_id in found.kept:
+                continue
+            count += 1
+            region = expand(box, options.margin, self.width, self.height)
+            # Outside the teacher's region all is blurred already; a pupil beside the
+            # teacher, inside it, still has their face blurred.
+            if not options.outside_teacher or (keep is not None and _overlap(region, keep)):
+                blur_region(picture, region)
         at = found.times[index]
         for region in self.regions:
             if region.start <= at <= region.end:
@@ -296,6 +299,10 @@ class _Treatment:
                 blur_region(picture, rect, ellipse=False)
         self.blurred += count
         self.per_frame_blurred.append(count)
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _strip(times: list[float], counts: list[int]) -> tuple[int, ...]:
