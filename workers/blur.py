@@ -1,9 +1,11 @@
 """The face-blur job: blur every pupil's face in a playable clip, keeping the teacher's.
 
-Fixed order, like every job: download the unblurred rendition to a temporary folder, blur it,
-take a poster from the blurred video, upload both, then record the result. Re-running it ends
-in the same state: a clip already blurred is left alone, and a new blur always starts from
-the unblurred rendition under the same keys.
+Fixed order, like every job: download the unblurred rendition to a temporary folder, blur it
+(with the uploader's touch-up regions, and the whole picture but the teacher where the school
+asks for that), take a poster from the blurred video, upload both beside the video being
+shown, then record the result: waiting for the uploader's check, or shared where the school
+lets blurs go without it. Re-running it ends in the same state: a clip already blurred is
+left alone, and a new blur always starts from the unblurred rendition.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import logging
 
 import media_pipeline
-from service.clips import blur
+from service.clips import blur, blur_review
 from service.models import BlurStatus, Clip
 from service.storage import keys
 from workers.context import WorkerContext, current_context
@@ -58,6 +60,21 @@ def _keep_point(clip: Clip) -> media_pipeline.KeepPoint | None:
     return media_pipeline.KeepPoint(x * clip.width, y * clip.height, t)
 
 
+def _regions(ctx: WorkerContext, clip: Clip) -> list[media_pipeline.BlurRegion]:
+    """The uploader's areas to blur, in the video's pixels (the rows hold fractions)."""
+    if not clip.width or not clip.height:
+        return []
+    width, height = clip.width, clip.height
+    with ctx.sessions() as session:
+        rows = blur_review.clip_regions(session, clip.id)
+    return [
+        media_pipeline.BlurRegion(
+            r.start_s, r.end_s, r.x0 * width, r.y0 * height, r.x1 * width, r.y1 * height
+        )
+        for r in rows
+    ]
+
+
 def _blur_once(ctx: WorkerContext, stage: Stage, clip: Clip) -> dict[str, object]:
     clip_id = clip.id
     source_key, _poster = blur.unblurred_keys(clip)
@@ -65,36 +82,48 @@ def _blur_once(ctx: WorkerContext, stage: Stage, clip: Clip) -> dict[str, object
         BLUR.record(ctx, clip_id, ORIGINAL_GONE)
         return {"clip_id": clip_id, "failed": ORIGINAL_GONE}
     keep = _keep_point(clip)
+    regions = _regions(ctx, clip)
     options = media_pipeline.BlurOptions(
-        ffmpeg=ctx.settings.ffmpeg_binary, detect_every=ctx.settings.blur_detect_every
+        ffmpeg=ctx.settings.ffmpeg_binary,
+        detect_every=ctx.settings.blur_detect_every,
+        outside_teacher=clip.school.blur_outside_teacher,
     )
+    # Beside the video being shown, never over it: this one may wait for the uploader's check.
+    video_key = keys.blur_key(clip_id, besides=clip.video_key)
+    poster_key = keys.blurred_poster_key(clip_id, besides=clip.poster_key)
     with stage.work("blur") as work:
         source, video, poster = work / "unblurred.mp4", work / "blurred.mp4", work / "p.jpg"
         stage.progress(0.0, 0.03).stage("preparing")
         ctx.storage.download(source_key, source)
         progress = _BlurProgress(stage.progress(0.03, 0.92))
         progress.start()
-        result = media_pipeline.blur_faces(source, video, options, progress, keep=keep)
+        result = media_pipeline.blur_faces(
+            source, video, options, progress, keep=keep, regions=regions
+        )
         stage.progress(0.92, 0.96).stage("poster")
         media_pipeline.make_poster(video, poster)
         stage.progress(0.96, 1.0).stage("saving")
         # Outputs first, database last: the blurred rendition is shown only once complete.
-        ctx.storage.put_file(keys.blur_key(clip_id), video)
-        ctx.storage.put_file(keys.blurred_poster_key(clip_id), poster)
+        ctx.storage.put_file(video_key, video)
+        ctx.storage.put_file(poster_key, poster)
     if stage.failed:
         return stage.failed
     notice = KEEP_NOT_FOUND if keep is not None and result.kept_face_frames == 0 else None
     with ctx.sessions() as session:
-        blur.mark_blurred(
+        done = blur.mark_blurred(
             session,
             clip_id,
-            video=keys.blur_key(clip_id),
-            poster=keys.blurred_poster_key(clip_id),
+            video=video_key,
+            poster=poster_key,
             notice=notice,
+            face_strip=list(result.face_strip),
         )
+        waiting = done is not None and done.blur_status == BlurStatus.REVIEW
     log.info(
-        "clip %s blurred: faces in %d of %d frames, kept face in %d",
+        "clip %s blurred (%d regions%s): faces in %d of %d frames, kept face in %d",
         clip_id,
+        len(regions),
+        ", waiting for the uploader's check" if waiting else "",
         result.frames_with_faces,
         result.frames,
         result.kept_face_frames,
@@ -104,11 +133,13 @@ def _blur_once(ctx: WorkerContext, stage: Stage, clip: Clip) -> dict[str, object
         "frames": result.frames,
         "frames_with_faces": result.frames_with_faces,
         "kept_face_frames": result.kept_face_frames,
+        "regions": len(regions),
+        "review": waiting,
     }
 
 
 def blur_clip(clip_id: int) -> dict[str, object]:
-    """Blur the faces in a playable clip and make the blurred rendition the one people see."""
+    """Blur the faces in a playable clip, for its uploader to check (or shared at once)."""
     ctx = current_context()
     stage = Stage(ctx, clip_id, BLUR, doing="blurring")
     outcome: dict[str, object] = {"clip_id": clip_id, "skipped": True}

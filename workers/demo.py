@@ -1,10 +1,9 @@
 """The demo trust, made on the spot: its people (service.demo), one sample clip processed here
-and now, a term of coaching history, and talk figures for the history's lessons.
+and now, and a term of coaching history whose lessons reuse the sample's files.
 
-The demo's lessons reuse the sample video, which has no speech, so their talk is measured by
-media_pipeline on a made-up transcript, as the workers measure a real clip: each lesson asks
-questions and waits a little longer after them than the one before, as if the ECT were working
-on wait time.
+The sample is a test pattern with a tone and no speech, so no talk figures are made up for it
+or for the lessons: each is queued for transcription like any upload, and the transcription
+finds no speech (the clip page then says so, and the talk trends leave it out).
 """
 
 from __future__ import annotations
@@ -15,60 +14,16 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from config import Settings
-from media_pipeline import Segment, Transcript, Word, analyse_talk
-from service.clips import transcripts, upload
+from service.clips import upload
 from service.demo.history import seed_history
 from service.demo.seed import seed_demo
 from service.models import Clip, ClipKind, ConsentState, User
-from service.talk import figures
 from workers.context import build_context, use_context
 from workers.process import process_clip
+from workers.queues import enqueue_transcription
 from workers.samples import make_sample_clip
-from workers.talk import talk_figures
-
-STATEMENT = "Right everyone look at the board and copy the title".split()
-QUESTION = "Why do you think that happens?".split()
-ANSWER = "Because the light bends".split()
-
-
-def lesson_transcript(duration: float, wait: float) -> Transcript:
-    """A lesson of `duration` seconds: explain, ask, wait `wait` seconds, hear an answer."""
-    segments: list[Segment] = []
-    at = 0.4
-    while True:
-        turn = [(STATEMENT, 0.3, 0.6), (QUESTION, 0.28, wait), (ANSWER, 0.32, 0.8)]
-        if at + sum(len(w) * step + gap for w, step, gap in turn) > duration:
-            break
-        for words, step, gap in turn:
-            timed = []
-            for word in words:
-                timed.append(Word(at, at + step * 0.85, word, 0.9))
-                at += step
-            text = " ".join(w.text for w in timed)
-            segments.append(
-                Segment(len(segments), timed[0].start, timed[-1].end, text, tuple(timed))
-            )
-            at += gap
-    return Transcript(language="en", duration=duration, segments=tuple(segments))
-
-
-def seed_talk(session: Session, clip_ids: list[int], duration: float) -> None:
-    """Save a transcript and figures for an ECT's lessons, oldest first, waits growing from
-    0.6 s to 3 s."""
-    for n, clip_id in enumerate(clip_ids):
-        wait = 0.6 + 2.4 * n / max(len(clip_ids) - 1, 1)
-        said = lesson_transcript(duration, wait)
-        segments = [
-            transcripts.SegmentData(
-                s.start, s.end, s.text, [(w.start, w.end, w.text) for w in s.words]
-            )
-            for s in said.segments
-        ]
-        transcripts.save_transcript(session, clip_id, segments, language="en", captions=None)
-        figures.save_talk(session, clip_id, talk_figures(analyse_talk(said), None, voiced=False))
 
 
 def seed_demo_trust(settings: Settings, echo: Callable[[str], object] = print) -> list:
@@ -103,7 +58,10 @@ def seed_demo_trust(settings: Settings, echo: Callable[[str], object] = print) -
             session.expire_all()
             sample_clip = session.get(Clip, clip.id)
             for clip_ids in seed_history(session, sample_clip) or []:
-                seed_talk(session, clip_ids, sample_clip.duration or 20.0)
+                for clip_id in clip_ids:
+                    enqueue_transcription(
+                        ctx.redis, clip_id, sample_clip.duration, stale_after=ctx.stale_after
+                    )
     use_context(None)
     ctx.engine.dispose()
     return logins

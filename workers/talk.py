@@ -78,7 +78,16 @@ def talk_figures(
     *,
     voiced: bool = False,
 ) -> TalkFigures:
-    """Turn measured talk (and its speaker split, if any) into the figures a clip keeps."""
+    """Turn measured talk (and its speaker split, if any) into the figures a clip keeps; a clip
+    in which no speech was found keeps no figures (silence is not 0 % talk)."""
+    if stats.words == 0 or stats.speech_seconds <= 0:
+        detail = {
+            "version": 1,
+            "speech_found": False,
+            "voiced": voiced,
+            "duration": round(float(stats.duration), 2),
+        }
+        return TalkFigures.silent(float(stats.duration), detail)
     longest = stats.longest_stretch
     return TalkFigures(
         duration=float(stats.duration),
@@ -103,6 +112,7 @@ def _detail(
     longest = stats.longest_stretch
     return {
         "version": 1,
+        "speech_found": True,
         "voiced": voiced,  # word timings were cut to the voiced sound (find_voice)
         "duration": r(stats.duration),
         "speech_seconds": r(stats.speech_seconds),

@@ -1,27 +1,33 @@
 """Face blurring: asking for it, and the worker's transitions of a clip's blur state.
 
-The blur is a stage after processing: the blurred rendition becomes the clip's ``video_key``
-and ``poster_key``, which everybody watches; the first blur moves the unblurred ones to
-``unblurred_video_key`` and ``unblurred_poster_key``, seen by the uploader alone until the
-retention policy removes them. A later blur (another face chosen to keep) starts again from
-the unblurred rendition. When the face to keep was not found, the blur still succeeds (every
-face is blurred) and ``blur_failure_reason`` carries a notice saying so.
+The blur is a stage after processing: ``requested -> processing -> review -> ready`` (or
+``failed``). A finished blur waits in ``review`` for the uploader to check it
+(service.clips.blur_review), unless the school lets blurs go without that check; until then
+its video and poster are ``blur_review_video_key`` and ``blur_review_poster_key``, and
+nobody else sees the clip's video. Once shared, the blurred rendition becomes the clip's
+``video_key`` and ``poster_key``, which everybody watches; the first blur moves the unblurred
+ones to ``unblurred_video_key`` and ``unblurred_poster_key``, seen by the uploader alone until
+the retention policy removes them. A later blur (another face chosen to keep, touch-ups added)
+starts again from the unblurred rendition and is written beside the one being shown. When the
+face to keep was not found, the blur still succeeds (every face is blurred) and
+``blur_failure_reason`` carries a notice saying so.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from service import auditlog, policy
 from service.clips.visibility import get_visible_clip
 from service.errors import Forbidden, InvalidInput, NotFound
-from service.models import AuditAction, BlurStatus, Clip, ClipStatus, User
-from service.storage.keys import blur_key
+from service.models import AuditAction, BlurRegion, BlurStatus, Clip, ClipStatus, User
+from service.storage.keys import blur_keys
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +61,13 @@ def _keep_text(keep: tuple[float, float, float] | None) -> str:
     return f"keeping the face at {x:.0%} across, {y:.0%} down, {minutes}:{seconds:02d}"
 
 
+def _regions_text(session: Session, clip_id: int) -> str:
+    count = session.scalar(select(func.count(BlurRegion.id)).where(BlurRegion.clip_id == clip_id))
+    if not count:
+        return ""
+    return f", with {count} area{'s' if count != 1 else ''} to blur as well"
+
+
 def request_blur(
     session: Session,
     user: User,
@@ -65,8 +78,9 @@ def request_blur(
 ) -> Clip:
     """Ask for the clip's faces to be blurred, optionally keeping one face (the teacher's).
 
-    The clip's video is withheld from everyone but the uploader until the blur is done. The
-    caller queues the blur job when the clip is ready (processing queues it otherwise).
+    The clip's video is withheld from everyone but the uploader until the blur is done (and,
+    unless the school says otherwise, checked by the uploader). The caller queues the blur
+    job when the clip is ready (processing queues it otherwise).
     """
     clip = get_visible_clip(session, user, clip_id)
     if not policy.can_request_blur(session, user, clip):
@@ -78,7 +92,7 @@ def request_blur(
         )
     if clip.status == ClipStatus.FAILED:
         raise InvalidInput("This clip could not be prepared, so there is no video to blur.")
-    if clip.blur_status == BlurStatus.READY and clip.unblurred_video_key is None:
+    if clip.video_key is not None and unblurred_keys(clip)[0] is None:
         raise InvalidInput(
             "The unblurred original of this clip has been deleted under the school's "
             "retention policy, so it cannot be blurred again."
@@ -95,7 +109,7 @@ def request_blur(
         clip_id=clip.id,
         subject_id=clip.owner_id,
         school_id=clip.school_id,
-        detail=f"{clip.title}: {_keep_text(keep)}",
+        detail=f"{clip.title}: {_keep_text(keep)}{_regions_text(session, clip.id)}",
         ip=ip,
     )
     session.commit()
@@ -117,7 +131,7 @@ def unblurred_keys(clip: Clip) -> tuple[str | None, str | None]:
     """Return the keys of the unblurred video and poster (the playable ones, if never blurred)."""
     if clip.unblurred_video_key is not None:
         return clip.unblurred_video_key, clip.unblurred_poster_key
-    if clip.video_key == blur_key(clip.id):
+    if clip.video_key in blur_keys(clip.id):
         return None, None  # blurred, and the unblurred rendition has been deleted
     return clip.video_key, clip.poster_key
 
@@ -140,26 +154,48 @@ def mark_blurring(session: Session, clip_id: int) -> Clip | None:
 
 
 def mark_blurred(
-    session: Session, clip_id: int, *, video: str, poster: str | None, notice: str | None = None
+    session: Session,
+    clip_id: int,
+    *,
+    video: str,
+    poster: str | None,
+    notice: str | None = None,
+    face_strip: Sequence[int] | None = None,
 ) -> Clip | None:
-    """Make the blurred rendition the one everybody watches; keep the unblurred one aside.
+    """Record a finished blur: for the uploader to check, or shared where the school allows.
 
-    A blur asked for again while this one ran stays ``requested``, so the newer choice of
-    face to keep is blurred next; until then this blurred rendition is shown.
+    ``face_strip`` counts the faces blurred in each whole second. A blur asked for again while
+    this one ran stays ``requested``, so the newer choice is blurred next; until then this
+    blurred rendition waits for the uploader (or is shown, where no check is asked for).
     """
     clip = session.get(Clip, clip_id)
     if clip is None:
         return None
-    if clip.unblurred_video_key is None and clip.video_key != video:
+    clip.blur_face_strip = list(face_strip) if face_strip is not None else None
+    shared = clip.school.blur_without_review
+    if shared:
+        publish_blurred(clip, video, poster)
+    else:
+        clip.blur_review_video_key, clip.blur_review_poster_key = video, poster
+    if clip.blur_status != BlurStatus.REQUESTED:
+        clip.blur_status = BlurStatus.READY if shared else BlurStatus.REVIEW
+        clip.blur_failure_reason = notice
+    session.commit()
+    return clip
+
+
+def publish_blurred(clip: Clip, video: str, poster: str | None) -> None:
+    """Make a blurred rendition the one everybody watches; keep the unblurred one aside.
+
+    The caller sets the blur's state and commits.
+    """
+    if clip.unblurred_video_key is None and clip.video_key not in blur_keys(clip.id):
         clip.unblurred_video_key = clip.video_key
         clip.unblurred_poster_key = clip.poster_key
     clip.video_key = video
     clip.poster_key = poster
-    if clip.blur_status != BlurStatus.REQUESTED:
-        clip.blur_status = BlurStatus.READY
-        clip.blur_failure_reason = notice
-    session.commit()
-    return clip
+    clip.blur_review_video_key = None
+    clip.blur_review_poster_key = None
 
 
 def mark_blur_failed(session: Session, clip_id: int, reason: str) -> Clip | None:

@@ -25,12 +25,13 @@ from service.models import (
 
 
 def rehearsable_steps(session: Session, user: User) -> list[ActionStep]:
-    """List the user's own active steps, newest first (what a rehearsal can be linked to)."""
+    """List the steps a rehearsal of the user's can be linked to: their current step, if any."""
     return list(
         session.scalars(
             select(ActionStep)
             .where(ActionStep.ect_id == user.id, ActionStep.status == StepStatus.ACTIVE)
             .order_by(ActionStep.created_at.desc(), ActionStep.id.desc())
+            .limit(1)
         )
     )
 

@@ -1,6 +1,11 @@
 """Action steps: a mentor sets one for an ECT (with success criteria, a review date and
 perhaps a model clip), edits, closes or repeats it; the step an ECT works on now, and the
-timeline of their steps."""
+timeline of their steps.
+
+An ECT works on one step at a time: setting a new step closes the current one as met or moved
+on (the mentor says which), and repeating a step closes it as repeated. Both go through
+``_close_current``, the one place that keeps a single step active.
+"""
 
 from __future__ import annotations
 
@@ -134,6 +139,31 @@ def model_clip_for(session: Session, mentor: User, clip_id: int | None) -> int |
 
 # --- action steps ---------------------------------------------------------------------------
 
+# How a mentor closes a step by hand, or says what became of it when setting the next one.
+CLOSING_OUTCOMES = (StepStatus.MET, StepStatus.MOVED_ON)
+
+
+def _active_steps(session: Session, ect_id: int) -> list[ActionStep]:
+    """The ECT's active steps, newest first: one, or none (more only in data from before one
+    step at a time was enforced). Locks the ECT's row, so two mentors setting steps at once
+    (on PostgreSQL) take turns instead of leaving two steps active."""
+    session.execute(select(User.id).where(User.id == ect_id).with_for_update())
+    return list(
+        session.scalars(
+            select(ActionStep)
+            .where(ActionStep.ect_id == ect_id, ActionStep.status == StepStatus.ACTIVE)
+            .order_by(ActionStep.created_at.desc(), ActionStep.id.desc())
+        )
+    )
+
+
+def _close_current(steps: Sequence[ActionStep], outcome: StepStatus) -> None:
+    """Close the current step as ``outcome``, and any older one left active as moved on."""
+    now = utcnow()
+    for n, step in enumerate(steps):
+        step.status = outcome if n == 0 else StepStatus.MOVED_ON
+        step.closed_at = now
+
 
 def set_action_step(
     session: Session,
@@ -142,15 +172,26 @@ def set_action_step(
     data: StepInput,
     *,
     source_comment_id: int | None = None,
+    current_outcome: StepStatus | None = None,
 ) -> ActionStep:
-    """Set a new active step for an ECT the mentor mentors."""
-    visible_ect(session, mentor, ect_id)  # 404 before 403: never confirm a stranger exists
+    """Set a new active step for an ECT the mentor mentors, closing their current step as
+    ``current_outcome`` (met or moved on; required while they have one)."""
+    ect = visible_ect(session, mentor, ect_id)  # 404 before 403: never confirm a stranger exists
     pairing = mentorship_for(session, mentor, ect_id)
     title, why, criteria, strand, standard = clean_step(data)
     if source_comment_id is not None:
         comment = session.get(Comment, source_comment_id)
         if comment is None or comment.clip.owner_id != ect_id:
             raise InvalidInput("That comment is not on one of this ECT's clips.")
+    review_on = _review_date(pairing, data.review_on)
+    model_clip_id = model_clip_for(session, mentor, data.model_clip_id)
+    current = _active_steps(session, ect_id)
+    if current and current_outcome not in CLOSING_OUTCOMES:
+        raise InvalidInput(
+            f"{ect.name} is still working on “{current[0].title}”. Please say whether it was "
+            "met or you are moving on from it: an ECT works on one step at a time."
+        )
+    _close_current(current, current_outcome or StepStatus.MOVED_ON)
     step = ActionStep(
         ect_id=ect_id,
         mentor_id=mentor.id,
@@ -160,8 +201,8 @@ def set_action_step(
         criteria=criteria,
         strand=strand,
         standard=standard,
-        review_on=_review_date(pairing, data.review_on),
-        model_clip_id=model_clip_for(session, mentor, data.model_clip_id),
+        review_on=review_on,
+        model_clip_id=model_clip_id,
         source_comment_id=source_comment_id,
     )
     session.add(step)
@@ -199,7 +240,7 @@ def close_action_step(
 ) -> ActionStep:
     """Mark an active step met, or moved on from before every criterion was met."""
     step = _own_step(session, mentor, step_id)
-    if outcome not in (StepStatus.MET, StepStatus.MOVED_ON):
+    if outcome not in CLOSING_OUTCOMES:
         raise InvalidInput("A step is closed as met or moved on.")
     if step.status != StepStatus.ACTIVE:
         raise InvalidInput("Only an active step can be closed.")
@@ -217,8 +258,10 @@ def repeat_action_step(
     if step.status != StepStatus.ACTIVE:
         raise InvalidInput("Only an active step can be repeated.")
     pairing = mentorship_for(session, mentor, step.ect_id)
-    step.status = StepStatus.REPEATED
-    step.closed_at = utcnow()
+    review_on = _review_date(pairing, review_on)
+    current = _active_steps(session, step.ect_id)
+    # The repeated step first, so it is closed as repeated; any other still active moved on.
+    _close_current([step] + [s for s in current if s.id != step.id], StepStatus.REPEATED)
     again = ActionStep(
         ect_id=step.ect_id,
         mentor_id=mentor.id,
@@ -228,7 +271,7 @@ def repeat_action_step(
         criteria=list(step.criteria),
         strand=step.strand,
         standard=step.standard,
-        review_on=_review_date(pairing, review_on),
+        review_on=review_on,
         model_clip_id=step.model_clip_id,
         previous_step_id=step.id,
     )
@@ -246,7 +289,8 @@ def get_step(session: Session, user: User, step_id: int) -> ActionStep:
 
 
 def current_step(session: Session, user: User, ect_id: int) -> ActionStep | None:
-    """Return the ECT's active step (the newest, if more than one is active)."""
+    """Return the ECT's active step (the newest, should data from before one step at a time
+    hold more than one)."""
     visible_ect(session, user, ect_id)
     return session.scalar(
         select(ActionStep)

@@ -1,1 +1,1 @@
-"""The demo trust: its people and clips, a term of coaching history, and talk figures."""
+"""The demo trust: its people and clips, and a term of coaching history."""

@@ -4,8 +4,10 @@ Every pairing started with the school year and met on its cadence in term time, 
 of action steps and a formal observation each half term, except where the demo needs a gap
 for the coordinator to spot: Tom Wright (Northfield) has had no coaching for three weeks, and
 Ellie Morgan (Riverside) missed her autumn 1 formal observation. Lesson clips reuse the
-processed sample clip's files, with feedback after different waits per mentor. Each school's
-reviewer has annotated their mentors' first sessions, and one mentor has replied.
+processed sample clip's files, with feedback after different waits per mentor; the sample
+has no speech, so they wait to be transcribed like any upload and get no talk figures (none are
+made up). Each school's reviewer has annotated their mentors' first sessions, and one mentor
+has replied.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from service.models import (
     ReviewerAssignment,
     StepStatus,
     StepTemplate,
+    TranscriptStatus,
     User,
 )
 from service.review import notes, rubrics
@@ -65,7 +68,7 @@ def seed_history(
     session: Session, sample: Clip, today: date | None = None
 ) -> list[list[int]] | None:
     """Add the history once (None if it is already there); return each ECT's lesson clip ids,
-    oldest first, for the workers to give them talk figures (workers.demo_talk)."""
+    oldest first, for the workers to transcribe (workers.demo)."""
     if session.scalar(select(CoachingSession.id).limit(1)) is not None:
         return None
     calendar = SchoolCalendar()
@@ -223,6 +226,9 @@ def _lesson_clips(
             ready_at=uploaded + timedelta(minutes=2),
             consent_state=CONSENT[-1] if n == len(waits) - 1 else CONSENT[n % 3],
             recorded_by=ect.name,
+            # Playable, so its transcript waits (the sweeper queues it if nothing else does).
+            transcript_status=TranscriptStatus.PENDING,
+            transcript_updated_at=uploaded + timedelta(minutes=2),
         )
         session.add(clip)
         session.flush()

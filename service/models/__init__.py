@@ -24,6 +24,7 @@ from service.models.org import (
     User,
 )
 from service.models.privacy import (
+    BlurRegion,
     BlurStatus,
     ClipShare,
     ConsentState,
@@ -44,6 +45,7 @@ from service.models.transcripts import TranscriptSegment
 from service.models.uploads import UploadSession
 
 __all__ = [
+    "BlurRegion",
     "BlurStatus",
     "ClipShare",
     "ClipTalk",

@@ -20,6 +20,9 @@ class AuditAction(enum.StrEnum):
     # Children's privacy:
     VIEW_ORIGINAL = "view_original"
     REQUEST_BLUR = "request_blur"
+    BLUR_TOUCH_UP = "blur_touch_up"
+    VIEW_BLUR_REVIEW = "view_blur_review"
+    CONFIRM_BLUR = "confirm_blur"
     RECORD_CONSENT = "record_consent"
     SHARE_CLIP = "share_clip"
     REVOKE_SHARE = "revoke_share"
@@ -37,6 +40,9 @@ class AuditAction(enum.StrEnum):
             "permission_change": "Changed who may see what",
             "view_original": "Watched an unblurred original",
             "request_blur": "Asked for faces to be blurred",
+            "blur_touch_up": "Changed the areas to blur",
+            "view_blur_review": "Watched a blurred video to check it",
+            "confirm_blur": "Shared a blurred video after checking it",
             "record_consent": "Recorded consent for a clip",
             "share_clip": "Shared a clip with a colleague",
             "revoke_share": "Revoked a share",

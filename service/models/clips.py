@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, str_enum, utcnow
@@ -119,6 +119,12 @@ class Clip(Base):
     blur_keep_t: Mapped[float | None] = mapped_column(default=None)
     unblurred_video_key: Mapped[str | None] = mapped_column(String(300), default=None)
     unblurred_poster_key: Mapped[str | None] = mapped_column(String(300), default=None)
+    # A finished blur waiting for the uploader's check (BlurStatus.REVIEW): its video and
+    # poster, seen by the uploader alone until they confirm it (service.clips.blur_review).
+    blur_review_video_key: Mapped[str | None] = mapped_column(String(300), default=None)
+    blur_review_poster_key: Mapped[str | None] = mapped_column(String(300), default=None)
+    # Faces blurred in each whole second of the latest blur (index: the second).
+    blur_face_strip: Mapped[list[int] | None] = mapped_column(JSON, default=None)
     # Retention (service.privacy.retention): when the original upload was removed, and an extension.
     original_deleted_at: Mapped[datetime | None] = mapped_column(default=None)
     retain_until: Mapped[date | None] = mapped_column(default=None)

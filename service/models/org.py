@@ -81,6 +81,11 @@ class School(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     # Privacy settings (service.privacy): the upload form's blur default, and retention.
     blur_by_default: Mapped[bool] = mapped_column(default=False)
+    # Every blur of the school's clips blurs the whole picture but the teacher (the kept face's
+    # person), not only the faces found.
+    blur_outside_teacher: Mapped[bool] = mapped_column(default=False)
+    # A finished blur is shared at once, without waiting for the uploader to check it.
+    blur_without_review: Mapped[bool] = mapped_column(default=False)
     original_retention_days: Mapped[int] = mapped_column(default=30)  # after processing
     clip_retention_days: Mapped[int] = mapped_column(default=90)  # after induction ends
     # How teachers are recorded, for telling teacher from pupils in talk figures: a

@@ -64,6 +64,9 @@ class ConsentState(enum.StrEnum):
 class BlurStatus(enum.StrEnum):
     REQUESTED = "requested"
     PROCESSING = "processing"
+    # Blurred, waiting for the uploader to check it: shown to nobody else until they confirm
+    # (unless the school lets blurs go without that check).
+    REVIEW = "review"
     READY = "ready"
     FAILED = "failed"
 
@@ -102,3 +105,24 @@ class ClipShare(Base):
 
     shared_by: Mapped[User] = relationship(foreign_keys=[shared_by_id])
     colleague: Mapped[User] = relationship(foreign_keys=[colleague_id], lazy="joined")
+
+
+class BlurRegion(Base):
+    """A rectangle the uploader asked to be blurred from one moment to another (a touch-up).
+
+    Corners are fractions (0..1) of the upright picture's width and height; times are seconds.
+    Every region of a clip is blurred by each blur that follows, whatever faces are found.
+    """
+
+    __tablename__ = "blur_regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"), index=True)
+    start_s: Mapped[float]
+    end_s: Mapped[float]
+    x0: Mapped[float]
+    y0: Mapped[float]
+    x1: Mapped[float]
+    y1: Mapped[float]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

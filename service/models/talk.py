@@ -2,7 +2,8 @@
 
 One row per clip, written by the transcription job. The headline figures are columns, so an
 ECT's trend across weeks is one query; the rest (questions, timeline, speaker split) is a JSON
-document read whole with its clip.
+document read whole with its clip. A clip in which no speech was found keeps a row (it was
+measured) with no figures: silence is not 0 % talk at 0 words a minute.
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ class ClipTalk(Base):
     )
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
     duration: Mapped[float]
-    speech_share: Mapped[float]  # 0..1 of the clip's time
-    longest_stretch: Mapped[float]  # seconds; 0 when nothing was said
-    questions: Mapped[int]
+    # The figures; all None when no speech was found in the clip.
+    speech_share: Mapped[float | None]  # 0..1 of the clip's time
+    longest_stretch: Mapped[float | None]  # seconds
+    questions: Mapped[int | None]
     median_wait: Mapped[float | None]  # seconds; None when no question was answered
-    words_per_minute: Mapped[float]  # while speaking
+    words_per_minute: Mapped[float | None]  # while speaking
     teacher_share: Mapped[float | None]  # of the speech; None when speakers cannot be told apart
     # See workers.talk.talk_figures for the shape.
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -37,6 +39,13 @@ class ClipTalk(Base):
     clip: Mapped[Clip] = relationship()
 
     @property
+    def speech_found(self) -> bool:
+        """Say whether any speech was found, so the clip has talk figures."""
+        return self.speech_share is not None
+
+    @property
     def questions_per_10_minutes(self) -> float | None:
         """Questions at this clip's rate over 10 minutes, so clips of any length compare."""
-        return self.questions / self.duration * 600 if self.duration > 0 else None
+        if self.questions is None or self.duration <= 0:
+            return None
+        return self.questions / self.duration * 600

@@ -3,9 +3,12 @@
 Rules, in words:
 - the unblurred rendition and the original upload are seen by the uploader alone;
 - while faces are waiting to be blurred (asked for, or required because some pupils have not
-  consented), everyone but the uploader sees the clip's page without its video or poster;
+  consented), or a finished blur waits for the uploader to check it, everyone but the uploader
+  sees the clip's page without its video or poster;
 - the uploader and the uploader's mentor may ask for faces to be blurred, and choose the face
   to keep;
+- the uploader alone checks a finished blur: watches it, adds or removes areas to blur, has it
+  blurred again, and shares it;
 - the school records consent: after upload, the consent register is kept by the school's
   coordinators (school or trust) and admins;
 - a clip goes past its ECT, mentor and coordinators (the model library, a share) only when
@@ -44,8 +47,17 @@ def can_view_original(user: User, clip: Clip) -> bool:
     return user.is_active and clip.owner_id == user.id
 
 
+def can_review_blur(user: User, clip: Clip) -> bool:
+    """Say whether the user checks and touches up the clip's blur (the uploader only)."""
+    return user.is_active and clip.owner_id == user.id and not clip.audio_only
+
+
 def blur_pending(clip: Clip) -> bool:
-    """Say whether faces must be blurred before anyone but the uploader sees the video."""
+    """Say whether faces must be blurred before anyone but the uploader sees the video.
+
+    A blur waiting for the uploader's check (``review``) is still pending: the video stays as
+    withheld as while it was being made.
+    """
     if clip.blur_status == BlurStatus.READY or clip.audio_only:  # sound only: no faces kept
         return False
     if clip.unblurred_video_key is not None:

@@ -44,7 +44,10 @@ class Action(enum.StrEnum):
     EXTEND_RETENTION = "extend_retention"  # the clip's school's coordinators; viewers get 403
     # Children's privacy:
     REQUEST_BLUR = "request_blur"  # the owner and the owner's mentor; other viewers get 403
-    VIEW_ORIGINAL = "view_original"  # the unblurred rendition: the uploader alone; others 404
+    VIEW_ORIGINAL = "view_original"  # the unblurred rendition, and a blurred one waiting for
+    # the uploader's check: the uploader alone; others 404
+    REVIEW_BLUR = "review_blur"  # check a blur, add or remove areas to blur, blur again, share:
+    # the uploader alone; other viewers get 403
     # Children's privacy:
     MANAGE_PRIVACY = "manage_privacy"  # the school's coordinators (school or trust), admins;
     # other coordinators get 404, everyone else 403 (a school's settings, classes, register)
@@ -89,6 +92,11 @@ ENDPOINT_RULES: dict[str, Action] = {
     "clips.transcript_download": Action.VIEW_CLIP,
     "clips.original": Action.VIEW_ORIGINAL,
     "clips.request_blur": Action.REQUEST_BLUR,
+    "clips.blur_candidate": Action.VIEW_ORIGINAL,
+    "clips.add_blur_region": Action.REVIEW_BLUR,
+    "clips.remove_blur_region": Action.REVIEW_BLUR,
+    "clips.blur_again": Action.REVIEW_BLUR,
+    "clips.confirm_blur": Action.REVIEW_BLUR,
     "search.index": Action.SIGNED_IN,
     "coaching.home": Action.SIGNED_IN,
     "coaching.ect": Action.VIEW_COACHING,

@@ -41,6 +41,7 @@ from service.models import (
     School,
     utcnow,
 )
+from service.storage import keys as storage_keys
 from service.storage.base import Storage
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ KEY_COLUMNS = (
     "captions_key",
     "unblurred_video_key",
     "unblurred_poster_key",
+    "blur_review_video_key",
+    "blur_review_poster_key",
 )
 ORIGINAL, CLIP = "original", "clip"
 
@@ -306,7 +309,15 @@ def _remove_original(
 def _delete_clip(
     session: Session, storage: Storage, clip: Clip, due: Due, report: RetentionReport
 ) -> None:
-    if not _delete_objects(session, storage, clip, _keys(clip, KEY_COLUMNS), report):
+    # Blurred renditions take turns between two keys: the one not in use may be left over.
+    spare = [
+        key
+        for key in (*storage_keys.blur_keys(clip.id), *storage_keys.blurred_poster_keys(clip.id))
+        if storage.exists(key)
+    ]
+    doomed = _keys(clip, KEY_COLUMNS)
+    doomed += [key for key in spare if key not in doomed]
+    if not _delete_objects(session, storage, clip, doomed, report):
         return
     detail = (
         f"Clip {clip.id} deleted: “{short_title(clip)}” ({clip.kind.label}, recorded "

@@ -2,10 +2,12 @@
 service.clips.upload).
 
 The school is the data controller for the pupils its clips show. Its coordinators choose
-whether the upload form asks for faces to be blurred by default, how long originals and clips
-are kept (service.privacy.retention applies it), and which classes are recorded as sound
-only. The uploader records the lawful basis, the state of pupils' consent and who recorded the clip;
-a consent state that requires blurring always asks for it.
+whether the upload form asks for faces to be blurred by default, whether a blur covers the
+whole picture but the teacher, whether a finished blur may be shared without its uploader's
+check, how long originals and clips are kept (service.privacy.retention applies it), and
+which classes are recorded as sound only. The uploader records the lawful basis, the state
+of pupils' consent and who recorded the clip; a consent state that requires blurring always
+asks for it.
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ class PrivacySettings:
     # How teachers are recorded (TeacherMicrophone), for telling teacher from pupils
     # in talk figures; None leaves it as it is.
     teacher_microphone: str | None = None
+    # Blur everything but the teacher, not only the faces found; None leaves it as it is.
+    blur_outside_teacher: bool | None = None
+    # Share a finished blur without the uploader's check; None leaves it as it is.
+    blur_without_review: bool | None = None
 
 
 def privacy_school(session: Session, user: User, school_id: int) -> School:
@@ -81,7 +87,7 @@ def _on_off(value: bool) -> str:
 def update_settings(
     session: Session, user: User, school_id: int, wanted: PrivacySettings, *, ip: str = ""
 ) -> School:
-    """Change a school's blur default and retention periods; audit what changed."""
+    """Change a school's blur settings and retention periods; audit what changed."""
     school = privacy_school(session, user, school_id)
     originals = _check_days(wanted.original_retention_days, "original uploads")
     kept = _check_days(wanted.clip_retention_days, "clips after induction ends")
@@ -95,6 +101,18 @@ def update_settings(
         changes.append(f"originals kept: {school.original_retention_days} -> {originals} days")
     if school.clip_retention_days != kept:
         changes.append(f"clips kept after induction: {school.clip_retention_days} -> {kept} days")
+    outside = _switch(
+        changes,
+        "blur everything but the teacher",
+        school.blur_outside_teacher,
+        wanted.blur_outside_teacher,
+    )
+    unchecked = _switch(
+        changes,
+        "share blurred videos without the uploader's check",
+        school.blur_without_review,
+        wanted.blur_without_review,
+    )
     microphone = school.teacher_microphone
     if wanted.teacher_microphone is not None:
         microphone = _check_microphone(wanted.teacher_microphone)
@@ -105,9 +123,19 @@ def update_settings(
         school.blur_by_default = wanted.blur_by_default
         school.original_retention_days = originals
         school.clip_retention_days = kept
+        school.blur_outside_teacher = outside
+        school.blur_without_review = unchecked
         _audit(session, user, school, "; ".join(changes), ip)
     session.commit()
     return school
+
+
+def _switch(changes: list[str], what: str, now: bool, wanted: bool | None) -> bool:
+    """Return the setting wanted (None: as it is), noting a change in ``changes``."""
+    if wanted is None or wanted == now:
+        return now
+    changes.append(f"{what}: {_on_off(now)} -> {_on_off(wanted)}")
+    return wanted
 
 
 def _check_microphone(value: str) -> str:

@@ -19,14 +19,30 @@ def poster_key(clip_id: int) -> str:
     return f"clips/{clip_id}/poster.jpg"
 
 
-def blur_key(clip_id: int) -> str:
-    """Return the key of a clip's rendition with pupils' faces blurred."""
-    return f"clips/{clip_id}/blurred.mp4"
+def blur_key(clip_id: int, *, besides: str | None = None) -> str:
+    """Return the key of a clip's rendition with pupils' faces blurred: not ``besides``.
+
+    Blurred renditions take turns between two keys, so a new blur (which may wait for the
+    uploader's check) is written next to the one being shown, never over it.
+    """
+    first, second = blur_keys(clip_id)
+    return second if besides == first else first
 
 
-def blurred_poster_key(clip_id: int) -> str:
-    """Return the key of the poster taken from the blurred rendition."""
-    return f"clips/{clip_id}/blurred-poster.jpg"
+def blurred_poster_key(clip_id: int, *, besides: str | None = None) -> str:
+    """Return the key of the poster taken from a blurred rendition: not ``besides``."""
+    first, second = blurred_poster_keys(clip_id)
+    return second if besides == first else first
+
+
+def blur_keys(clip_id: int) -> tuple[str, str]:
+    """Return both keys a clip's blurred rendition may have."""
+    return f"clips/{clip_id}/blurred.mp4", f"clips/{clip_id}/blurred-2.mp4"
+
+
+def blurred_poster_keys(clip_id: int) -> tuple[str, str]:
+    """Return both keys a blurred rendition's poster may have."""
+    return f"clips/{clip_id}/blurred-poster.jpg", f"clips/{clip_id}/blurred-poster-2.jpg"
 
 
 def captions_key(clip_id: int, *, besides: str | None = None) -> str:

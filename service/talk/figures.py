@@ -3,7 +3,8 @@
 The transcription job measures a clip (media_pipeline.analyse_talk, with an optional speaker
 split), turns what it measured into plain TalkFigures (workers.talk) and saves them here.
 They are the teacher's own (service.policy.talk): the owner sees them, and a mentor the ECT
-chose to share them with.
+chose to share them with. A clip in which no speech was found has no figures (TalkFigures.silent):
+it says so on its page and is left out of trends.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from service.errors import NotFound
 from service.models import (
     AuditAction,
     Clip,
+    ClipKind,
     ClipStatus,
     ClipTalk,
     Mentorship,
@@ -32,18 +34,29 @@ NOT_SHARED = "We could not find those talk figures. They are only shown to the t
 NOT_SHARED += "to a mentor the teacher has shared them with."
 
 
+# The kinds of clip whose figures are charted across weeks (service.talk.trends): a teacher's
+# own teaching. A mentor's model clips have figures on their page but no trends.
+CHARTED_KINDS = (ClipKind.LESSON, ClipKind.REHEARSAL)
+
+
 @dataclass(frozen=True)
 class TalkFigures:
-    """A clip's talk figures as plain values (workers.talk.talk_figures makes them)."""
+    """A clip's talk figures as plain values (workers.talk.talk_figures makes them); every
+    figure is None when no speech was found (``silent``)."""
 
     duration: float  # seconds
-    speech_share: float  # of the clip's time, 0 to 1
-    longest_stretch: float  # seconds of the longest run of talk; 0 when nothing was said
-    questions: int
+    speech_share: float | None  # of the clip's time, 0 to 1
+    longest_stretch: float | None  # seconds of the longest run of talk
+    questions: int | None
     median_wait: float | None  # seconds; None when no question was followed by speech
-    words_per_minute: float  # while speaking
+    words_per_minute: float | None  # while speaking
     teacher_share: float | None  # of the talk; None when the speakers were not told apart
     detail: dict[str, Any]  # the JSON document kept with the figures (ClipTalk.detail)
+
+    @classmethod
+    def silent(cls, duration: float, detail: dict[str, Any]) -> TalkFigures:
+        """The record of a clip measured with no speech found: no figures at all."""
+        return cls(duration, None, None, None, None, None, None, detail)
 
 
 def save_talk(session: Session, clip_id: int, figures: TalkFigures) -> ClipTalk | None:
@@ -72,6 +85,8 @@ class TalkPanel:
     talk: ClipTalk | None
     shared_with: tuple[str, ...]  # mentors who see the owner's figures (for the owner's eyes)
     viewer_is_owner: bool
+    charted: bool = True  # the clip is one of the points of its teacher's trends
+    shares: bool = True  # the owner is an ECT, who may share figures with a mentor
 
 
 def panel_for(session: Session, user: User, clip: Clip) -> TalkPanel | None:
@@ -84,7 +99,13 @@ def panel_for(session: Session, user: User, clip: Clip) -> TalkPanel | None:
         shared = tuple(
             m.mentor.name for m in policy.talk_pairings(session, user.id) if m.talk_shared
         )
-    return TalkPanel(talk=talk, shared_with=shared, viewer_is_owner=clip.owner_id == user.id)
+    return TalkPanel(
+        talk=talk,
+        shared_with=shared,
+        viewer_is_owner=clip.owner_id == user.id,
+        charted=clip.kind in CHARTED_KINDS,
+        shares=policy.can_share_talk(clip.owner),
+    )
 
 
 def get_clip_talk(session: Session, user: User, clip_id: int) -> tuple[Clip, ClipTalk | None]:

@@ -1,8 +1,9 @@
 """Talk trends: an ECT's talk figures across their clips over the weeks, with their steps.
 
-The same figures as each clip's talk panel, one point per transcribed lesson or rehearsal, in
-the order they were recorded; the dates the ECT's action steps were set mark the charts, and
-each step gets a before/after summary ("did wait time move after the step on wait time?").
+The same figures as each clip's talk panel, one point per transcribed lesson or rehearsal in
+which speech was found (a silent clip has no figures to chart), in the order they were
+recorded; the dates the ECT's action steps were set mark the charts, and each step gets a
+before/after summary ("did wait time move after the step on wait time?").
 Only the ECT and a mentor they shared their figures with see them (service.policy.talk).
 
 Everything returned is plain dataclasses, so the chart layout (web.talk.charts) never touches
@@ -23,9 +24,7 @@ from service import policy
 from service.errors import NotFound
 from service.induction.terms import SchoolCalendar
 from service.models import ActionStep, Clip, ClipKind, ClipStatus, ClipTalk, School, User
-from service.talk.figures import NOT_SHARED
-
-CHARTED_KINDS = (ClipKind.LESSON, ClipKind.REHEARSAL)
+from service.talk.figures import CHARTED_KINDS, NOT_SHARED
 
 
 def _seconds(value: float) -> str:
@@ -136,6 +135,7 @@ class TalkTrends:
     points: tuple[TrendPoint, ...]
     steps: tuple[StepMark, ...]
     summaries: tuple[StepSummary, ...]
+    silent: int = 0  # transcribed clips left out because no speech was found in them
 
     @property
     def empty(self) -> bool:
@@ -143,14 +143,19 @@ class TalkTrends:
 
 
 def point_values(talk: ClipTalk) -> dict[str, float | None]:
-    """A clip's charted figures from its stored row (shares as %, questions per 10 min)."""
+    """A clip's charted figures from its stored row (shares as %, questions per 10 min); None
+    for each figure the clip does not have."""
+
+    def scaled(value: float | None, by: float = 1.0) -> float | None:
+        return None if value is None else float(value) * by
+
     return {
-        "talk_share": float(talk.speech_share) * 100,
-        "longest_stretch": float(talk.longest_stretch),
+        "talk_share": scaled(talk.speech_share, 100),
+        "longest_stretch": scaled(talk.longest_stretch),
         "questions_per_10": talk.questions_per_10_minutes,
-        "median_wait": None if talk.median_wait is None else float(talk.median_wait),
-        "words_per_minute": float(talk.words_per_minute),
-        "teacher_share": None if talk.teacher_share is None else float(talk.teacher_share) * 100,
+        "median_wait": scaled(talk.median_wait),
+        "words_per_minute": scaled(talk.words_per_minute),
+        "teacher_share": scaled(talk.teacher_share, 100),
     }
 
 
@@ -187,7 +192,7 @@ def trends_for(session: Session, viewer: User, ect_id: int) -> TalkTrends:
     ect = session.get(User, ect_id)
     if ect is None:
         raise NotFound(NOT_SHARED)
-    rows = session.execute(
+    measured = session.execute(
         select(Clip, ClipTalk)
         .join(ClipTalk, ClipTalk.clip_id == Clip.id)
         .where(
@@ -197,6 +202,8 @@ def trends_for(session: Session, viewer: User, ect_id: int) -> TalkTrends:
         )
         .order_by(Clip.recorded_on, Clip.id)
     ).all()
+    # A clip without speech has no figures: charting it as 0 would drag every trend down.
+    rows = [(clip, talk) for clip, talk in measured if talk.speech_found]
     points = tuple(
         TrendPoint(
             clip_id=clip.id,
@@ -238,4 +245,5 @@ def trends_for(session: Session, viewer: User, ect_id: int) -> TalkTrends:
         points=points,
         steps=marks,
         summaries=compare(points, marks, figures) if points else (),
+        silent=len(measured) - len(rows),
     )

@@ -135,6 +135,10 @@ def expected(case: str, action: Action, ok: int) -> int:
         return 403 if case in SEES_CLIP else 404
     if action == A.VIEW_ORIGINAL:
         return ok if case == "ECT, owner" else 404
+    if action == A.REVIEW_BLUR:  # the owner's clip whose blur waits for their check
+        if case == "ECT, owner":
+            return ok
+        return 403 if case in SEES_CLIP else 404
     if action == A.ADMIN_ONLY:
         return ok if case == "admin" else 403
     if action == A.MANAGE_RETENTION:  # the owner's school, as AUDIT_SCHOOL
@@ -193,6 +197,23 @@ REQUESTS = {
     "clips.original": ("GET", {"clip_id": "CLIP"}, None, 200),
     # The clip's video is withheld from others afterwards: no video rows below this one.
     "clips.request_blur": ("POST", {"clip_id": "CLIP"}, "csrf", 202),
+    # The owner's clip whose blur waits for their check (REVIEW_CLIP), with an area to blur
+    # (REGION): watched, an area added and one removed, shared, then blurred again.
+    "clips.blur_candidate": ("GET", {"clip_id": "REVIEW_CLIP"}, None, 200),
+    "clips.add_blur_region": (
+        "POST",
+        {"clip_id": "REVIEW_CLIP"},
+        {"from": "0:01", "to": "0:04", "x0": "0.2", "y0": "0.1", "x1": "0.5", "y1": "0.5"},
+        201,
+    ),
+    "clips.remove_blur_region": (
+        "POST",
+        {"clip_id": "REVIEW_CLIP", "region_id": "REGION"},
+        "csrf",
+        200,
+    ),
+    "clips.confirm_blur": ("POST", {"clip_id": "REVIEW_CLIP"}, "csrf", 200),
+    "clips.blur_again": ("POST", {"clip_id": "REVIEW_CLIP"}, "csrf", 202),
     "search.index": ("GET", {"q": "starter"}, None, 200),
     "coaching.home": ("GET", {}, None, 200),
     "coaching.ect": ("GET", {"ect_id": "ECT"}, None, 200),

@@ -6,6 +6,7 @@ from service.coaching import steps
 from service.coaching.steps import StepInput
 from service.models import (
     ActionStep,
+    StepStatus,
 )
 from tests.factories import user
 
@@ -18,7 +19,7 @@ COORDINATOR = "coordinator@northfield.example"
 OTHER_SCHOOL_MENTOR = "mentor1@riverside.example"
 
 
-def set_step(session, **changes) -> ActionStep:
+def set_step(session, current_outcome: StepStatus | None = None, **changes) -> ActionStep:
     values = dict(
         title="Circulate to check every pupil has started",
         why="Pupils who stall early lose the whole task.",
@@ -28,7 +29,11 @@ def set_step(session, **changes) -> ActionStep:
     )
     values.update(changes)
     return steps.set_action_step(
-        session, user(session, MENTOR), user(session, ECT).id, StepInput(**values)
+        session,
+        user(session, MENTOR),
+        user(session, ECT).id,
+        StepInput(**values),
+        current_outcome=current_outcome,
     )
 
 

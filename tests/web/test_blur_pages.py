@@ -58,6 +58,15 @@ def ask_for_blur(client, clip_id: int, token: str, **keep: str):
     )
 
 
+def share(client, clip_id: int, token: str):
+    """Share the blurred video waiting for the uploader's check, as the uploader does."""
+    return client.post(
+        f"/clips/{clip_id}/blur/confirm",
+        data={"csrf_token": token},
+        headers={"Accept": "application/json"},
+    )
+
+
 def row(ctx, clip_id: int) -> Clip:
     with ctx.sessions() as session:
         return session.get(Clip, clip_id)
@@ -109,6 +118,8 @@ def test_after_the_blur_everyone_watches_the_blurred_video_and_the_uploader_the_
     client, token = as_user(app, OWNER)
     assert ask_for_blur(client, clip_id, token).status_code == 202
     work(ctx, BLUR_QUEUE)
+    assert row(ctx, clip_id).blur_status == BlurStatus.REVIEW
+    assert share(client, clip_id, token).status_code == 200  # the uploader checked it
     assert row(ctx, clip_id).blur_status == BlurStatus.READY
 
     client, _ = as_user(app, MENTOR)
@@ -205,6 +216,9 @@ def test_consent_that_requires_a_blur_withholds_the_video_until_it_is_done(
     token = csrf_token(page)
     assert ask_for_blur(client, clip_id, token).status_code == 202
     work(ctx, BLUR_QUEUE)
+    assert get_bytes(client, f"/clips/{clip_id}/video.mp4")[0] == 404  # waiting for the check
+    owner, owner_token = as_user(app, OWNER)
+    assert share(owner, clip_id, owner_token).status_code == 200
     assert get_bytes(client, f"/clips/{clip_id}/video.mp4")[0] == 200
 
 

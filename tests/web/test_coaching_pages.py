@@ -245,7 +245,7 @@ def test_a_step_starts_from_the_library_or_from_a_next_step_comment(
     assert 'value="Ask, pause three seconds, then name a pupil"' in page
     assert re.search(r'<option selected value="instruction">|value="instruction" selected', page)
     url = f"/coaching/ects/{ect_id}/steps/new?comment={comment.id}"
-    assert "next step" in client.get(url).text
+    assert "This step comes from" in client.get(url).text
     assert post(client, url, step_form()).status_code == 302
     session.expire_all()
     assert session.scalar(select(ActionStep)).source_comment_id == comment.id

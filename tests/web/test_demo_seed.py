@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from rq import Queue
 from sqlalchemy import func, select
 
 from service.demo.history import GAP_ECT, MISSED_FORMAL_ECT, TALK_SHARING_ECT
@@ -20,9 +21,13 @@ from service.models import (
     School,
     SessionReview,
     StepStatus,
+    TranscriptSegment,
+    TranscriptStatus,
     User,
 )
 from web.cli import _seed
+from workers.context import use_context
+from workers.queues import TRANSCRIBE_QUEUE, job_id
 
 
 def test_the_demo_has_a_term_of_coaching_with_gaps_to_find(ctx, settings):
@@ -67,16 +72,17 @@ def test_the_demo_has_a_term_of_coaching_with_gaps_to_find(ctx, settings):
         # Every demo clip plays from the processed sample's files.
         videos = session.scalars(select(Clip.video_key).where(Clip.status == ClipStatus.READY))
         assert all(ctx.storage.exists(key) for key in set(videos))
-        # Each ECT's lessons have talk figures, the wait after questions growing week by week,
-        # and one ECT shares theirs with their mentor.
-        for ect in ects:
-            waits = session.scalars(
-                select(ClipTalk.median_wait)
-                .join(Clip, Clip.id == ClipTalk.clip_id)
-                .where(Clip.owner_id == ect.id)
-                .order_by(Clip.recorded_on)
-            ).all()
-            assert len(waits) == 4 and waits == sorted(waits) and waits[0] < 1 < 2.5 < waits[-1]
+        # The sample has no speech, and neither do the lessons that reuse it: no talk figures
+        # or transcripts are made up for them. Each waits to be transcribed like any upload.
+        assert session.scalars(select(ClipTalk)).all() == []
+        assert session.scalars(select(TranscriptSegment)).all() == []
+        queued = set(Queue(TRANSCRIBE_QUEUE, connection=ctx.redis).job_ids)
+        lessons = session.scalars(select(Clip).where(Clip.title.like("Lesson %"))).all()
+        assert len(lessons) == 6 * 4
+        for lesson in lessons:
+            assert lesson.transcript_status == TranscriptStatus.PENDING
+            assert job_id("transcribe-clip", lesson.id) in queued
+        # One ECT shares their talk figures with their mentor.
         shared = session.scalars(select(Mentorship).where(Mentorship.talk_shared)).all()
         assert [m.ect.email for m in shared] == [TALK_SHARING_ECT]
         before = session.scalar(select(func.count(CoachingSession.id)))
@@ -84,3 +90,16 @@ def test_the_demo_has_a_term_of_coaching_with_gaps_to_find(ctx, settings):
     with ctx.sessions() as session:
         assert session.scalar(select(func.count(CoachingSession.id))) == before
         assert session.scalar(select(func.count(Clip.id))) == 1 + 6 * 4
+
+
+def test_the_demo_lessons_are_transcribed_and_found_silent(ctx, settings, run_jobs):
+    _seed(settings)
+    use_context(ctx)  # the seed puts away the context it made; the jobs run in the test's
+    run_jobs()  # the worker transcribes the sample and every lesson, as it would any upload
+    with ctx.sessions() as session:
+        clips = session.scalar(select(func.count(Clip.id)))
+        talk = session.scalars(select(ClipTalk)).all()
+        assert len(talk) == clips == 1 + 6 * 4
+        assert not any(t.speech_found for t in talk)  # so no ECT's trends chart a made-up 0
+        pending = select(Clip.id).where(Clip.transcript_status != TranscriptStatus.READY)
+        assert session.scalars(pending).all() == []

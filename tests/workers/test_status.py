@@ -76,7 +76,7 @@ def test_status_counts_queues_workers_and_clips(ctx, session, demo):
     ]
     assert report.clips == {"uploaded": 1, "processing": 0, "ready": 1, "failed": 0}
     assert report.transcripts["ready"] == 1
-    assert report.blurs == {"requested": 1, "processing": 0, "ready": 0, "failed": 0}
+    assert report.blurs == {"requested": 1, "processing": 0, "review": 0, "ready": 0, "failed": 0}
     oldest = report.oldest_waiting
     assert (oldest.clip_id, oldest.state) == (waiting.id, "uploaded")
     assert oldest.age == "3 hours 5 minutes"
@@ -111,7 +111,7 @@ def test_status_command_prints_text_and_json(ctx, session, demo, settings):
     text = runner.invoke(main, ["status"], env=env, catch_exceptions=False)
     assert text.exit_code == 0
     assert "process     queued    1" in text.output
-    assert "Face blurs: requested 1, processing 0, ready 0, failed 0" in text.output
+    assert "Face blurs: requested 1, processing 0, review 0, ready 0, failed 0" in text.output
     assert report["blurs"]["requested"] == 1
     assert f"Oldest waiting clip: {waiting.id} (uploaded), waiting" in text.output
 

@@ -70,16 +70,20 @@ def test_transcribing_measures_talk_and_the_silence_between_readings(
     assert "camera" in detail["speakers"]["reason"]
 
 
-def test_a_clip_without_sound_gets_figures_of_silence(ctx, session, demo, run_jobs, tmp_path):
+def test_a_clip_without_speech_is_measured_with_no_figures(ctx, session, demo, run_jobs, tmp_path):
     silent = upload(
         session, ctx.storage, ECT, generated_clip(tmp_path / "silent.mp4", duration=3, tone_hz=0)
     )
     enqueue_processing(ctx.redis, silent.id, stale_after=ctx.stale_after)
     run_jobs()
     talk = _talk(ctx, silent.id)
-    assert talk is not None
-    assert talk.speech_share == 0.0 and talk.questions == 0 and talk.longest_stretch == 0.0
-    assert talk.detail["timeline"] == [[0.0, talk.detail["duration"], "silence"]]
+    assert talk is not None  # measured, so `measure-talk` does not queue it again
+    assert not talk.speech_found
+    # Silence is not 0 % talk at 0 words a minute: there are no figures at all.
+    assert (talk.speech_share, talk.longest_stretch, talk.questions) == (None, None, None)
+    assert (talk.words_per_minute, talk.median_wait, talk.teacher_share) == (None, None, None)
+    assert talk.questions_per_10_minutes is None
+    assert talk.detail["speech_found"] is False and talk.detail["duration"] > 2.5
 
 
 def test_transcribing_again_replaces_the_figures(ctx, session, demo, run_jobs, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.clips import blur, comments, routes, shares
+from web.clips import blur, blur_review, comments, routes, shares
 from web.routing import GET, GET_POST, POST, add_routes
 
 
@@ -33,9 +33,19 @@ def blueprint() -> Blueprint:
             (POST, "/<int:clip_id>/shares/<int:share_id>/revoke", shares.revoke_share),
             (POST, "/<int:clip_id>/blur", blur.request_blur),
             (GET, "/<int:clip_id>/original", blur.original),
+            (GET, "/<int:clip_id>/blur/review.mp4", blur_review.blur_candidate),
+            (POST, "/<int:clip_id>/blur/regions", blur_review.add_blur_region),
+            (
+                POST,
+                "/<int:clip_id>/blur/regions/<int:region_id>/remove",
+                blur_review.remove_blur_region,
+            ),
+            (POST, "/<int:clip_id>/blur/again", blur_review.blur_again),
+            (POST, "/<int:clip_id>/blur/confirm", blur_review.confirm_blur),
         ],
     )
     bp.context_processor(blur.blur_helpers)
+    bp.context_processor(blur_review.review_helpers)
     # Any page may show a clip's poster or video, so every page can ask if it is withheld.
     bp.app_context_processor(blur.withheld_helper)
     return bp

@@ -1,7 +1,8 @@
 """Face blurring on the clips blueprint: ask for a blur, and the uploader's unblurred original.
 
 The watch page's panel (templates/clips/_blur.html, static/blur.js) follows the blur through
-the clip's status JSON and sends the face to keep as fractions of the picture.
+the clip's status JSON and sends the face to keep as fractions of the picture; the uploader's
+check of a finished blur is web.clips.blur_review.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from flask_login import current_user
 
 from service import policy
 from service.clips import blur
-from service.models import AuditAction, Clip, ClipStatus
+from service.models import AuditAction, BlurStatus, Clip, ClipStatus
 from web.auditing import audit_access, request_ip
 from web.clips.routes import audited, serve_media
 from web.clips.status import blur_status_json
@@ -25,9 +26,10 @@ from workers.queues import enqueue_or_leave_to_sweeper, stale_window
 
 def blur_panel(clip: Clip) -> dict[str, object]:
     """Return the flags and links the watch page's blur panel needs."""
+    # While a first blur waits for the check, the playable video is still the unblurred one.
     has_original = (
         policy.can_view_original(current_user, clip)
-        and clip.unblurred_video_key is not None
+        and (clip.unblurred_video_key is not None or clip.blur_status == BlurStatus.REVIEW)
         and blur.unblurred_keys(clip)[0] is not None
     )
     return {
@@ -35,6 +37,7 @@ def blur_panel(clip: Clip) -> dict[str, object]:
         "can_request": clip.status != ClipStatus.FAILED
         and policy.can_request_blur(db(), current_user, clip),
         "is_uploader": policy.can_view_original(current_user, clip),
+        "can_review": policy.can_review_blur(current_user, clip),
         "has_original": has_original,
         "request_url": url_for("clips.request_blur", clip_id=clip.id),
         "original_url": url_for("clips.original", clip_id=clip.id),

@@ -39,7 +39,7 @@ from web.clips.comments import comment_json
 from web.clips.forms import CommentForm, UploadForm
 from web.clips.status import status_json
 from web.errors import wants_json
-from web.forms import form_errors
+from web.forms import form_errors, optional_int
 from web.resources import db, redis, settings, storage
 from workers.queues import (
     enqueue_or_leave_to_sweeper,
@@ -65,13 +65,11 @@ def upload() -> ResponseReturnValue:
     form.set_steps([(step.id, step.title) for step in steps])
     offered = clips_upload.upload_form_choices(db(), current_user)
     form.set_classes(offered.classes)
+    notice = None
     if not form.is_submitted():
         form.blur_faces.data = offered.blur_by_default
         form.recorded_by.data = current_user.name
-        wanted = request.args.get("step", "")
-        form.step.data = wanted if wanted else (str(steps[0].id) if steps else "")
-        if request.args.get("kind") in {k.value for k in policy.upload_kinds(current_user)}:
-            form.kind.data = request.args["kind"]
+        notice = _choose_kind_and_step(form, [step.id for step in steps])
     limit = settings().max_upload_bytes
     if not form.validate_on_submit():
         if form.is_submitted():
@@ -79,7 +77,7 @@ def upload() -> ResponseReturnValue:
             if wants_json():
                 return jsonify(error=message), 400
             return render_template("clips/upload.html", form=form, limit=limit), 400
-        return render_template("clips/upload.html", form=form, limit=limit)
+        return render_template("clips/upload.html", form=form, limit=limit, notice=notice)
     upload_file = form.file.data
     details = clips_upload.UploadDetails(
         kind=ClipKind(form.kind.data),
@@ -113,6 +111,27 @@ def upload() -> ResponseReturnValue:
         ), 201
     flash("Uploaded. We are preparing your clip; it will play here when it is ready.", "info")
     return redirect(watch_url)
+
+
+def _choose_kind_and_step(form: UploadForm, rehearsable: list[int]) -> str | None:
+    """Start the form as a link asks (``?kind=rehearsal&step=<id>``), else as usual: a link
+    naming a step the uploader cannot rehearse now is ignored, and the form says so."""
+    form.step.data = str(rehearsable[0]) if rehearsable else ""
+    kind = request.args.get("kind")
+    if request.args.get("step"):
+        step_id = optional_int(request.args["step"])
+        if step_id not in rehearsable:
+            return (
+                "The step in that link cannot be rehearsed now: it is closed, or not one of "
+                "yours. Choose what you are uploading below."
+            )
+        form.step.data = str(step_id)
+        kind = kind or ClipKind.REHEARSAL.value  # a step is only ever rehearsed
+    if kind == ClipKind.REHEARSAL.value and not rehearsable:
+        return "You have no action step to rehearse yet: your mentor sets one after an observation."
+    if kind in {k.value for k in policy.upload_kinds(current_user)}:
+        form.kind.data = kind
+    return None
 
 
 def watch(clip_id: int) -> ResponseReturnValue:

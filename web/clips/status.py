@@ -80,8 +80,18 @@ def blur_status_json(clip: Clip) -> dict[str, object]:
         "failure": None,
         "notice": None,
         "withheld": policy.video_withheld(current_user, clip),
+        "owner": clip.owner.name,
     }
-    if status == BlurStatus.READY:
+    checks = policy.can_review_blur(current_user, clip)
+    if checks and status in (BlurStatus.REVIEW, BlurStatus.READY):
+        # Where faces were found, for the uploader checking the blur (and touching it up).
+        data["face_strip"] = clip.blur_face_strip
+    if status == BlurStatus.REVIEW:
+        label = "Ready for you to check" if checks else f"Waiting for {clip.owner.name}'s check"
+        data.update(stage_label=label, progress=1.0, notice=clip.blur_failure_reason)
+        if checks and clip.blur_review_video_key is not None:
+            data["review_url"] = url_for("clips.blur_candidate", clip_id=clip.id)
+    elif status == BlurStatus.READY:
         data.update(stage_label="Faces blurred", progress=1.0, notice=clip.blur_failure_reason)
     elif status == BlurStatus.FAILED:
         data.update(stage_label="Faces could not be blurred", failure=clip.blur_failure_reason)

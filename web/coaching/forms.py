@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from service.coaching.meetings import SessionInput
 from service.coaching.steps import MAX_CRITERIA, StepInput
-from service.models import TEACHERS_STANDARDS, Strand
+from service.models import TEACHERS_STANDARDS, StepStatus, Strand
 from web.forms import FriendlyDateField, FriendlyIntegerField, choices, labelled, optional_int
 
 STRAND_CHOICES = labelled(Strand)
@@ -78,6 +78,27 @@ class StepForm(LibraryStepForm):
             review_on=self.review_on.data,
             model_clip_id=optional_int(self.model_clip_id.data),
         )
+
+
+# What became of the ECT's current step, asked when a new one is set (none chosen beforehand:
+# the mentor judges it).
+OUTCOME_CHOICES = [
+    (StepStatus.MET.value, "Met: every success criterion is met"),
+    (StepStatus.MOVED_ON.value, "Moved on: moving on before every criterion is met"),
+]
+
+
+class NewStepForm(StepForm):
+    current_outcome = RadioField(
+        "What became of the current step?", choices=choices(OUTCOME_CHOICES), validate_choice=False
+    )
+
+    def outcome(self) -> StepStatus | None:
+        """Return what the mentor said became of the current step (None if they did not)."""
+        try:
+            return StepStatus(self.current_outcome.data or "")
+        except ValueError:
+            return None
 
 
 class SessionForm(FlaskForm):

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from service.coaching import (
+    from_feedback,
     library as coaching_library,
     model_clips,
     steps as coaching_steps,
@@ -15,7 +16,7 @@ from service.coaching import (
 from service.coaching.steps import StepInput
 from service.errors import Forbidden, InvalidInput
 from service.models import ActionStep, StepStatus, User
-from web.coaching.forms import StepForm, criteria_inputs
+from web.coaching.forms import NewStepForm, StepForm, criteria_inputs
 from web.errors import wants_json
 from web.formatting import day_month
 from web.forms import form_errors, optional_int, refused
@@ -56,8 +57,12 @@ def new_step(ect_id: int) -> ResponseReturnValue:
     # Visibility first, so someone who may not see this ECT learns nothing (404, not 403).
     person = coaching_steps.visible_ect(db(), current_user, ect_id)
     pairing = coaching_steps.mentorship_for(db(), current_user, ect_id)
-    source_comment_id = optional_int(request.args.get("comment"))
-    form = StepForm()
+    # A comment that cannot be a source (not this ECT's, deleted, unknown) is ignored.
+    source = from_feedback.feedback_source(
+        db(), current_user, ect_id, optional_int(request.args.get("comment"))
+    )
+    source_comment_id = source.comment_id if source else None
+    form = NewStepForm()
     models = model_clips.attachable_models(db(), current_user)
     form.set_models(models.offered)
     context = {
@@ -65,7 +70,8 @@ def new_step(ect_id: int) -> ResponseReturnValue:
         "ect": person,
         "induction_year": pairing.induction_year,
         "action": url_for("coaching.new_step", ect_id=ect_id, comment=source_comment_id),
-        "from_comment": source_comment_id is not None,
+        "source": source,
+        "current": coaching_steps.current_step(db(), current_user, ect_id),
     }
     if not form.is_submitted():
         criteria: list[str] = []
@@ -74,6 +80,8 @@ def new_step(ect_id: int) -> ResponseReturnValue:
             start = coaching_library.step_from_template(db(), current_user, template_id)
             form.fill(start)
             criteria = list(start.criteria)
+        elif source is not None:
+            form.title.data = source.title
         return _step_page(form, criteria, **context)
     criteria = request.form.getlist("criteria")
 
@@ -85,13 +93,25 @@ def new_step(ect_id: int) -> ResponseReturnValue:
     data = form.step_input(criteria)
     try:
         step = coaching_steps.set_action_step(
-            db(), current_user, ect_id, data, source_comment_id=source_comment_id
+            db(),
+            current_user,
+            ect_id,
+            data,
+            source_comment_id=source_comment_id,
+            current_outcome=form.outcome(),
         )
     except InvalidInput as exc:
         return refused(exc.message, page)
     saved = _maybe_save_to_library(form, data)
+    closed = context["current"]  # closed by setting this step, as the mentor said
     if wants_json():
-        return jsonify(step=step_json(step), saved_to_library=saved), 201
+        return jsonify(
+            step=step_json(step),
+            closed_step=None if closed is None else step_json(closed),
+            saved_to_library=saved,
+        ), 201
+    if closed is not None:
+        flash(f"“{closed.title}” marked {closed.status.label.lower()}.", "info")
     flash(f"Step set for {person.name}: {step.title}", "info")
     return redirect(url_for("coaching.ect", ect_id=ect_id))
 

@@ -16,9 +16,11 @@ MICROPHONE_CHOICES = labelled(TeacherMicrophone)
 
 
 class SettingsForm(FlaskForm):
-    """A school's blur default and retention periods."""
+    """A school's blur settings, retention periods and how its teachers are recorded."""
 
     blur_by_default = BooleanField("Blur pupils' faces by default on new uploads")
+    blur_outside_teacher = BooleanField("Blur everything except the teacher")
+    blur_without_review = BooleanField("Blurred videos may be shared without the uploader's check")
     original_retention_days = FriendlyIntegerField(
         "Delete original uploads after (days)",
         "Please give the days to keep original uploads as a whole number, e.g. 30.",
@@ -46,6 +48,8 @@ class SettingsForm(FlaskForm):
             teacher_microphone=self.teacher_microphone.data
             if self.teacher_microphone.raw_data
             else None,
+            blur_outside_teacher=bool(self.blur_outside_teacher.data),
+            blur_without_review=bool(self.blur_without_review.data),
         )
 
 

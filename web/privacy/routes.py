@@ -48,7 +48,7 @@ def settings(school_id: int) -> ResponseReturnValue:
 
 
 def save_settings(school_id: int) -> ResponseReturnValue:
-    """Save a school's blur default and retention periods."""
+    """Save a school's blur settings, retention periods and teachers' microphone."""
     school = privacy_settings.privacy_school(db(), current_user, school_id)
     form = SettingsForm()
     try:
@@ -66,6 +66,8 @@ def save_settings(school_id: int) -> ResponseReturnValue:
             school={
                 "id": school.id,
                 "blur_by_default": school.blur_by_default,
+                "blur_outside_teacher": school.blur_outside_teacher,
+                "blur_without_review": school.blur_without_review,
                 "original_retention_days": school.original_retention_days,
                 "clip_retention_days": school.clip_retention_days,
                 "teacher_microphone": school.teacher_microphone,

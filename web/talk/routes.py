@@ -23,7 +23,11 @@ def clip(clip_id: int) -> ResponseReturnValue:
     """Show a clip's talk panel, or its figures as JSON."""
     clip, figures = talk_figures.get_clip_talk(db(), current_user, clip_id)
     if wants_json():
-        return jsonify(clip_id=clip.id, talk=None if figures is None else figures.detail)
+        return jsonify(
+            clip_id=clip.id,
+            speech_found=None if figures is None else figures.speech_found,
+            talk=None if figures is None else figures.detail,
+        )
     panel = talk_figures.panel_for(db(), current_user, clip)
     return render_template("talk/_panel.html", clip=clip, panel=panel)
 

@@ -16,11 +16,14 @@ from web.talk.charts import chart_layout
 def trends(ect_id: int) -> ResponseReturnValue:
     """Show a teacher's talk trends across their clips."""
     data = talk_trends.trends_for(db(), current_user, ect_id)
-    pairings = policy.talk_pairings(db(), ect_id) if data.viewer_is_ect else []
+    # Sharing is an ECT's choice; a mentor opening their own page has nobody to share with.
+    can_share = data.viewer_is_ect and policy.can_share_talk(current_user)
+    pairings = policy.talk_pairings(db(), ect_id) if can_share else []
     return render_template(
         "talk/trends.html",
         trends=data,
         charts=chart_layout(data),
         pairings=pairings,
+        can_share=can_share,
         here=request.path,
     )

@@ -1,5 +1,6 @@
 // The face-blur panel's state: follow a blur to the end, withhold the video from those who
-// must wait for it, show the blurred video when it is ready, and ask for a blur.
+// must wait for it (also while the uploader checks it), show the uploader the blurred video
+// waiting for their check, show the blurred video once it is shared, and ask for a blur.
 import { postForm } from "../lib/http.js";
 import { poller } from "../lib/poll.js";
 
@@ -8,12 +9,17 @@ const FAILED = "Pupils' faces must be blurred before this video can be shown, an
 const CONSENT = "Some pupils in this clip have not consented to being seen: their faces must be " +
   "blurred before the video can be shown.";
 
+function reviewWait(owner) {
+  return "Waiting for " + owner + " to check the blurred video: it appears here once they share it.";
+}
+
 function byId(id) { return document.getElementById(id); }
 
 function fresh(url) { return url + (url.indexOf("?") >= 0 ? "&" : "?") + "v=" + Date.now(); }
 
-// Returns { send(fields) }: ask for a blur; resolves to whether it was saved.
-export function initBlurPanel(panel, root, video) {
+// Returns { send(fields), render(blur) }: ask for a blur (resolves to whether it was saved);
+// show a blur state answered by the server. `onRender(blur)` hears of every state shown.
+export function initBlurPanel(panel, root, video, onRender) {
   const withheldText = byId("blur-withheld");
   const progress = byId("blur-progress");
   const bar = byId("blur-bar");
@@ -26,13 +32,21 @@ export function initBlurPanel(panel, root, video) {
   const originalLabel = byId("blur-original");
   const originalToggle = byId("blur-original-toggle");
   const isUploader = !!originalToggle;
+  const checker = byId("blur-review");  // the uploader's check of a finished blur
   let status = panel.dataset.status || null;
   let withheld = panel.dataset.withheld === "true";
+  let reviewUrl = null;
   // Ask the clip's status route every 1.5 s while a blur runs (4.5 s after a failed request).
   const blurPoll = poller(root.dataset.statusUrl, function (s) { render(s.blur); return !running(); },
                           { first: 1500, interval: 1500, retry: 4500 });
+  // Others wait for the uploader's check: ask now and then, to show the video once shared.
+  const reviewPoll = poller(root.dataset.statusUrl, function (s) { render(s.blur); return status !== "review"; },
+                            { first: 10000, interval: 10000, retry: 20000 });
 
   function running() { return status === "requested" || status === "processing"; }
+
+  // The uploader watches the blurred video waiting for their check in place of the clip's.
+  function blurredUrl() { return reviewUrl || fresh(root.dataset.videoUrl); }
 
   // Swap the video's source, keeping the moment (and playing on if it was playing).
   function load(url, poster) {
@@ -56,40 +70,54 @@ export function initBlurPanel(panel, root, video) {
   function showBlurred() {
     if (video.hidden) video.hidden = false;
     if (originalToggle && originalToggle.checked) return;
-    load(fresh(root.dataset.videoUrl), fresh(root.dataset.posterUrl));
+    if (reviewUrl) {
+      video.removeAttribute("poster");  // the clip's poster is the unblurred one
+      load(reviewUrl);
+    } else {
+      load(fresh(root.dataset.videoUrl), fresh(root.dataset.posterUrl));
+    }
   }
 
   function render(b) {
-    const was = status, wasWithheld = withheld;
+    const was = status, wasWithheld = withheld, wasReviewUrl = reviewUrl;
     status = b.status;
     withheld = b.withheld;
+    reviewUrl = status === "review" && b.review_url ? fresh(b.review_url) : null;
+    if (wasReviewUrl && reviewUrl) reviewUrl = wasReviewUrl;  // the same video: keep its place
     panel.hidden = !(status || withheld || requestButton);
     withheldText.hidden = !withheld;
-    withheldText.textContent = !status ? CONSENT : status === "failed" ? FAILED : WAITING;
+    withheldText.textContent = !status ? CONSENT : status === "failed" ? FAILED
+      : status === "review" ? reviewWait(panel.dataset.owner) : WAITING;
     const pct = Math.floor((b.progress || 0) * 100);
     progress.hidden = !running();
     bar.style.width = pct + "%";
     if (running()) stateText.textContent = "Blurring pupils' faces: " + b.stage_label + "\u2026 " + pct + "%";
     else if (status === "ready") stateText.textContent = "Pupils' faces are blurred" + (isUploader ? " for everyone but you." : ".");
+    else if (status === "review" && checker) stateText.textContent = "The blurred video is ready for you to check. Nobody else sees this clip's video until you share it.";
+    else if (status === "review") stateText.textContent = "The blurred video is waiting for " + panel.dataset.owner + "'s check.";
     else stateText.textContent = "";
     notice.hidden = !b.notice;
     notice.textContent = b.notice || "";
     failure.hidden = !b.failure;
     failure.textContent = b.failure ? "Faces could not be blurred: " + b.failure : "";
     if (requestButton) {
-      requestButton.hidden = running();
+      // The uploader checking a blur blurs again from the check's own buttons.
+      requestButton.hidden = running() || status === "review" || (!!checker && status === "ready");
       requestButton.textContent = status === "failed" ? "Try the blur again"
         : status === "ready" ? "Blur pupils' faces again" : "Blur pupils' faces";
       keepButton.hidden = withheld;
     }
+    const showing = status === "ready" || status === "review";
     if (withheld && !wasWithheld) withhold();
-    if (status === "ready" && was !== "ready") {
+    if (showing && was !== status) {
       if (originalLabel) originalLabel.hidden = false;
       if (!withheld) showBlurred();
-    } else if (!withheld && wasWithheld) {
-      showBlurred();
+    } else if (!withheld && (wasWithheld || (wasReviewUrl && !reviewUrl))) {
+      showBlurred();  // shown at last, or the video that waited for a check is gone
     }
     if (running()) blurPoll.start();
+    if (status === "review" && withheld) reviewPoll.start();
+    if (onRender) onRender(b);
   }
 
   function send(fields) {
@@ -109,11 +137,16 @@ export function initBlurPanel(panel, root, video) {
   if (requestButton) requestButton.addEventListener("click", function () { send({}); });
   if (originalToggle) {
     originalToggle.addEventListener("change", function () {
-      load(originalToggle.checked ? panel.dataset.originalUrl : fresh(root.dataset.videoUrl));
+      load(originalToggle.checked ? panel.dataset.originalUrl : blurredUrl());
     });
   }
   stateText.tabIndex = -1;
   if (withheld) withhold();
   if (running()) blurPoll.start();
-  return { send: send };
+  if (status === "review" && checker) {
+    reviewUrl = fresh(checker.dataset.candidateUrl);
+    showBlurred();
+  }
+  if (status === "review" && withheld) reviewPoll.start();
+  return { send: send, render: render };
 }

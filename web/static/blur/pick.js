@@ -1,5 +1,6 @@
 // Picking the face to keep: an overlay over the picture itself (not the letterbox bars
 // around it) takes one click, or arrow keys and Enter, and sends where as fractions.
+import { overlayOver } from "./picture.js";
 
 function byId(id) { return document.getElementById(id); }
 
@@ -9,13 +10,6 @@ export function initFacePicker(video, send) {
   const stateText = byId("blur-state");
   const error = byId("blur-error");
   let overlay = null, marker = null, mx = 0.5, my = 0.5;
-
-  function pictureRect() {
-    const r = video.getBoundingClientRect();
-    const scale = Math.min(r.width / video.videoWidth, r.height / video.videoHeight);
-    const w = video.videoWidth * scale, h = video.videoHeight * scale;
-    return { left: r.left + (r.width - w) / 2, top: r.top + (r.height - h) / 2, width: w, height: h };
-  }
 
   function placeMarker() {
     marker.style.left = (mx * 100) + "%";
@@ -62,18 +56,10 @@ export function initFacePicker(video, send) {
     if (!video.videoWidth) { error.textContent = "Wait for the video to load, then try again."; return; }
     error.textContent = "";
     video.pause();
-    const picture = pictureRect();
-    const box = video.offsetParent.getBoundingClientRect();
-    overlay = document.createElement("div");
-    overlay.className = "blur-pick";
-    overlay.tabIndex = 0;
+    overlay = overlayOver(video, "blur-pick");
     overlay.setAttribute("role", "button");
     overlay.setAttribute("aria-label",
       "Choose the teacher's face: click it, or move the marker with the arrow keys and press Enter. Escape cancels.");
-    overlay.style.left = (picture.left - box.left) + "px";
-    overlay.style.top = (picture.top - box.top) + "px";
-    overlay.style.width = picture.width + "px";
-    overlay.style.height = picture.height + "px";
     const label = document.createElement("span");
     label.className = "blur-pick-label";
     label.textContent = "Click the teacher's face";
@@ -90,7 +76,6 @@ export function initFacePicker(video, send) {
       choose(mx, my);
     });
     overlay.addEventListener("keydown", onKey);
-    video.offsetParent.append(overlay);
     keepButton.setAttribute("aria-pressed", "true");
     overlay.focus();
   }
