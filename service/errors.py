@@ -35,6 +35,12 @@ class InvalidInput(DomainError):
     status_code = 400
 
 
+class Unavailable(DomainError):
+    """Something the request needs (storage, a queue) failed for now; trying again may work."""
+
+    status_code = 503
+
+
 class TooLarge(DomainError):
     """An upload over the configured size limit."""
 

@@ -80,6 +80,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         uploads,
     )
 
+    # Browsers ask for /favicon.ico whatever a page links (a video or JSON opened on its own,
+    # say): it is one of the static files, answered by the static endpoint under its rule.
+    app.add_url_rule("/favicon.ico", "static", defaults={"filename": "favicon.ico"})
     app.register_blueprint(main.blueprint())
     app.register_blueprint(auth.blueprint())
     app.register_blueprint(clips.blueprint())

@@ -1,5 +1,6 @@
 """The demo trust, made on the spot: its people (service.demo), one sample clip processed here
-and now, and a term of coaching history whose lessons reuse the sample's files.
+and now, and a term of coaching history whose lessons, model clips and rehearsals reuse the
+sample's files.
 
 The sample is a test pattern with a tone and no speech, so no talk figures are made up for it
 or for the lessons: each is queued for transcription like any upload, and the transcription
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from config import Settings
 from service.clips import upload
 from service.demo.history import seed_history
+from service.demo.model_clips import seed_model_clips
 from service.demo.seed import seed_demo
 from service.models import Clip, ClipKind, ConsentState, User
 from workers.context import build_context, use_context
@@ -27,8 +29,8 @@ from workers.samples import make_sample_clip
 
 
 def seed_demo_trust(settings: Settings, echo: Callable[[str], object] = print) -> list:
-    """Seed the demo organisation, one processed sample clip and a term of coaching history;
-    return the demo logins."""
+    """Seed the demo organisation, one processed sample clip, a term of coaching history and
+    model clips beside rehearsals; return the demo logins."""
     ctx = build_context(settings)
     use_context(ctx)
     with ctx.sessions() as session:
@@ -57,7 +59,10 @@ def seed_demo_trust(settings: Settings, echo: Callable[[str], object] = print) -
             process_clip(clip.id)
             session.expire_all()
             sample_clip = session.get(Clip, clip.id)
-            for clip_ids in seed_history(session, sample_clip) or []:
+            history = seed_history(session, sample_clip)
+            if history is not None:  # a model and a rehearsal for each ECT's current step
+                history.append(seed_model_clips(session, sample_clip))
+            for clip_ids in history or []:
                 for clip_id in clip_ids:
                     enqueue_transcription(
                         ctx.redis, clip_id, sample_clip.duration, stale_after=ctx.stale_after

@@ -54,9 +54,13 @@ class UploadDetails:
     blur_faces: bool | None = None
 
 
+def uploader_role(kind: ClipKind) -> Role:
+    """Return the role in which someone uploads this kind of clip (model clips: a mentor's)."""
+    return Role.MENTOR if kind == ClipKind.MODEL else Role.ECT
+
+
 def school_for_upload(user: User, kind: ClipKind) -> int:
-    role = Role.MENTOR if kind == ClipKind.MODEL else Role.ECT
-    school_ids = user.school_ids(role)
+    school_ids = user.school_ids(uploader_role(kind))
     if not school_ids:
         raise Forbidden("You cannot upload this kind of clip.")
     return school_ids[0]

@@ -1,8 +1,9 @@
-"""What ECTs and mentors see first: an ECT's latest feedback, the ECTs a user may see, and a
-mentor's mentees with what waits for them."""
+"""Where each person starts, and what ECTs and mentors see there: an ECT's latest feedback, the
+ECTs a user may see, and a mentor's mentees with what waits for them."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,8 +21,36 @@ from service.models import (
     ClipStatus,
     Comment,
     Mentorship,
+    Role,
     User,
 )
+
+
+class Home(enum.StrEnum):
+    """The page a person lands on after signing in, and behind the logo."""
+
+    COACHING = "coaching"  # an ECT's step and latest feedback; a mentor's ECTs and waiting clips
+    REVIEWS = "reviews"  # a reviewer's queue
+    INDUCTION = "induction"  # a coordinator's (or admin's) induction dashboard
+    CLIPS = "clips"  # anyone with no role of these: the clips they may see
+
+
+# Someone with several roles starts where the role shown beside their name leads
+# (User.primary_role): a coordinator who also mentors lands on the dashboard.
+HOMES = {
+    Role.ADMIN: Home.INDUCTION,
+    Role.COORDINATOR: Home.INDUCTION,
+    Role.MENTOR: Home.COACHING,
+    Role.REVIEWER: Home.REVIEWS,
+    Role.ECT: Home.COACHING,
+}
+
+
+def home_for(user: User) -> Home:
+    """Return the home page for this person's main role."""
+    role = user.primary_role
+    return HOMES.get(role, Home.CLIPS) if role is not None else Home.CLIPS
+
 
 # --- home pages ------------------------------------------------------------------------------
 

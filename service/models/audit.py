@@ -28,6 +28,7 @@ class AuditAction(enum.StrEnum):
     REVOKE_SHARE = "revoke_share"
     EXTEND_RETENTION = "extend_retention"
     RETENTION_DELETE = "retention_delete"
+    DELETE_CLIP = "delete_clip"  # its owner deleted it (service.clips.manage)
     PRIVACY_SETTINGS = "privacy_settings"
     SHARE_TALK = "share_talk"
 
@@ -48,6 +49,7 @@ class AuditAction(enum.StrEnum):
             "revoke_share": "Revoked a share",
             "extend_retention": "Kept a clip past its deletion date",
             "retention_delete": "Deleted under the retention policy",
+            "delete_clip": "Deleted their own clip",
             "privacy_settings": "Changed a school's privacy settings",
             "share_talk": "Changed who sees their talk figures",
         }[self.value]

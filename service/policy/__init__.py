@@ -22,7 +22,12 @@ Rules, in words:
 - the owner of a clip and the owner's mentor may comment on it; others who may see it only read
   (a colleague it is lent to reads its feedback only when the ECT chose to include it);
 - a comment's author alone may edit or delete it; the clip's owner alone marks feedback seen;
+- a clip's owner alone renames it, changes its kind or step, and deletes it (not a coordinator,
+  not an admin: retention deletes for the school);
 - talk figures are the teacher's own, and the mentors they chose to share them with.
+
+Who can see a clip, by name, is worked out from these rules themselves (audience.py), so what
+a teacher is told about their clip never drifts from them.
 
 Anyone may see a clip they own. A clip a user may not see does not exist for them: the
 routes answer 404, never 403, so its existence is not leaked.
@@ -30,11 +35,16 @@ routes answer 404, never 403, so its existence is not leaked.
 
 from __future__ import annotations
 
+from service.policy.audience import (
+    Audience,
+    clip_audience,
+)
 from service.policy.clips import (
     UPLOAD_KINDS,
     can_attach_model,
     can_comment,
     can_edit_comment,
+    can_manage_clip,
     can_mark_seen,
     can_read_feedback,
     can_request_blur,
@@ -97,6 +107,8 @@ from service.policy.talk import (
 )
 
 __all__ = [
+    "Audience",
+    "clip_audience",
     "can_share_talk",
     "can_view_talk",
     "can_view_talk_trends",
@@ -125,6 +137,7 @@ __all__ = [
     "can_comment",
     "can_edit_comment",
     "can_log_observation",
+    "can_manage_clip",
     "can_mark_seen",
     "can_read_feedback",
     "can_reply_review",

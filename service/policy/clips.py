@@ -125,6 +125,11 @@ def can_comment(session: Session, user: User, clip: Clip) -> bool:
     return session.scalar(query) is not None
 
 
+def can_manage_clip(user: User, clip: Clip) -> bool:
+    """Say whether the user may rename, re-file or delete this clip (its owner, nobody else)."""
+    return user.is_active and clip.owner_id == user.id
+
+
 def can_edit_comment(user: User, comment: Comment) -> bool:
     """Say whether the user may edit or delete this comment (its author only)."""
     return user.is_active and comment.author_id == user.id

@@ -17,6 +17,8 @@ class Action(enum.StrEnum):
     EDIT_COMMENT = "edit_comment"  # edit or delete: the comment's author only
     MARK_SEEN = "mark_seen"  # mark feedback seen: the clip's owner only
     SHARE_CLIP = "share_clip"  # lend a clip to a colleague, revoke: its owner; viewers get 403
+    MANAGE_CLIP = "manage_clip"  # rename, change kind or step, delete: the clip's owner alone;
+    # others who may see it get 403, everyone else 404
     # The coaching cycle, decided per ECT, step, clip or session by the use case:
     VIEW_COACHING = "view_coaching"  # the ECT, their mentor, coordinators, admins; others 404
     MANAGE_STEPS = "manage_steps"  # the ECT's mentor; others who may view get 403
@@ -77,6 +79,9 @@ ENDPOINT_RULES: dict[str, Action] = {
     "uploads.tus_upload": Action.UPLOAD_CLIP,
     "clips.watch": Action.VIEW_CLIP,
     "clips.status": Action.VIEW_CLIP,
+    "clips.edit_clip": Action.MANAGE_CLIP,
+    "clips.confirm_delete": Action.MANAGE_CLIP,
+    "clips.delete_clip": Action.MANAGE_CLIP,
     "clips.video": Action.VIEW_CLIP,
     "clips.poster": Action.VIEW_CLIP,
     "clips.comments": Action.VIEW_CLIP,

@@ -12,7 +12,8 @@ Rules, per school (School.original_retention_days, School.clip_retention_days):
   extended it (Clip.retain_until is today or later);
 - model clips are mentors' and are never deleted by the clip rule.
 
-Days are calendar days in the school's time zone. Storage objects go first, then the row,
+Days are calendar days in the school's time zone. A clip is deleted the one way clips are
+deleted (service.clips.removal, which its owner uses too): storage objects first, then the row,
 with its audit event in the same transaction; an object that cannot be deleted leaves the row
 for the next run. An object another clip still refers to (the demo's clips share media) stays.
 """
@@ -29,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from service import auditlog, policy
+from service.clips import removal as removal_path
 from service.induction.terms import SchoolCalendar
 from service.models import (
     AuditAction,
@@ -41,24 +43,12 @@ from service.models import (
     School,
     utcnow,
 )
-from service.storage import keys as storage_keys
 from service.storage.base import Storage
 
 log = logging.getLogger(__name__)
 
 # The kinds of clip deleted after the ECT's induction; model clips are mentors' own.
 DELETED_KINDS = (ClipKind.LESSON, ClipKind.REHEARSAL)
-# Every column of a clip that names a storage object.
-KEY_COLUMNS = (
-    "original_key",
-    "video_key",
-    "poster_key",
-    "captions_key",
-    "unblurred_video_key",
-    "unblurred_poster_key",
-    "blur_review_video_key",
-    "blur_review_poster_key",
-)
 ORIGINAL, CLIP = "original", "clip"
 
 
@@ -236,44 +226,19 @@ def upcoming(
     ]
 
 
-# --- deleting --------------------------------------------------------------------------------
-
-
-def _keys(clip: Clip, columns: Iterable[str]) -> list[str]:
-    keys: list[str] = []
-    for column in columns:
-        key = getattr(clip, column)
-        if key and key not in keys:
-            keys.append(key)
-    return keys
-
-
-def _referenced_elsewhere(session: Session, clip_id: int, key: str) -> bool:
-    """Say whether another clip still refers to this object (the demo's clips share media)."""
-    live_original = (Clip.original_key == key) & Clip.original_deleted_at.is_(None)
-    others = [getattr(Clip, column) == key for column in KEY_COLUMNS if column != "original_key"]
-    found = session.scalar(
-        select(Clip.id).where(Clip.id != clip_id, or_(live_original, *others)).limit(1)
-    )
-    return found is not None
+# --- deleting ---------------------------------------------------------------------------------
 
 
 def _delete_objects(
     session: Session, storage: Storage, clip: Clip, keys: list[str], report: RetentionReport
 ) -> bool:
     """Delete the clip's objects no other clip uses; False (logged) if one could not go."""
-    for key in keys:
-        if _referenced_elsewhere(session, clip.id, key):
-            log.info("clip %s: %s is shared with another clip; it stays", clip.id, key)
-            continue
-        try:
-            storage.delete(key)
-        except Exception as exc:  # any backend's failure: leave the row for the next run
-            log.warning("clip %s: could not delete %s: %s; will retry", clip.id, key, exc)
-            report.failed[clip.id] = f"could not delete {key}: {exc}"
-            return False
-        report.objects_deleted.append(key)
-    return True
+    removal = removal_path.delete_objects(session, storage, clip, keys)
+    report.objects_deleted.extend(removal.deleted_keys)
+    if not removal.done:
+        log.warning("clip %s: %s; will retry", clip.id, removal.failure)
+        report.failed[clip.id] = removal.failure or ""
+    return removal.done
 
 
 def _remove_original(
@@ -284,7 +249,9 @@ def _remove_original(
     report: RetentionReport,
     now: datetime,
 ) -> None:
-    keys = _keys(clip, ("original_key", "unblurred_video_key", "unblurred_poster_key"))
+    keys = removal_path.column_keys(
+        clip, ("original_key", "unblurred_video_key", "unblurred_poster_key")
+    )
     # The playable video may be the original itself; it stays whatever happens.
     keys = [k for k in keys if k not in (clip.video_key, clip.poster_key, clip.captions_key)]
     if not _delete_objects(session, storage, clip, keys, report):
@@ -309,35 +276,21 @@ def _remove_original(
 def _delete_clip(
     session: Session, storage: Storage, clip: Clip, due: Due, report: RetentionReport
 ) -> None:
-    # Blurred renditions take turns between two keys: the one not in use may be left over.
-    spare = [
-        key
-        for key in (*storage_keys.blur_keys(clip.id), *storage_keys.blurred_poster_keys(clip.id))
-        if storage.exists(key)
-    ]
-    doomed = _keys(clip, KEY_COLUMNS)
-    doomed += [key for key in spare if key not in doomed]
-    if not _delete_objects(session, storage, clip, doomed, report):
-        return
     detail = (
         f"Clip {clip.id} deleted: “{short_title(clip)}” ({clip.kind.label}, recorded "
         f"{day_text(clip.recorded_on)}), with its transcript and comments. Rule: {due.why}."
     )
-    owner_id, school_id, clip_id = clip.owner_id, clip.school_id, clip.id
-    # The database removes what follows the clip: transcript segments, comments and their
-    # replies, criterion ticks, shares, its place in meeting records (ON DELETE CASCADE);
-    # observations and the audit log keep their rows without it (ON DELETE SET NULL).
-    session.delete(clip)
-    session.flush()
-    auditlog.record(
-        session,
-        None,
-        AuditAction.RETENTION_DELETE,
-        subject_id=owner_id,
-        school_id=school_id,
-        detail=detail,
+    clip_id = clip.id
+    # The one deletion path, shared with an owner deleting their clip: every object of the
+    # clip, then the row and what follows it, with the audit event.
+    removal = removal_path.delete_clip(
+        session, storage, clip, actor=None, action=AuditAction.RETENTION_DELETE, detail=detail
     )
-    session.commit()
+    report.objects_deleted.extend(removal.deleted_keys)
+    if not removal.done:
+        log.warning("clip %s: %s; will retry", clip_id, removal.failure)
+        report.failed[clip_id] = removal.failure or ""
+        return
     report.clips_deleted.append(clip_id)
 
 

@@ -25,6 +25,7 @@ from service.models import (
     Clip,
     ClipKind,
     ClipShare,
+    ClipStatus,
     Membership,
     Mentorship,
     Role,
@@ -55,6 +56,9 @@ CONSENT_MESSAGE = (
     "to record consent."
 )
 NOT_A_COLLEAGUE = "Please choose a colleague from your school to share this clip with."
+FAILED_MESSAGE = (
+    "This clip could not be prepared, so there is nothing to share: upload the file again."
+)
 
 
 @dataclass(frozen=True)
@@ -286,10 +290,12 @@ def share_panel(
 
 
 def _offers_sharing(user: User, clip: Clip) -> bool:
-    # Model clips have the school's library instead; only lessons and rehearsals are lent.
-    return policy.can_manage_shares(user, clip) and clip.kind in (
-        ClipKind.LESSON,
-        ClipKind.REHEARSAL,
+    # Model clips have the school's library instead; only lessons and rehearsals are lent, and
+    # never a clip that failed to process (nobody could watch it).
+    return (
+        policy.can_manage_shares(user, clip)
+        and clip.kind in (ClipKind.LESSON, ClipKind.REHEARSAL)
+        and clip.status != ClipStatus.FAILED
     )
 
 
@@ -301,6 +307,8 @@ def _managed_clip(session: Session, owner: User, clip_id: int) -> Clip:
 
 
 def _check_shareable(owner: User, clip: Clip) -> None:
+    if clip.status == ClipStatus.FAILED:
+        raise InvalidInput(FAILED_MESSAGE)
     if policy.can_share_clip(owner, clip):
         return
     if not _offers_sharing(owner, clip) or not owner.has_role(Role.ECT):

@@ -58,3 +58,9 @@ def captions_key(clip_id: int, *, besides: str | None = None) -> str:
 def audio_key(clip_id: int) -> str:
     """Return the key of a sound-only clip's playable .m4a."""
     return f"clips/{clip_id}/audio.m4a"
+
+
+def clip_prefix(clip_id: int) -> str:
+    """Return the prefix every key of this clip starts with (the trailing slash keeps clip 1's
+    prefix from matching clip 12's keys)."""
+    return f"clips/{clip_id}/"

@@ -125,6 +125,10 @@ def expected(case: str, action: Action, ok: int) -> int:
         if case == (AUTHOR if action == A.EDIT_COMMENT else "ECT, owner"):
             return ok
         return 403 if case in SEES_CLIP else 404
+    if action == A.MANAGE_CLIP:  # the owner's lesson: renamed, re-filed, deleted by them alone
+        if case == "ECT, owner":
+            return ok
+        return 403 if case in SEES_CLIP else 404
     if action == A.SHARE_CLIP:  # the owner's lesson, lent to a colleague outside the cases
         if case == "ECT, owner":
             return ok
@@ -173,6 +177,11 @@ REQUESTS = {
     "uploads.tus_upload": ("HEAD", {"token": "UPLOAD"}, "tus", 200),
     "clips.watch": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.status": ("GET", {"clip_id": "CLIP"}, None, 200),
+    # The owner's pages to change and delete a clip; the delete itself is of a failed upload
+    # of theirs (DOOMED_CLIP), gone for the owner afterwards.
+    "clips.edit_clip": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "clips.confirm_delete": ("GET", {"clip_id": "DOOMED_CLIP"}, None, 200),
+    "clips.delete_clip": ("POST", {"clip_id": "DOOMED_CLIP"}, "csrf", 200),
     "clips.video": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.poster": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.comments": ("GET", {"clip_id": "CLIP"}, None, 200),

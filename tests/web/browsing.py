@@ -25,9 +25,14 @@ def require_chromium() -> None:
         )
 
 
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/auth/login")
+def sign_in(page, base: str, email: str, *, then: str = "/clips/") -> None:
+    """Sign in and land on ``then`` (a ?next= page, as when sign-in interrupted a visit);
+    ``then=None`` lands where signing in sends this person: their own home page."""
+    page.goto(f"{base}/auth/login" + (f"?next={then}" if then else ""))
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/clips/")
+    if then:
+        page.wait_for_url(f"{base}{then}")
+    else:
+        page.wait_for_url(lambda url: "/auth/login" not in url)

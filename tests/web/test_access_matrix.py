@@ -217,6 +217,14 @@ def blur_review_ids(ctx, session, demo) -> dict[str, int]:
 
 
 @pytest.fixture
+def manage_ids(ctx, session, demo) -> dict[str, int]:
+    """A failed upload of the owner's, for the routes that delete a clip."""
+    clip = factories.upload(session, ctx.storage, OWNER, b"bytes", title="Failed upload")
+    lifecycle.mark_failed(session, clip.id, "This file is not a video we can read.")
+    return {"DOOMED_CLIP": clip.id}
+
+
+@pytest.fixture
 def two_role_people(session, demo) -> None:
     """The TWO_ROLES people: a coordinator at Riverside who is a reviewer at Northfield (the
     owner's school, assigned to nobody), and a mentor at Northfield (of nobody) who is a
@@ -294,6 +302,7 @@ def test_access_matrix(
     induction_ids,
     share_ids,
     blur_review_ids,
+    manage_ids,
     queue_ids,
     two_role_people,
     case,
@@ -314,6 +323,7 @@ def test_access_matrix(
             **induction_ids,
             **share_ids,
             **blur_review_ids,
+            **manage_ids,
             **upload_ids,
             **queue_ids,
         }

@@ -41,4 +41,4 @@ def test_next_never_leaves_the_site(client, auth, demo):
             "csrf_token": csrf_token(page.text),
         },
     )
-    assert response.headers["Location"] == "/clips/"
+    assert response.headers["Location"] == "/coaching/"  # an ECT's own home

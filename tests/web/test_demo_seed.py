@@ -7,14 +7,21 @@ from datetime import timedelta
 from rq import Queue
 from sqlalchemy import func, select
 
+from service import policy
+from service.coaching.model_clips import model_library
+from service.coaching.rehearsals import rehearsal_view
 from service.demo.history import GAP_ECT, MISSED_FORMAL_ECT, TALK_SHARING_ECT
 from service.induction.terms import SchoolCalendar
 from service.models import (
     ActionStep,
+    AuditAction,
+    AuditEvent,
     Clip,
+    ClipKind,
     ClipStatus,
     ClipTalk,
     CoachingSession,
+    ConsentState,
     Mentorship,
     Observation,
     ReviewNote,
@@ -86,20 +93,60 @@ def test_the_demo_has_a_term_of_coaching_with_gaps_to_find(ctx, settings):
         shared = session.scalars(select(Mentorship).where(Mentorship.talk_shared)).all()
         assert [m.ect.email for m in shared] == [TALK_SHARING_ECT]
         before = session.scalar(select(func.count(CoachingSession.id)))
+        clips = session.scalar(select(func.count(Clip.id)))
     _seed(settings)  # a second run adds nothing
     with ctx.sessions() as session:
         assert session.scalar(select(func.count(CoachingSession.id))) == before
-        assert session.scalar(select(func.count(Clip.id))) == 1 + 6 * 4
+        assert session.scalar(select(func.count(Clip.id))) == clips
 
 
-def test_the_demo_lessons_are_transcribed_and_found_silent(ctx, settings, run_jobs):
+def test_each_ect_sees_a_model_from_the_library_beside_a_rehearsal(ctx, settings):
+    _seed(settings)
+    with ctx.sessions() as session:
+        steps = session.scalars(
+            select(ActionStep).where(ActionStep.status == StepStatus.ACTIVE)
+        ).all()
+        assert len(steps) == 6
+        models = set()
+        for step in steps:
+            ect, mentor = session.get(User, step.ect_id), session.get(User, step.mentor_id)
+            model = session.get(Clip, step.model_clip_id)
+            assert model.kind == ClipKind.MODEL and model.status == ClipStatus.READY
+            assert model.shareable and model.consent_state == ConsentState.NO_PUPILS
+            assert model.school_id == step.school_id and model.strand == step.strand.value
+            assert model in model_library(session, mentor)  # in the school's library
+            assert policy.can_view_clip(session, ect, model)
+            rehearsal = session.scalar(select(Clip).where(Clip.step_id == step.id))
+            assert rehearsal.kind == ClipKind.REHEARSAL and rehearsal.attempt == 1
+            assert rehearsal.owner_id == ect.id and rehearsal.status == ClipStatus.READY
+            view = rehearsal_view(session, ect, rehearsal.id)
+            assert view.model == model and view.ticked == {0}
+            assert [c.author_id for c in rehearsal.comments] == [mentor.id]
+            models.add(model.id)
+        # One model per school and step: ECTs working on the same step share it.
+        assert 2 <= len(models) <= 6
+        # Sharing each into the library went in the audit log, as a mentor's sharing does.
+        shared = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.PERMISSION_CHANGE)
+        ).all()
+        assert len(shared) == len(models)
+        # They play from the sample's files and wait to be transcribed like every upload.
+        queued = set(Queue(TRANSCRIBE_QUEUE, connection=ctx.redis).job_ids)
+        rehearsals = set(session.scalars(select(Clip.id).where(Clip.kind == ClipKind.REHEARSAL)))
+        for clip_id in models | rehearsals:
+            assert job_id("transcribe-clip", clip_id) in queued
+
+
+def test_the_demo_clips_are_transcribed_and_found_silent(ctx, settings, run_jobs):
     _seed(settings)
     use_context(ctx)  # the seed puts away the context it made; the jobs run in the test's
     run_jobs()  # the worker transcribes the sample and every lesson, as it would any upload
     with ctx.sessions() as session:
         clips = session.scalar(select(func.count(Clip.id)))
         talk = session.scalars(select(ClipTalk)).all()
-        assert len(talk) == clips == 1 + 6 * 4
+        models = session.scalar(select(func.count(Clip.id)).where(Clip.kind == ClipKind.MODEL))
+        # The sample, four lessons and a rehearsal per ECT, a model per school and step.
+        assert len(talk) == clips == 1 + 6 * 4 + 6 + models
         assert not any(t.speech_found for t in talk)  # so no ECT's trends chart a made-up 0
         pending = select(Clip.id).where(Clip.transcript_status != TranscriptStatus.READY)
         assert session.scalars(pending).all() == []

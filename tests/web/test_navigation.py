@@ -91,5 +91,5 @@ def test_signing_in_never_sends_anyone_off_the_site(client, auth, demo):
             query_string={"next": target},
             data={"email": ECT, "password": DEMO_PASSWORD, "csrf_token": csrf_token(page.text)},
         )
-        assert response.headers["Location"] == "/clips/"
+        assert response.headers["Location"] == "/coaching/"  # the ECT's own home instead
         auth.logout()

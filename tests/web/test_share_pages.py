@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from service.clips import transcripts
+from service.clips import lifecycle, transcripts
 from service.coaching import steps
 from service.feedback import comments
 from service.models import (
@@ -21,7 +21,7 @@ from service.models import (
     utcnow,
 )
 from service.privacy import shares
-from tests.factories import ready_clip, user
+from tests.factories import ready_clip, upload, user
 from tests.web.forms import JSON, post
 
 ECT = "ect1@northfield.example"  # Sam Taylor
@@ -243,6 +243,18 @@ def test_a_clip_without_consent_says_why_instead_of_the_form(client, auth, sessi
     assert 'id="share-colleague"' not in page
     response = _share(client, clip_id, user(session, PEER))
     assert response.status_code == 403 and response.json["error"] == CONSENT_MESSAGE
+    assert session.scalars(select(ClipShare)).all() == []
+
+
+def test_a_failed_clip_offers_no_sharing(client, auth, session, ctx, demo):
+    clip = upload(session, ctx.storage, ECT, b"not a video", consent_state=ConsentState.NO_PUPILS)
+    lifecycle.mark_failed(session, clip.id, "This file is not a video we can read.")
+    auth.login(ECT)
+    page = client.get(f"/clips/{clip.id}").text
+    assert "This file is not a video we can read." in page
+    assert "Share with a colleague" not in page and 'id="sharing"' not in page
+    response = _share(client, clip.id, user(session, PEER))
+    assert response.status_code == 400 and response.json["error"] == shares.FAILED_MESSAGE
     assert session.scalars(select(ClipShare)).all() == []
 
 

@@ -151,7 +151,9 @@ def _work_folders(ctx) -> set[str]:
     return {p.name for p in root.iterdir()} if root.is_dir() else set()
 
 
-def _assert_nothing_lost_or_left(ctx, settings, ids, logs: Path, before: set[str]) -> None:
+def _assert_nothing_lost_or_left(
+    ctx, settings, ids, logs: Path, before: set[str], kills: int = 0
+) -> None:
     rows = _clip_rows(ctx, ids)
     failed = {i: c.failure_reason for i, c in rows.items() if c.status != ClipStatus.READY}
     assert not failed, f"{failed}\n{logs.read_text()[-3000:]}"
@@ -163,7 +165,12 @@ def _assert_nothing_lost_or_left(ctx, settings, ids, logs: Path, before: set[str
     captions = {k for k in keys - expected if k.endswith("/captions.vtt")}
     assert keys - captions == expected  # every output once, nothing stray
     if settings.media_dir.exists():
-        assert list(settings.media_dir.rglob(".part-*")) == []
+        # A kill in the middle of a storage write leaves that write's .part file, which the
+        # sweeper removes once it is a day old (INCOMPLETE_WRITE_AGE): at most one per kill,
+        # and each one is removed by that clean-up.
+        parts = list(settings.media_dir.rglob(".part-*"))
+        assert len(parts) <= kills
+        assert ctx.storage.remove_incomplete(timedelta(0)) == len(parts)
     assert _work_folders(ctx) - before == set()  # killed runs' folders were cleared too
 
 
@@ -310,7 +317,9 @@ def test_workers_killed_at_random_points_lose_nothing(
     spread = Counter(stage for _, _, stage in kills)
     print(f"typical job {typical:.2f}s; stage at each kill: {dict(spread)}")
     assert len(spread) >= 3, spread  # the kills landed all over the job
-    _assert_nothing_lost_or_left(ctx, settings, ids, tmp_path / "workers.log", before)
+    _assert_nothing_lost_or_left(
+        ctx, settings, ids, tmp_path / "workers.log", before, kills=len(kills)
+    )
     for clip_id in ids:
         video = tmp_path / f"check-{clip_id}.mp4"
         ctx.storage.download(storage_keys.video_key(clip_id), video)

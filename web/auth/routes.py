@@ -11,6 +11,7 @@ from service.errors import InvalidInput
 from web.auth import throttle
 from web.auth.forms import LoginForm, PasswordForm
 from web.extensions import limiter
+from web.main.routes import home_url
 from web.navigation import safe_next
 from web.resources import db
 
@@ -47,7 +48,8 @@ def login() -> ResponseReturnValue:
             return render_template("auth/login.html", form=form), 401
         _rotate_csrf_token()
         login_user(user, remember=bool(form.remember.data))
-        return redirect(safe_next(request.args.get("next"), url_for("clips.index")))
+        # A safe ?next= (the page that sent them to sign in) wins; else their own home.
+        return redirect(safe_next(request.args.get("next"), home_url()))
     return render_template("auth/login.html", form=form)
 
 
@@ -75,5 +77,5 @@ def password() -> ResponseReturnValue:
         remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
         login_user(user, remember=remembered in request.cookies)
         flash("Your password has been changed. Other devices have been signed out.", "info")
-        return redirect(url_for("clips.index"))
+        return redirect(home_url())
     return render_template("auth/password.html", form=form)

@@ -1,10 +1,11 @@
-"""Clips: the list, upload, the watch page and its media, comments, sharing and face blur."""
+"""Clips: the list, upload, the watch page and its media, comments, sharing, face blur, and
+an owner managing (renaming, re-filing, deleting) their clip."""
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from web.clips import blur, blur_review, comments, routes, shares
+from web.clips import blur, blur_review, comments, manage, routes, shares
 from web.routing import GET, GET_POST, POST, add_routes
 
 
@@ -18,6 +19,9 @@ def blueprint() -> Blueprint:
             (GET_POST, "/upload", routes.upload),
             (GET, "/<int:clip_id>", routes.watch),
             (GET, "/<int:clip_id>/status.json", routes.status),
+            (GET_POST, "/<int:clip_id>/edit", manage.edit_clip),
+            (GET, "/<int:clip_id>/delete", manage.confirm_delete),
+            (POST, "/<int:clip_id>/delete", manage.delete_clip),
             (GET, "/<int:clip_id>/video.mp4", routes.video),
             (GET, "/<int:clip_id>/poster.jpg", routes.poster),
             (GET, "/<int:clip_id>/transcript.json", routes.transcript),

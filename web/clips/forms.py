@@ -82,6 +82,36 @@ class UploadForm(FlaskForm):
         return int(self.step.data)
 
 
+class EditClipForm(FlaskForm):
+    """An owner's changes to their clip: its title, its kind, and a rehearsal's step."""
+
+    title = StringField(
+        "Title", validators=[DataRequired(message="Please give the clip a title."), Length(max=200)]
+    )
+    kind = SelectField("What is it?", choices=[], validators=[DataRequired()])
+    step = SelectField("Action step rehearsed", choices=[], default="")
+
+    def set_kinds(self, kinds: tuple[ClipKind, ...]) -> None:
+        """Offer the kinds this clip may become."""
+        self.kind.choices = choices(labelled(kinds))
+
+    def set_steps(self, steps: list[tuple[int, str]]) -> None:
+        """Offer the steps a rehearsal may be linked to."""
+        self.step.choices = choices(
+            [("", "Not linked to a step")] + [(str(i), t) for i, t in steps]
+        )
+
+    def step_id(self) -> int | None:
+        """The chosen step, for a rehearsal; other kinds are never linked to a step."""
+        if self.kind.data != ClipKind.REHEARSAL.value or not self.step.data:
+            return None
+        return int(self.step.data)
+
+
+class DeleteClipForm(FlaskForm):
+    next = HiddenField("Back to", default="")  # where to go afterwards (same-site paths only)
+
+
 def _text(label: str, missing: str) -> TextAreaField:
     """Return a comment's or reply's text field: required, and at most 5,000 characters."""
     return TextAreaField(label, validators=[DataRequired(message=missing), Length(max=5000)])

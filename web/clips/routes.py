@@ -9,7 +9,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -23,7 +22,7 @@ from werkzeug.utils import secure_filename
 from werkzeug.wsgi import wrap_file
 
 from service import policy
-from service.clips import transcripts, upload as clips_upload, visibility
+from service.clips import browse, transcripts, upload as clips_upload, visibility
 from service.coaching import rehearsals
 from service.feedback import comments as feedback_comments
 from service.models import (
@@ -48,10 +47,14 @@ from workers.queues import (
 
 
 def index() -> ResponseReturnValue:
-    """List the clips the user may see, and those shared with them."""
+    """List the clips the user may see, filtered and a page at a time, and those lent to them."""
+    listing = browse.browse(db(), current_user, request.args)
     return render_template(
         "clips/index.html",
-        clips=visibility.visible_clips(db(), current_user),
+        listing=listing,
+        clips=listing.clips,
+        statuses=browse.STATUSES,
+        kinds=list(ClipKind),
         can_upload=policy.can_upload(current_user),
         shared=shares.shared_with_me(db(), current_user),
     )
@@ -109,7 +112,8 @@ def upload() -> ResponseReturnValue:
         return jsonify(
             id=clip.id, url=watch_url, status_url=url_for("clips.status", clip_id=clip.id)
         ), 201
-    flash("Uploaded. We are preparing your clip; it will play here when it is ready.", "info")
+    # The watch page itself says the clip is being prepared, for as long as it is (no flash
+    # that would outlive the status it describes).
     return redirect(watch_url)
 
 
@@ -139,6 +143,7 @@ def watch(clip_id: int) -> ResponseReturnValue:
     clip = visibility.get_visible_clip(db(), current_user, clip_id)
     comments = feedback_comments.clip_comments(db(), current_user, clip_id)
     audit_view(clip, "watch page")
+    owns = policy.can_manage_clip(current_user, clip)
     return render_template(
         "clips/watch.html",
         clip=clip,
@@ -146,6 +151,9 @@ def watch(clip_id: int) -> ResponseReturnValue:
         can_comment=policy.can_comment(db(), current_user, clip),
         can_mark_seen=policy.can_mark_seen(current_user, clip),
         can_set_step=policy.mentors(db(), current_user, clip.owner_id),
+        can_manage=owns,
+        # Who can see it, as the owner is told: worked out from the policy itself.
+        audience=policy.clip_audience(db(), clip) if owns else None,
         form=CommentForm(),
         sharing=shares.share_panel(db(), current_user, clip),
         talk_panel=figures.panel_for(db(), current_user, clip),

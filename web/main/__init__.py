@@ -1,4 +1,4 @@
-"""The front door: the home page and a health check."""
+"""The front door: each person's home page, and a health check."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ import base64
 import binascii
 from datetime import timedelta
 
-from flask import current_app, flash, request, url_for
+from flask import current_app, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.exceptions import ClientDisconnected
@@ -209,4 +209,4 @@ def _finish(upload: UploadSession) -> Clip:
 def _finished(response: Response, clip: Clip) -> None:
     response.headers[CLIP_URL] = url_for("clips.watch", clip_id=clip.id)
     response.headers.pop("Upload-Expires", None)  # the session is gone
-    flash("Uploaded. We are preparing your clip; it will play here when it is ready.", "info")
+    # No flash: the watch page says the clip is being prepared for as long as it is.

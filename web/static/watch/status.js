@@ -12,10 +12,27 @@ function showProgress(s) {
   document.getElementById("processing-text").textContent = s.stage_label + "… " + pct + "%";
 }
 
+// The note under the title says what the clip's status says, and nothing else: it goes when
+// the clip has failed (the failure panel says why) and says so once the clip is ready.
+function showNote(status) {
+  const note = document.getElementById("status-note");
+  if (!note) return;
+  if (status === "failed") {
+    note.textContent = "";
+    note.hidden = true;
+  } else if (status === "ready" && !note.hidden) {
+    note.textContent = note.dataset.ready;
+  }
+}
+
 function showFailure(s) {
+  showNote("failed");
   document.getElementById("processing").hidden = true;
   document.getElementById("failure-reason").textContent = s.failure_reason;
   document.getElementById("failed").hidden = false;
+  // Nothing can be done with a clip that failed: sharing it would lend nobody anything.
+  const sharing = document.getElementById("sharing");
+  if (sharing) sharing.hidden = true;
 }
 
 // Returns true once there is nothing more to wait for.
@@ -25,6 +42,7 @@ function update(s) {
     return true;
   }
   if (s.status === "ready") {
+    showNote("ready");
     showPlayer(s);
     showTranscriptStatus(s.transcript);
     return TERMINAL.indexOf(s.transcript.status) >= 0;

@@ -1,0 +1,65 @@
+"""The one deletion path, as an owner uses it: storage that refuses leaves the clip (and no
+audit event) for another try; a clip whose files a job is writing waits."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from service.clips import manage
+from service.errors import InvalidInput, Unavailable
+from service.models import AuditEvent, BlurStatus, Clip, TranscriptStatus, User
+from service.storage import keys
+from tests.factories import ready_clip
+
+ECT = "ect1@northfield.example"
+
+
+class FailingStorage:
+    """The real backend, except that deleting one key fails (as a refused S3 call would)."""
+
+    def __init__(self, storage, failing_key: str):
+        self._storage, self.failing_key = storage, failing_key
+
+    def delete(self, key: str) -> None:
+        if key == self.failing_key:
+            raise OSError(f"storage refused to delete {key}")
+        self._storage.delete(key)
+
+    def __getattr__(self, name: str):
+        return getattr(self._storage, name)
+
+
+def test_storage_that_refuses_leaves_the_clip_for_another_try(ctx, session, demo):
+    clip = ready_clip(session, ctx.storage, ECT, title="Stubborn")
+    owner = session.get(User, demo[ECT].id)
+    failing = FailingStorage(ctx.storage, keys.poster_key(clip.id))
+    with pytest.raises(Unavailable, match="the clip is still here"):
+        manage.delete_own_clip(session, failing, owner, clip.id)
+    session.expire_all()
+    assert session.get(Clip, clip.id) is not None
+    assert session.scalars(select(AuditEvent)).all() == []
+    assert ctx.storage.exists(keys.poster_key(clip.id))
+
+    gone = manage.delete_own_clip(session, ctx.storage, owner, clip.id)
+    assert (gone.title, gone.failed_upload) == ("Stubborn", False)
+    assert session.get(Clip, clip.id) is None
+    assert ctx.storage.keys(keys.clip_prefix(clip.id)) == []
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "words"),
+    [
+        ("transcript_status", TranscriptStatus.PROCESSING, "Its transcript is being made"),
+        ("blur_status", BlurStatus.PROCESSING, "Faces are being blurred right now"),
+    ],
+)
+def test_a_clip_a_job_is_writing_waits(ctx, session, demo, column, value, words):
+    clip = ready_clip(session, ctx.storage, ECT)
+    setattr(clip, column, value)
+    session.commit()
+    owner = session.get(User, demo[ECT].id)
+    assert manage.deletion_summary(session, ctx.storage, owner, clip.id).busy.startswith(words)
+    with pytest.raises(InvalidInput, match=words):
+        manage.delete_own_clip(session, ctx.storage, owner, clip.id)
+    assert session.get(Clip, clip.id) is not None
