@@ -216,7 +216,7 @@ def test_the_mentor_sees_the_patterns_in_their_feedback_and_replies(
     assert "Feedback on my coaching" in page
     patterns = page.split("By rubric item")[0]
     assert items[1].label in patterns and "2 of 2 notes" in patterns
-    table = page.split("By rubric item")[1].split("Over time")[0]
+    table = page.split("<h2>By rubric item</h2>")[1].split("Over time")[0]
     assert table.index(items[1].label) < table.index(items[0].label)  # most "work on" first
     assert date.today().strftime("%B %Y") in page
     assert SECRET in page and "Nice pause" in page  # the note quotes the comment it is about
