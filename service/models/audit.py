@@ -31,6 +31,8 @@ class AuditAction(enum.StrEnum):
     DELETE_CLIP = "delete_clip"  # its owner deleted it (service.clips.manage)
     PRIVACY_SETTINGS = "privacy_settings"
     SHARE_TALK = "share_talk"
+    ASK_CONSENT = "ask_consent"  # an ECT asked the coordinators to record consent
+    CLOSE_CONSENT_ASK = "close_consent_ask"  # a coordinator marked that request done
 
     @property
     def label(self) -> str:
@@ -52,6 +54,8 @@ class AuditAction(enum.StrEnum):
             "delete_clip": "Deleted their own clip",
             "privacy_settings": "Changed a school's privacy settings",
             "share_talk": "Changed who sees their talk figures",
+            "ask_consent": "Asked for consent to be recorded",
+            "close_consent_ask": "Marked a consent request done",
         }[self.value]
 
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, utcnow
 from service.models.org import School, User
+
+if TYPE_CHECKING:  # clips imports this module
+    from service.models.clips import Clip
 
 
 class LawfulBasis(enum.StrEnum):
@@ -126,3 +130,34 @@ class BlurRegion(Base):
     y1: Mapped[float]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConsentRequest(Base):
+    """An ECT's request that the coordinators record consent for a clip, so it can be shared.
+
+    At most one is open per clip; recording consent for the clip, or a coordinator marking it
+    done, closes it.
+    """
+
+    __tablename__ = "consent_requests"
+    __table_args__ = (
+        Index(
+            "uq_consent_requests_open",
+            "clip_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clip_id: Mapped[int] = mapped_column(ForeignKey("clips.id", ondelete="CASCADE"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    message: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id], lazy="joined")
+    clip: Mapped[Clip] = relationship("Clip")

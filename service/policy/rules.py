@@ -143,6 +143,9 @@ ENDPOINT_RULES: dict[str, Action] = {
     "privacy.classes": Action.MANAGE_PRIVACY,
     "privacy.consent_register": Action.MANAGE_PRIVACY,
     "privacy.record_consent": Action.RECORD_CONSENT,
+    # Asking for consent: the clip's teacher asks (as sharing it); its coordinators close it.
+    "privacy.ask_consent": Action.SHARE_CLIP,
+    "privacy.close_consent_request": Action.RECORD_CONSENT,
     "audit.log": Action.AUDIT,
     "retention.school": Action.MANAGE_RETENTION,
     "retention.record_completion": Action.MANAGE_RETENTION,

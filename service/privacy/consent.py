@@ -26,6 +26,7 @@ from service.models import (
     User,
     utcnow,
 )
+from service.privacy.consent_requests import close_for_clip
 from service.privacy.settings import privacy_school
 
 log = logging.getLogger(__name__)
@@ -128,5 +129,7 @@ def record_consent(
             ip=ip,
         )
         log.info("consent for clip %s recorded by user %s", clip.id, user.id)
+    # Recording consent answers the teacher's request for it, changed or confirmed as it was.
+    close_for_clip(session, user, clip, ip=ip)
     session.commit()
     return ConsentChange(clip, bool(changes), blur_requested)

@@ -93,17 +93,20 @@ def assign_reviewer(
     """Assign a reviewer to a mentor in the actor's scope; recorded in the audit log."""
     if not policy.can_assign_reviewers(actor):
         raise Forbidden("Only induction coordinators and admins assign reviewers.")
+    problems = []  # both choices are judged, and every problem named at once, one a line
     mentor = session.get(User, mentor_id)
     if mentor is None or not mentor.active or not _in_scope(session, actor, mentor):
-        raise InvalidInput("Please choose one of the mentors in your school from the list.")
+        problems.append("Please choose one of the mentors in your school from the list.")
     reviewer = session.get(User, reviewer_id)
     if (
         reviewer is None
         or not reviewer.active
         or not reviewer.has_role(Role.REVIEWER)
-        or reviewer.id == mentor.id
+        or (mentor is not None and reviewer.id == mentor.id)
     ):
-        raise InvalidInput("Please choose a reviewer from the list.")
+        problems.append("Please choose a reviewer from the list.")
+    if problems or mentor is None or reviewer is None:
+        raise InvalidInput("\n".join(problems))
     if not actor.has_role(Role.ADMIN):
         serves = session.scalar(
             select(func.count())

@@ -80,6 +80,28 @@ def _anchor(
     return comment.id, None, None
 
 
+def _checked(problems: list[str], check):
+    """Run one check of a form; note its problem, if any, and go on to the next."""
+    try:
+        return check()
+    except InvalidInput as exc:
+        problems.append(exc.message)
+        return None
+
+
+def _rubric_item(
+    session: Session, record: CoachingSession, rubric_item_id: int | None
+) -> RubricItem:
+    item = session.get(RubricItem, rubric_item_id) if rubric_item_id is not None else None
+    if item is None or item.trust_id != trust_of_school(session, record.school_id):
+        raise InvalidInput("Please choose a rubric item from the list.")
+    if item.retired:
+        raise InvalidInput(
+            f"“{item.label}” is no longer in the rubric: please choose another item."
+        )
+    return item
+
+
 def add_review_note(
     session: Session,
     reviewer: User,
@@ -96,15 +118,15 @@ def add_review_note(
     reviewed: the reviewer does that with mark_reviewed when they have finished.
     """
     record = reviewable_session(session, reviewer, session_id)
-    comment_id, step_id, on_session = _anchor(session, record, target)
-    item = session.get(RubricItem, rubric_item_id) if rubric_item_id is not None else None
-    trust_id = trust_of_school(session, record.school_id)
-    if item is None or item.trust_id != trust_id:
-        raise InvalidInput("Please choose a rubric item from the list.")
-    if item.retired:
-        raise InvalidInput(
-            f"“{item.label}” is no longer in the rubric: please choose another item."
-        )
+    # Every problem with the form is named at once, one a line, not one per try.
+    problems: list[str] = []
+    anchor = _checked(problems, lambda: _anchor(session, record, target))
+    item = _checked(problems, lambda: _rubric_item(session, record, rubric_item_id))
+    chosen = _checked(problems, lambda: _verdict(verdict))
+    text = _checked(problems, lambda: _text(body, "note"))
+    if problems:
+        raise InvalidInput("\n".join(problems))
+    comment_id, step_id, on_session = anchor
     note = ReviewNote(
         reviewer_id=reviewer.id,
         mentor_id=record.mentor_id,
@@ -114,8 +136,8 @@ def add_review_note(
         step_id=step_id,
         session_id=on_session,
         rubric_item_id=item.id,
-        verdict=_verdict(verdict),
-        body=_text(body, "note"),
+        verdict=chosen,
+        body=text,
     )
     session.add(note)
     session.commit()

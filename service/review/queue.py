@@ -81,13 +81,21 @@ class QueueEntry:
 class ReviewQueue:
     waiting: list[QueueEntry]  # not yet reviewed, oldest first
     recent: list[QueueEntry]  # reviewed, newest review first
+    mentors: tuple[User, ...] = ()  # the mentors the reviewer reviews now: the filter's choices
+    mentor_id: int | None = None  # the mentor the queue is narrowed to, if any
 
 
-def review_queue(session: Session, reviewer: User, *, today: date | None = None) -> ReviewQueue:
-    """The reviewer's mentors' recent session records not yet reviewed, oldest first."""
+def review_queue(
+    session: Session, reviewer: User, *, today: date | None = None, mentor_id: int | None = None
+) -> ReviewQueue:
+    """The reviewer's mentors' recent session records not yet reviewed, oldest first.
+
+    ``mentor_id`` only narrows the queue to one of those mentors; it never widens it.
+    """
     if not reviewer.is_active or not reviewer.has_role(Role.REVIEWER):
         raise Forbidden("Only reviewers of coaching can do this.")
     since = (today or date.today()) - timedelta(weeks=QUEUE_WEEKS)
+    narrowed = [CoachingSession.mentor_id == mentor_id] if mentor_id is not None else []
     done = select(SessionReview.id).where(
         SessionReview.session_id == CoachingSession.id, SessionReview.reviewer_id == reviewer.id
     )
@@ -95,6 +103,7 @@ def review_queue(session: Session, reviewer: User, *, today: date | None = None)
         select(CoachingSession, ActionStep.title)
         .outerjoin(ActionStep, ActionStep.id == CoachingSession.step_id)
         .where(_reviewable_sessions(reviewer), CoachingSession.held_on >= since, ~exists(done))
+        .where(*narrowed)
         .order_by(CoachingSession.held_on, CoachingSession.id)
     ).unique()
     recent_rows = session.execute(
@@ -102,12 +111,26 @@ def review_queue(session: Session, reviewer: User, *, today: date | None = None)
         .join(SessionReview, SessionReview.session_id == CoachingSession.id)
         .outerjoin(ActionStep, ActionStep.id == CoachingSession.step_id)
         .where(SessionReview.reviewer_id == reviewer.id, _reviewable_sessions(reviewer))
+        .where(*narrowed)
         .order_by(SessionReview.reviewed_at.desc(), SessionReview.id.desc())
         .limit(RECENTLY_REVIEWED)
     ).unique()
     return ReviewQueue(
         waiting=[QueueEntry(record, title) for record, title in waiting_rows],
         recent=[QueueEntry(record, title, at) for record, title, at in recent_rows],
+        mentors=tuple(
+            session.scalars(
+                select(User)
+                .join(ReviewerAssignment, ReviewerAssignment.mentor_id == User.id)
+                .where(
+                    ReviewerAssignment.reviewer_id == reviewer.id,
+                    ReviewerAssignment.ended_at.is_(None),
+                )
+                .order_by(User.name, User.id)
+                .distinct()
+            )
+        ),
+        mentor_id=mentor_id,
     )
 
 

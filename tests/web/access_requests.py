@@ -295,6 +295,10 @@ REQUESTS = {
         None,
         200,
     ),
+    # The owner asks consent to be recorded for the matrix clip; a coordinator marks the
+    # owner's earlier request (on another clip) done.
+    "privacy.ask_consent": ("POST", {"clip_id": "CLIP"}, {"message": "Forms are in"}, 201),
+    "privacy.close_consent_request": ("POST", {"request_id": "CONSENT_ASK"}, "csrf", 200),
     "privacy.record_consent": (
         "POST",
         {"clip_id": "CLIP"},

@@ -38,7 +38,7 @@ from service.models import (
     StepStatus,
     User,
 )
-from service.privacy import shares
+from service.privacy import consent_requests, shares
 from service.review import assignments, notes, rubrics
 from service.storage import keys
 from service.talk import figures
@@ -192,7 +192,8 @@ def induction_ids(session, demo, coaching_ids) -> dict[str, int]:
 
 @pytest.fixture
 def share_ids(ctx, session, demo) -> dict[str, int]:
-    """A lesson of the owner whose consent allows sharing, lent to an ECT outside the cases."""
+    """A lesson of the owner whose consent allows sharing, lent to an ECT outside the cases,
+    and one waiting for consent, which the owner asked the coordinators to record."""
     owner = session.get(User, demo[OWNER].id)
     colleague = demo["ect3@northfield.example"]
     clip = factories.upload(
@@ -201,7 +202,15 @@ def share_ids(ctx, session, demo) -> dict[str, int]:
     clip.consent_state = ConsentState.ALL_CONSENTED
     session.commit()
     share = shares.share_clip(session, owner, clip.id, colleague.id)
-    return {"SHARED_CLIP": clip.id, "SHARE": share.id, "COLLEAGUE": colleague.id}
+    # Another lesson, without a consent record, whose sharing the owner asked consent for.
+    waiting = factories.ready_clip(session, ctx.storage, OWNER, title="Waiting for consent")
+    asked = consent_requests.ask_for_consent(session, owner, waiting.id, "Forms are in")
+    return {
+        "SHARED_CLIP": clip.id,
+        "SHARE": share.id,
+        "COLLEAGUE": colleague.id,
+        "CONSENT_ASK": asked.request.id,
+    }
 
 
 @pytest.fixture

@@ -340,7 +340,8 @@ def test_the_watch_page_shows_the_consent_record(ctx, client, auth, session, dem
     page = client.get(f"/clips/{lesson.id}").text
     assert 'id="consent-record"' in page and "Not recorded yet" in page
     assert "Change the consent record" not in page
-    assert page.index('id="consent-record"') < page.index('class="comments"')
+    # The feedback sits right under the player, above the consent and sharing panels.
+    assert page.index('class="comments"') < page.index('id="consent-record"')
     auth.logout()
     auth.login(COORDINATOR)
     page = client.get(f"/clips/{lesson.id}").text

@@ -299,3 +299,58 @@ def test_the_trust_lead_edits_the_rubric(client, auth, session, demo):
     auth.logout()
     auth.login(COORDINATOR)  # a school's coordinator, not the trust's
     assert client.get("/review/rubric").status_code == 403
+
+
+def test_a_bad_note_names_every_problem_at_once(client, auth, session, cycle):
+    auth.login(REVIEWER)
+    url = f"/review/sessions/{cycle['session']}/notes"
+    data = {"target": "comment:999999", "rubric_item": "", "verdict": "", "body": " "}
+    page = post(client, url, data)
+    assert page.status_code == 400
+    assert "Please fix these 4 things:" in page.text
+    for message in (
+        "not one of the mentor&#39;s comments",
+        "Please choose a rubric item from the list.",
+        "strength or as something to work on",
+        "Please write the note first.",
+    ):
+        assert message in page.text
+    assert notes(session) == 0
+
+
+def test_the_queue_narrows_to_one_mentor_and_never_widens(client, auth, session, cycle):
+    from service.coaching.meetings import SessionInput, record_session
+
+    factories.mentorship_between(session, "ect3@northfield.example", "mentor2@northfield.example")
+    mentor2 = user(session, "mentor2@northfield.example")
+    other = record_session(
+        session,
+        mentor2,
+        user(session, "ect3@northfield.example").id,
+        SessionInput(held_on=date.today(), praise="Clear routine"),
+    )
+    auth.login(REVIEWER)
+    everyone = client.get("/review/").text
+    assert f"/review/sessions/{cycle['session']}" in everyone
+    assert f"/review/sessions/{other.id}" in everyone
+    assert 'name="mentor"' in everyone and mentor2.name in everyone
+
+    narrowed = client.get(f"/review/?mentor={mentor2.id}").text
+    assert f"/review/sessions/{other.id}" in narrowed
+    assert f"/review/sessions/{cycle['session']}" not in narrowed
+    assert f'value="{mentor2.id}" selected' in narrowed
+    # A mentor the reviewer does not review, or nonsense, shows nothing more than before.
+    stranger = user(session, "mentor2@riverside.example")
+    elsewhere = client.get(f"/review/?mentor={stranger.id}").text
+    assert "/review/sessions/" not in elsewhere.split("Recently reviewed")[0]
+    assert "Nothing waiting from that mentor" in elsewhere
+    assert client.get("/review/?mentor=abc").status_code == 200
+
+
+def test_an_assignment_with_neither_choice_names_both_problems(client, auth, session, demo):
+    auth.login(COORDINATOR)
+    page = post(client, "/review/assignments", {"reviewer_id": "", "mentor_id": ""})
+    assert page.status_code == 400
+    assert "Please fix these 2 things:" in page.text
+    assert "Please choose one of the mentors in your school from the list." in page.text
+    assert "Please choose a reviewer from the list." in page.text

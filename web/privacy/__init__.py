@@ -19,6 +19,8 @@ def blueprint() -> Blueprint:
             (POST, "/schools/<int:school_id>/classes", routes.classes),
             (GET, "/schools/<int:school_id>/consent", routes.consent_register),
             (POST, "/clips/<int:clip_id>/consent", routes.record_consent),
+            (POST, "/clips/<int:clip_id>/consent-request", routes.ask_consent),
+            (POST, "/consent-requests/<int:request_id>/done", routes.close_consent_request),
         ],
     )
     # The watch page (a clips page) shows the consent record too.

@@ -8,8 +8,9 @@ from flask_login import current_user
 
 from service import policy
 from service.errors import InvalidInput
-from service.models import ConsentState, LawfulBasis, School
-from service.privacy import consent, settings as privacy_settings
+from service.models import ConsentRequest, ConsentState, LawfulBasis, School
+from service.privacy import consent, consent_requests, settings as privacy_settings
+from service.privacy.shares import CONSENT_MESSAGE
 from web.auditing import request_ip
 from web.clips.blur import queue_blur
 from web.errors import wants_json
@@ -25,6 +26,9 @@ def consent_record_helpers() -> dict[str, object]:
         "can_record_consent": lambda clip: policy.can_record_consent(db(), current_user, clip),
         "lawful_bases": list(LawfulBasis),
         "consent_states": list(ConsentState),
+        # The share panel's consent refusal offers to ask the coordinators (_ask_consent.html).
+        "consent_blocked": lambda refusal: refusal == CONSENT_MESSAGE,
+        "open_consent_request": lambda clip: consent_requests.open_request(db(), clip.id),
     }
 
 
@@ -128,6 +132,7 @@ def consent_register(school_id: int) -> ResponseReturnValue:
     return render_template(
         "privacy/consent.html",
         register=register,
+        requests=consent_requests.open_requests(db(), current_user, school_id),
         consent_choices=CONSENT_CHOICES,
         basis_choices=LAWFUL_BASIS_CHOICES,
     )
@@ -175,4 +180,44 @@ def record_consent(clip_id: int) -> ResponseReturnValue:
         )
     flash(message, "info")
     register = url_for("privacy.consent_register", school_id=clip.school_id)
+    return redirect(safe_next(request.form.get("next"), register))
+
+
+def _request_json(asked: ConsentRequest) -> dict[str, object]:
+    return {
+        "id": asked.id,
+        "clip_id": asked.clip_id,
+        "message": asked.message,
+        "created_at": asked.created_at.isoformat(),
+        "closed_at": asked.closed_at.isoformat() if asked.closed_at else None,
+    }
+
+
+def ask_consent(clip_id: int) -> ResponseReturnValue:
+    """Ask the school's coordinators to record consent for the teacher's own clip."""
+    asked = consent_requests.ask_for_consent(
+        db(), current_user, clip_id, request.form.get("message", ""), ip=request_ip()
+    )
+    message = (
+        "Sent: your induction coordinator will see your request in the consent register."
+        if asked.created
+        else "You have already asked: your induction coordinator has your request."
+    )
+    if wants_json():
+        return jsonify(message=message, request=_request_json(asked.request)), (
+            201 if asked.created else 200
+        )
+    flash(message, "info")
+    watch = url_for("clips.watch", clip_id=clip_id, _anchor="sharing")
+    return redirect(safe_next(request.form.get("next"), watch))
+
+
+def close_consent_request(request_id: int) -> ResponseReturnValue:
+    """Mark a request for consent done (a coordinator of its clip's school)."""
+    done = consent_requests.close_request(db(), current_user, request_id, ip=request_ip())
+    message = f"“{done.clip.title}”: request marked done."
+    if wants_json():
+        return jsonify(message=message, request=_request_json(done))
+    flash(message, "info")
+    register = url_for("privacy.consent_register", school_id=done.school_id)
     return redirect(safe_next(request.form.get("next"), register))

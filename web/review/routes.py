@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from service.errors import InvalidInput
 from service.models import ReviewerAssignment, ReviewNote, ReviewReply
+from service.numbers import parse_integer
 from service.review import (
     assignments as review_assignments,
     mentor_feedback,
@@ -19,7 +20,7 @@ from service.review import (
 from service.review.queue import SessionUnderReview
 from web.auditing import request_ip
 from web.errors import wants_json
-from web.formatting import timestamp
+from web.formatting import moment
 from web.forms import choices, optional_int, refused
 from web.resources import db
 from web.review.forms import AssignForm, NoteForm, ReplyForm, RubricForm
@@ -71,7 +72,11 @@ def assignment_json(assignment: ReviewerAssignment) -> dict[str, object]:
 
 def queue() -> ResponseReturnValue:
     """Show the reviewer the meetings waiting for their review."""
-    return render_template("review/queue.html", queue=review_queue.review_queue(db(), current_user))
+    mentor_id = parse_integer(request.args.get("mentor", ""))  # only narrows the queue
+    return render_template(
+        "review/queue.html",
+        queue=review_queue.review_queue(db(), current_user, mentor_id=mentor_id),
+    )
 
 
 def _note_targets(view: SessionUnderReview) -> list[tuple[str, str]]:
@@ -81,7 +86,8 @@ def _note_targets(view: SessionUnderReview) -> list[tuple[str, str]]:
     for group in view.observed + view.rehearsals:
         for comment in group.comments:
             body = comment.body if len(comment.body) <= 60 else comment.body[:59] + "…"
-            label = f"Comment at {timestamp(comment.at_seconds)} on {group.clip.title}: {body}"
+            at = moment(comment.at_seconds, comment.end_seconds)
+            label = f"Comment at {at} on {group.clip.title}: {body}"
             targets.append((f"comment:{comment.id}", label))
     return targets
 

@@ -2,6 +2,7 @@
 // server last answered them, redrawn after every change, with what someone has typed into a
 // reply or an edit kept until it is saved.
 import { postForm } from "../lib/http.js";
+import { followFeedback } from "./follow.js";
 import { clipDuration, root } from "./player.js";
 import { renderThread } from "./threads.js";
 import { renderMarker } from "./timeline.js";
@@ -49,6 +50,7 @@ export function renderComments() {
     list.append(renderThread(c, page));
     if (duration > 0 && !c.deleted) timeline.append(renderMarker(c, duration));
   });
+  followFeedback();
   if (focusAfterRender) {
     const target = list.querySelector(focusAfterRender);
     if (target) target.focus();

@@ -10,6 +10,13 @@ export function seek(seconds) {
   video.focus();
 }
 
+// "Play from 00:05": move there and play (a browser that refuses to autoplay still seeks).
+export function playFrom(seconds) {
+  seek(seconds);
+  const started = video.play();
+  if (started && started.catch) started.catch(function () {});
+}
+
 // The clip's length: the player's once it knows, else the length the server measured.
 export function clipDuration() {
   return video.duration || Number(root.dataset.duration) || 0;

@@ -3,7 +3,7 @@
 // `page` (from comments.js) carries who may do what, the drafts, and how to save and redraw.
 import { button, el } from "../lib/dom.js";
 import { stamp } from "../lib/time.js";
-import { seek } from "./player.js";
+import { playFrom } from "./player.js";
 import { kindIcon, span } from "./timeline.js";
 
 function kindChoices() {
@@ -128,7 +128,7 @@ function renderReply(r, page) {
 
 function threadHead(c, page) {
   const head = el("div", "comment-head");
-  const at = button("at", span(c), function () { seek(c.at_seconds); });
+  const at = button("at", span(c), function () { playFrom(c.at_seconds); });
   at.title = "Play from " + stamp(c.at_seconds);
   head.append(at);
   if (!c.deleted) {
@@ -167,6 +167,7 @@ function threadActions(c, actions, error, page) {
 export function renderThread(c, page) {
   const item = el("li", "comment kind-" + c.kind + (c.deleted ? " deleted" : "") + (c.seen ? " seen" : ""));
   item.dataset.at = c.at_seconds;
+  if (c.end_seconds != null) item.dataset.end = c.end_seconds;
   item.dataset.id = c.id;
   item.append(threadHead(c, page));
   if (c.deleted) item.append(el("p", "tombstone", "Comment deleted"));
