@@ -124,14 +124,15 @@ def test_a_stage_many_windows_long_is_never_queued_again(ctx, session, demo, fas
 def test_a_long_transcode_and_transcription_run_once_in_a_real_worker(
     ctx, session, demo, settings, fast, tmp_path
 ):
-    # MPEG-4 Part 2 forces a real transcode; real speech makes the transcription work.
+    # MPEG-4 Part 2 forces a real transcode, at 720p so that it outlasts the window several
+    # times over even on a fast, idle machine; real speech makes the transcription work.
     wavs = [wav for wav, _ in librivox_reference()]
     speech = speech_clip(tmp_path / "speech.mp4", wavs)
     source = tmp_path / "lesson.avi"
     ffmpeg = media_pipeline.ffmpeg_binary()
     subprocess.run(
-        [ffmpeg, "-v", "error", "-i", str(speech), "-c:v", "mpeg4", "-q:v", "5"]
-        + ["-c:a", "mp3", str(source)],
+        [ffmpeg, "-v", "error", "-i", str(speech), "-vf", "scale=1280:720", "-c:v", "mpeg4"]
+        + ["-q:v", "5", "-c:a", "mp3", str(source)],
         check=True,
     )
     clip = upload(session, ctx.storage, ECT, source, filename="lesson.avi")
