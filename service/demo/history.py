@@ -213,15 +213,7 @@ def _lesson_clips(
             title=f"Lesson {n + 1}: {('starter', 'group task', 'plenary', 'transitions')[n % 4]}",
             recorded_on=uploaded.date(),
             status=ClipStatus.READY,
-            original_key=sample.original_key,
-            original_filename=sample.original_filename,
-            original_size=sample.original_size,
-            video_key=sample.video_key,
-            poster_key=sample.poster_key,
-            duration=sample.duration,
-            width=sample.width,
-            height=sample.height,
-            processing_method=sample.processing_method,
+            **sample_media(sample),
             created_at=uploaded,
             ready_at=uploaded + timedelta(minutes=2),
             consent_state=CONSENT[-1] if n == len(waits) - 1 else CONSENT[n % 3],
@@ -246,6 +238,25 @@ def _lesson_clips(
             )
         )
     return made
+
+
+# The media columns every demo clip copies from the one processed sample clip.
+_SAMPLE_MEDIA = (
+    "original_key",
+    "original_filename",
+    "original_size",
+    "video_key",
+    "poster_key",
+    "duration",
+    "width",
+    "height",
+    "processing_method",
+)
+
+
+def sample_media(sample: Clip) -> dict[str, object]:
+    """Return the sample clip's media columns, for a demo clip that shows the same video."""
+    return {name: getattr(sample, name) for name in _SAMPLE_MEDIA}
 
 
 def _at(day: date, hour: int) -> datetime:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.coaching.model_clips import share_model_clip
+from service.demo.history import sample_media
 from service.models import (
     ActionStep,
     Clip,
@@ -124,15 +125,7 @@ def _clip(
         title=title[:200],
         recorded_on=at.date(),
         status=ClipStatus.READY,
-        original_key=sample.original_key,
-        original_filename=sample.original_filename,
-        original_size=sample.original_size,
-        video_key=sample.video_key,
-        poster_key=sample.poster_key,
-        duration=sample.duration,
-        width=sample.width,
-        height=sample.height,
-        processing_method=sample.processing_method,
+        **sample_media(sample),
         created_at=at,
         ready_at=at + timedelta(minutes=2),
         consent_state=ConsentState.NO_PUPILS,
