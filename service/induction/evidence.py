@@ -166,7 +166,9 @@ def evidence_csv_rows(pack: EvidencePack) -> list[list[str]]:
              step.mentor.name, "; ".join(step.criteria)]
         )  # fmt: skip
     for o in pack.observations:
-        mode = "from a clip" if o.clip_id else "in person"
+        mode = "in person" if o.in_person else f"from the clip “{o.clip_title}”"
+        if o.clip_deleted:
+            mode += " (since deleted)"
         lead = ", with the ECT lead" if o.with_ect_lead else ""
         table.append(
             ["observation", o.observed_on.isoformat(), half_term_label(o.observed_on),

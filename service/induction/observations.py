@@ -142,9 +142,8 @@ def log_observation(
     notes = data.notes.strip()
     if len(notes) > MAX_NOTES:
         raise InvalidInput(f"Please keep the notes under {MAX_NOTES} characters.")
-    if data.clip_id is not None and data.clip_id not in {
-        c.id for c in observable_clips(session, ect)
-    }:
+    clip_titles = {c.id: c.title for c in observable_clips(session, ect)}
+    if data.clip_id is not None and data.clip_id not in clip_titles:
         raise InvalidInput(
             "The clip must be one of this ECT's lesson clips that is ready to watch."
         )
@@ -155,6 +154,7 @@ def log_observation(
         kind=kind,
         observed_on=data.observed_on,
         clip_id=data.clip_id,
+        clip_title=clip_titles.get(data.clip_id) if data.clip_id is not None else None,
         with_ect_lead=bool(data.with_ect_lead),
         notes=notes,
         recorded_by_id=user.id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, str_enum, utcnow
@@ -36,6 +36,9 @@ class Observation(Base):
     clip_id: Mapped[int | None] = mapped_column(
         ForeignKey("clips.id", ondelete="SET NULL"), default=None
     )
+    # The clip's title when the observation was logged: the record still says it was made
+    # from a clip (and which) after the clip itself is deleted by its owner or by retention.
+    clip_title: Mapped[str | None] = mapped_column(String(200), default=None)
     with_ect_lead: Mapped[bool] = mapped_column(default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -47,7 +50,12 @@ class Observation(Base):
 
     @property
     def in_person(self) -> bool:
-        return self.clip_id is None
+        return self.clip_id is None and self.clip_title is None
+
+    @property
+    def clip_deleted(self) -> bool:
+        """Made from a clip that has since been deleted."""
+        return self.clip_id is None and self.clip_title is not None
 
 
 class HalfTerm(Base):

@@ -94,12 +94,17 @@ def _label(label: str) -> str:
     return text
 
 
+def _unique_label(items: list[RubricItem], label: str, *, skip: RubricItem | None = None) -> str:
+    text = _label(label)
+    if any(i.label.lower() == text.lower() and not i.retired and i is not skip for i in items):
+        raise InvalidInput(f"The rubric already has “{text}”.")
+    return text
+
+
 def add_rubric_item(session: Session, user: User, trust_id: int | None, label: str) -> RubricItem:
     """Add an item at the end of a trust's rubric."""
     rubric = rubric_to_edit(session, user, trust_id)
-    text = _label(label)
-    if any(i.label.lower() == text.lower() and not i.retired for i in rubric.items):
-        raise InvalidInput(f"The rubric already has “{text}”.")
+    text = _unique_label(rubric.items, label)
     position = max((i.position for i in rubric.items), default=-1) + 1
     item = RubricItem(trust_id=trust_id, label=text, position=position)
     session.add(item)
@@ -110,7 +115,7 @@ def add_rubric_item(session: Session, user: User, trust_id: int | None, label: s
 def rename_rubric_item(session: Session, user: User, item_id: int, label: str) -> RubricItem:
     """Reword a rubric item; notes already tagged with it show the new wording."""
     item = _editable_item(session, user, item_id)
-    item.label = _label(label)
+    item.label = _unique_label(rubric_rows(session, item.trust_id), label, skip=item)
     session.commit()
     return item
 

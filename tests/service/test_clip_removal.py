@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from service.clips import manage
 from service.errors import InvalidInput, Unavailable
-from service.models import AuditEvent, BlurStatus, Clip, TranscriptStatus, User
+from service.induction import evidence, observations
+from service.models import AuditEvent, BlurStatus, Clip, Observation, TranscriptStatus, User
 from service.storage import keys
 from tests.factories import ready_clip
 
@@ -63,3 +64,31 @@ def test_a_clip_a_job_is_writing_waits(ctx, session, demo, column, value, words)
     with pytest.raises(InvalidInput, match=words):
         manage.delete_own_clip(session, ctx.storage, owner, clip.id)
     assert session.get(Clip, clip.id) is not None
+
+
+def test_an_observation_made_from_a_deleted_clip_still_says_so(ctx, session, demo):
+    clip = ready_clip(session, ctx.storage, ECT, title="Y8 fractions starter")
+    mentor = session.get(User, demo["mentor1@northfield.example"].id)
+    owner = session.get(User, demo[ECT].id)
+    logged = observations.log_observation(
+        session,
+        mentor,
+        owner.id,
+        observations.ObservationInput(
+            observations.school_today(session, clip.school_id), clip_id=clip.id
+        ),
+    )
+    manage.delete_own_clip(session, ctx.storage, owner, clip.id)
+    session.expire_all()
+    kept = session.get(Observation, logged.id)
+    assert kept.clip_id is None
+    assert (kept.in_person, kept.clip_deleted, kept.clip_title) == (
+        False,
+        True,
+        "Y8 fractions starter",
+    )
+    coordinator = session.get(User, demo["coordinator@northfield.example"].id)
+    pack = evidence.evidence_pack(session, coordinator, owner.id)
+    rows = [row for row in evidence.evidence_csv_rows(pack) if row[0] == "observation"]
+    assert any("from the clip “Y8 fractions starter” (since deleted)" in row for row in rows)
+    assert not any("in person" in row for row in rows)

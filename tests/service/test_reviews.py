@@ -144,6 +144,9 @@ def test_trust_coordinators_edit_their_rubric_and_retired_items_stay_on_old_note
         note(session, cycle, item=item)
     with pytest.raises(InvalidInput, match="already has"):
         rubrics.add_rubric_item(session, lead, item.trust_id, "check for UNDERSTANDING")
+    with pytest.raises(InvalidInput, match="already has"):  # a rename may not copy another
+        rubrics.rename_rubric_item(session, lead, offered[0].id, "Check for understanding")
+    rubrics.rename_rubric_item(session, lead, added.id, "Check for UNDERSTANDING")  # its own
     with pytest.raises(InvalidInput, match="write the rubric item"):
         rubrics.add_rubric_item(session, lead, item.trust_id, "   ")
 

@@ -330,3 +330,18 @@ def test_a_model_clip_that_is_a_steps_model_says_the_step_loses_it(
         steps.current_step(session, user(session, MENTOR), user(session, ECT).id).model_clip_id
         is None
     )
+
+
+def test_a_failed_rehearsal_offers_no_model_beside_it(ctx, session, client, auth, demo):
+    step = _step(session, "Wait three seconds")
+    good = ready_clip(session, ctx.storage, ECT, kind=ClipKind.REHEARSAL, step_id=step.id)
+    broken = upload(
+        session, ctx.storage, ECT, b"not video", kind=ClipKind.REHEARSAL, step_id=step.id
+    )
+    lifecycle.mark_failed(session, broken.id, "This file is not a video we can read.")
+    auth.login(ECT)
+    assert "open beside the model" in client.get(f"/clips/{good.id}").text
+    assert "open beside the model" not in client.get(f"/clips/{broken.id}").text
+    home = client.get("/coaching/").text
+    assert f'href="/coaching/rehearsals/{good.id}"' in home
+    assert f'href="/coaching/rehearsals/{broken.id}"' not in home

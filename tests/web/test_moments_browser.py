@@ -73,6 +73,18 @@ def test_the_comment_being_passed_lights_up_and_play_from_plays(
     )
     assert page.locator("#comment-now").get_attribute("aria-live") == "polite"
     assert page.evaluate("document.activeElement.id") == "video"  # the live region took none
+    # A range plays to its end and stops there (05-07 of an 8-second clip).
+    page.wait_for_function("document.getElementById('video').paused", timeout=10_000)
+    stopped = page.evaluate("document.getElementById('video').currentTime")
+    assert 6.9 <= stopped < 7.6, stopped
+    # Its marker on the timeline plays the same range.
+    page.locator("#timeline .marker.range").click()
+    page.wait_for_function("!document.getElementById('video').paused", timeout=10_000)
+    page.wait_for_function("document.getElementById('video').paused", timeout=10_000)
+    assert 6.9 <= page.evaluate("document.getElementById('video').currentTime") < 7.6
+    # A point comment plays on (past 7 s) without stopping.
+    page.locator(f'#comment-list > li[data-id="{early.id}"] .at').click()
+    page.wait_for_function("document.getElementById('video').currentTime > 7.7", timeout=15_000)
 
 
 def test_a_reviewer_plays_a_comments_range_in_place(

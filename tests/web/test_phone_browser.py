@@ -75,6 +75,17 @@ def test_the_header_menu_on_a_phone_works_from_the_keyboard(live_server, browser
     page.keyboard.press("Enter")  # on "Menu" again: closed
     assert menu.get_attribute("open") is None
     assert not sign_out.is_visible()
+    # Escape closes it from inside, handing the focus back to "Menu"; so does a tap outside.
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    assert menu.get_attribute("open") is None
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Menu"
+    page.keyboard.press("Enter")
+    assert menu.get_attribute("open") is not None
+    page.mouse.click(200, 700)
+    assert menu.get_attribute("open") is None
+    page.focus("details.menu summary")
 
     # The skip link lands on the page's content.
     page.keyboard.press("Shift+Tab")
@@ -174,13 +185,17 @@ def test_player_markers_and_comment_form_work_from_the_keyboard_alone(
     page.keyboard.press("Space")
     page.wait_for_function("document.getElementById('video').paused")
 
-    # Enter on the marker seeks to its moment and hands the focus to the player.
+    # Enter on the marker plays from its moment and hands the focus to the player.
     page.focus("#timeline .marker")
     marker_outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert marker_outline != "none"  # the focus is visible
     assert page.locator("#timeline .marker").get_attribute("aria-label") == "Note at 00:05"
     page.keyboard.press("Enter")
-    page.wait_for_function("Math.abs(document.getElementById('video').currentTime - 5) < 0.1")
+    page.wait_for_function(
+        "(v => !v.paused && v.currentTime >= 4.9 && v.currentTime < 7)"
+        "(document.getElementById('video'))"
+    )
+    page.evaluate("document.getElementById('video').pause()")
     assert focused(page) == "video"
 
     # A comment at the playhead: Space on "Comment at" pins 00:05, arrows choose the kind,

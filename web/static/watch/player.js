@@ -1,6 +1,7 @@
 // The watch page's player: the clip's root element and its <video> (an <audio> for a
 // sound-only class), seeking, and showing the player once processing is done.
 import { whenMetadata } from "../lib/dom.js";
+import { playSpan } from "../lib/moment.js";
 
 export const root = document.getElementById("clip");
 export const video = document.getElementById("video");
@@ -10,11 +11,11 @@ export function seek(seconds) {
   video.focus();
 }
 
-// "Play from 00:05": move there and play (a browser that refuses to autoplay still seeks).
-export function playFrom(seconds) {
-  seek(seconds);
-  const started = video.play();
-  if (started && started.catch) started.catch(function () {});
+// "Play from 00:05" (or a range's "00:05–00:12", which stops at its end), and a timeline
+// marker: move there and play, with the focus on the player.
+export function playFrom(seconds, end) {
+  playSpan(video, seconds, end);
+  video.focus();
 }
 
 // The clip's length: the player's once it knows, else the length the server measured.

@@ -2,6 +2,7 @@
 // opens the clip's player above its comments, plays from there and, for a range, stops at
 // its end. Without scripts the link still opens the clip page at that moment.
 import { whenMetadata } from "../lib/dom.js";
+import { playSpan } from "../lib/moment.js";
 
 function playMoment(link) {
   const article = link.closest(".review-clip");
@@ -15,30 +16,13 @@ function playMoment(link) {
     video.preload = "metadata";  // nothing loads until a moment is asked for
     video.src = box.dataset.videoUrl;
   }
-  video.dataset.stopAt = end != null ? String(end) : "";
   box.querySelector(".moment-now").textContent =
     (end != null ? "Playing " : "Playing from ") + link.textContent.trim();
-  whenMetadata(video, function () {
-    video.currentTime = at;
-    const started = video.play();
-    if (started && started.catch) started.catch(function () {});
-  });
+  whenMetadata(video, function () { playSpan(video, at, end); });
   box.scrollIntoView({ block: "nearest" });
   return true;
 }
 
-function stopAtRangeEnd(e) {
-  const video = e.target;
-  const stopAt = video.dataset.stopAt;
-  if (stopAt && video.currentTime >= Number(stopAt)) {
-    video.pause();
-    video.dataset.stopAt = "";
-  }
-}
-
-document.querySelectorAll(".moment-player video").forEach(function (video) {
-  video.addEventListener("timeupdate", stopAtRangeEnd);
-});
 document.querySelectorAll(".mentor-comments a.at[data-at]").forEach(function (link) {
   link.addEventListener("click", function (e) {
     if (e.ctrlKey || e.metaKey || e.shiftKey) return;  // a new tab: the clip page

@@ -128,7 +128,7 @@ function renderReply(r, page) {
 
 function threadHead(c, page) {
   const head = el("div", "comment-head");
-  const at = button("at", span(c), function () { playFrom(c.at_seconds); });
+  const at = button("at", span(c), function () { playFrom(c.at_seconds, c.end_seconds); });
   at.title = "Play from " + stamp(c.at_seconds);
   head.append(at);
   if (!c.deleted) {

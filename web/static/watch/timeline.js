@@ -2,7 +2,7 @@
 // reads on screen and aloud.
 import { button, el } from "../lib/dom.js";
 import { stamp } from "../lib/time.js";
-import { seek } from "./player.js";
+import { playFrom } from "./player.js";
 
 export function span(c) {
   return c.end_seconds != null ? stamp(c.at_seconds) + "\u2013" + stamp(c.end_seconds) : stamp(c.at_seconds);
@@ -23,7 +23,9 @@ export function kindIcon() {
 }
 
 export function renderMarker(c, duration) {
-  const marker = button("marker kind-" + c.kind, null, function () { seek(c.at_seconds); });
+  const marker = button("marker kind-" + c.kind, null, function () {
+    playFrom(c.at_seconds, c.end_seconds);
+  });
   const left = Math.min(100, (c.at_seconds / duration) * 100);
   marker.style.left = left + "%";
   if (c.end_seconds != null) {
