@@ -134,6 +134,16 @@ class Settings:
     signin_attempts_per_address: int = 20
     signin_window_seconds: int = 15 * 60
     remember_days: int = 14  # how long "Keep me signed in" lasts
+    # Mail: an RQ job on the "mail" queue sends through SMTP_URL (smtp://, smtps:// or
+    # smtp+starttls://, with user:password@ when the server asks); None writes .eml files to
+    # outbox_dir instead (the embedded default).
+    smtp_url: str | None = None
+    mail_from: str = "Coachreel <no-reply@coachreel.invalid>"
+    # The address people reach the service at, for links in emails sent by jobs (a request's
+    # own address is used when there is one).
+    public_url: str | None = None
+    invitation_days: int = 7  # how long an invitation's link works
+    reset_hours: int = 2  # how long a password-reset link works
     testing: bool = False
 
     @property
@@ -152,6 +162,11 @@ class Settings:
     def work_path(self) -> Path:
         # This instance's own: another instance on the host has clips with the same ids.
         return self.work_dir or self.instance_dir / "work"
+
+    @property
+    def outbox_path(self) -> Path:
+        """Where mail is written as .eml files when no SMTP_URL is set."""
+        return self.instance_dir / "outbox"
 
     @property
     def redis_socket(self) -> Path:
@@ -276,6 +291,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         remember_days=parse_int(
             "REMEMBER_DAYS", get("REMEMBER_DAYS") or "14", minimum=1, maximum=365
         ),
+        smtp_url=(
+            parse_url("SMTP_URL", raw, ("smtp", "smtps", "smtp+starttls"))
+            if (raw := get("SMTP_URL"))
+            else None
+        ),
+        mail_from=get("MAIL_FROM") or "Coachreel <no-reply@coachreel.invalid>",
+        public_url=(
+            parse_url("PUBLIC_URL", raw, ("http", "https")).rstrip("/")
+            if (raw := get("PUBLIC_URL"))
+            else None
+        ),
+        invitation_days=_bounded_int("INVITATION_DAYS", get("INVITATION_DAYS") or "7", 1, 60),
+        reset_hours=_bounded_int("RESET_HOURS", get("RESET_HOURS") or "2", 1, 72),
         testing=env == "test",
     )
 

@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         coaching,
         induction,
         main,
+        people,
         privacy,
         retention,
         review,
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(retention.blueprint())
     app.register_blueprint(privacy.blueprint())
     app.register_blueprint(talk.blueprint())
+    app.register_blueprint(people.blueprint())
 
     from web import admin
 

@@ -45,6 +45,10 @@ def init_app(app: Flask) -> None:
             raise Forbidden("Only a trust's induction coordinators and admins edit its rubric.")
         if rule == policy.Action.SHARE_TALK and not policy.can_share_talk(current_user):
             raise Forbidden("Only early career teachers share their talk figures.")
+        if rule == policy.Action.MANAGE_PEOPLE and not policy.can_manage_people(current_user):
+            raise Forbidden("Only induction coordinators and admins manage people.")
+        if rule == policy.Action.MANAGE_SCHOOLS and not policy.can_manage_schools(current_user):
+            raise Forbidden("Only a trust's induction coordinators and admins manage its schools.")
         if rule == policy.Action.ADMIN_ONLY and not policy.is_admin(current_user):
             raise Forbidden("Only admins can do this.")
         audits = (policy.Action.AUDIT, policy.Action.AUDIT_TRUST, policy.Action.AUDIT_SCHOOL)

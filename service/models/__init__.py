@@ -23,6 +23,7 @@ from service.models.org import (
     Trust,
     User,
 )
+from service.models.people import MailMessage, MailStatus, SignInProvider
 from service.models.privacy import (
     BlurRegion,
     BlurStatus,
@@ -46,6 +47,9 @@ from service.models.transcripts import TranscriptSegment
 from service.models.uploads import UploadSession
 
 __all__ = [
+    "MailMessage",
+    "MailStatus",
+    "SignInProvider",
     "BlurRegion",
     "BlurStatus",
     "ClipShare",

@@ -33,6 +33,17 @@ class AuditAction(enum.StrEnum):
     SHARE_TALK = "share_talk"
     ASK_CONSENT = "ask_consent"  # an ECT asked the coordinators to record consent
     CLOSE_CONSENT_ASK = "close_consent_ask"  # a coordinator marked that request done
+    # People (service.people):
+    MANAGE_SCHOOL = "manage_school"  # a school added or its details changed
+    ADD_PERSON = "add_person"  # one by one or from a roster file
+    CHANGE_PERSON = "change_person"  # name, roles, induction dates
+    IMPORT_ROSTER = "import_roster"  # a roster file applied (one event; each person has theirs)
+    INVITE = "invite"  # an invitation to set a password sent or sent again
+    PAIR = "pair"  # a pairing started, changed or ended
+    DEACTIVATE = "deactivate"
+    REACTIVATE = "reactivate"
+    ROLL_OVER = "roll_over"  # year 1 to year 2, or induction completed
+    SIGN_IN_SETTINGS = "sign_in_settings"  # a trust's single sign-on changed
 
     @property
     def label(self) -> str:
@@ -56,6 +67,16 @@ class AuditAction(enum.StrEnum):
             "share_talk": "Changed who sees their talk figures",
             "ask_consent": "Asked for consent to be recorded",
             "close_consent_ask": "Marked a consent request done",
+            "manage_school": "Added or changed a school",
+            "add_person": "Added a person",
+            "change_person": "Changed a person's details",
+            "import_roster": "Imported a roster file",
+            "invite": "Sent an invitation",
+            "pair": "Changed a mentor pairing",
+            "deactivate": "Deactivated a person",
+            "reactivate": "Reactivated a person",
+            "roll_over": "Moved ECTs on a year",
+            "sign_in_settings": "Changed single sign-on",
         }[self.value]
 
 

@@ -6,7 +6,7 @@ import enum
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.models.base import Base, str_enum, utcnow
@@ -76,6 +76,8 @@ class School(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The school's Unique Reference Number (GIAS): how a roster file names the school.
+    urn: Mapped[str | None] = mapped_column(String(8), unique=True, default=None)
     trust_id: Mapped[int | None] = mapped_column(ForeignKey("trusts.id"), index=True)
     # The audit counts days, weeks and half terms in the school's own time zone.
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
@@ -104,6 +106,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the last invitation to set a password was sent (None: never invited by email).
+    invited_at: Mapped[datetime | None] = mapped_column(default=None)
     # Signing out, a password change and deactivation replace it, ending every session that
     # carries the old one (Flask-Login's alternative id).
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
@@ -180,7 +184,9 @@ class Membership(Base):
     role: Mapped[Role] = mapped_column(str_enum(Role))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     trust_id: Mapped[int | None] = mapped_column(ForeignKey("trusts.id"), index=True)
-    # An ECT's membership: the day their induction ended (retention counts from it).
+    # An ECT's membership: the day their induction started, and the day it ended (retention
+    # counts from it).
+    induction_started_on: Mapped[date | None] = mapped_column(default=None)
     induction_completed_on: Mapped[date | None] = mapped_column(default=None)
 
     user: Mapped[User] = relationship(back_populates="memberships")
@@ -193,13 +199,24 @@ class Mentorship(Base):
 
     __tablename__ = "mentorships"
     __table_args__ = (
-        UniqueConstraint("mentor_id", "ect_id", name="uq_mentorships_pair"),
+        # One current pairing per ECT; ended ones stay as history (a mid-year change of
+        # mentor ends one and starts another, and the same two may be paired again later).
+        Index(
+            "uq_mentorships_current",
+            "ect_id",
+            unique=True,
+            sqlite_where=text("ended_on IS NULL"),
+            postgresql_where=text("ended_on IS NULL"),
+        ),
         CheckConstraint("induction_year IN (1, 2)", name="induction_year"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     ect_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The school's ECT lead (induction tutor) for this ECT, who joins the even formal
+    # observations; optional.
+    ect_lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     induction_year: Mapped[int] = mapped_column(default=1)
     cadence_days: Mapped[int] = mapped_column(default=7)
@@ -210,4 +227,5 @@ class Mentorship(Base):
 
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
     ect: Mapped[User] = relationship(foreign_keys=[ect_id])
+    ect_lead: Mapped[User | None] = relationship(foreign_keys=[ect_lead_id])
     school: Mapped[School] = relationship()

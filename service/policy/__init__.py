@@ -24,7 +24,10 @@ Rules, in words:
 - a comment's author alone may edit or delete it; the clip's owner alone marks feedback seen;
 - a clip's owner alone renames it, changes its kind or step, and deletes it (not a coordinator,
   not an admin: retention deletes for the school);
-- talk figures are the teacher's own, and the mentors they chose to share them with.
+- talk figures are the teacher's own, and the mentors they chose to share them with;
+- a school's people (roster, pairings, invitations, leavers, roll-over) are managed by its
+  coordinators and admins; schools and a trust's single sign-on by trust coordinators and
+  admins (people.py).
 
 Who can see a clip, by name, is worked out from these rules themselves (audience.py), so what
 a teacher is told about their clip never drifts from them.
@@ -56,6 +59,14 @@ from service.policy.clips import (
 )
 from service.policy.induction import (
     can_log_observation,
+)
+from service.policy.people import (
+    can_manage_people,
+    can_manage_schools,
+    managed_trust_ids,
+    manages_people_of,
+    manages_school_record,
+    people_school_ids,
 )
 from service.policy.privacy import (
     SHAREABLE_CONSENT,
@@ -107,6 +118,12 @@ from service.policy.talk import (
 )
 
 __all__ = [
+    "can_manage_people",
+    "can_manage_schools",
+    "managed_trust_ids",
+    "manages_people_of",
+    "manages_school_record",
+    "people_school_ids",
     "Audience",
     "clip_audience",
     "can_share_talk",

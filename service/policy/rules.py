@@ -59,6 +59,11 @@ class Action(enum.StrEnum):
     VIEW_TALK = "view_talk"  # a clip's or ECT's figures: the teacher, and a mentor they shared
     # them with; everyone else 404
     SHARE_TALK = "share_talk"  # an ECT's choice to share with a mentor: ECTs; others get 403
+    # People (service.people):
+    MANAGE_PEOPLE = "manage_people"  # coordinators and admins; a school they do not manage
+    # answers 404 (decided by the use case), everyone else 403
+    MANAGE_SCHOOLS = "manage_schools"  # add and edit schools, a trust's single sign-on: trust
+    # coordinators (their trust) and admins; others 403
     # Operations:
     ADMIN_ONLY = "admin_only"  # admins (the queue dashboard); others get 403
 

@@ -145,6 +145,12 @@ def expected(case: str, action: Action, ok: int) -> int:
         return 403 if case in SEES_CLIP else 404
     if action == A.ADMIN_ONLY:
         return ok if case == "admin" else 403
+    if action == A.MANAGE_PEOPLE:  # the owner's school's people, as AUDIT_SCHOOL
+        if case in AUDITS_SCHOOL:
+            return ok
+        return 404 if case in COORDINATORS else 403
+    if action == A.MANAGE_SCHOOLS:  # the owner's school and trust: the trust's coordinators
+        return ok if case in ("coordinator, whole trust", "admin") else 403
     if action == A.MANAGE_RETENTION:  # the owner's school, as AUDIT_SCHOOL
         if case in AUDITS_SCHOOL:
             return ok
