@@ -12,6 +12,10 @@ from service.models.org import new_session_token
 
 # Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a real password")
+# The password hash of someone who has not chosen a password yet (added by a coordinator and
+# invited by email): no password verifies against it, so nobody signs in as them until they
+# follow their invitation's link.
+NO_PASSWORD = "!"
 
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 200

@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from web import admin
 
     admin.init_app(app, settings)
+    app.register_blueprint(admin.blueprint())
 
     from web.formatting import register_filters
 

@@ -173,9 +173,9 @@ def create_admin(email: str, name: str | None, password: str) -> None:
 @click.argument("email")
 def deactivate(email: str) -> None:
     """Deactivate an account: it cannot sign in, and its open sessions end at once."""
-    from service import accounts
     from service.db import make_engine, make_session_factory
     from service.models import User
+    from service.people import leavers
 
     email = email.strip().lower()
     engine = make_engine(_settings())
@@ -184,10 +184,12 @@ def deactivate(email: str) -> None:
             user_id = session.scalar(select(User.id).where(User.email == email))
             if user_id is None:
                 raise click.ClickException(f"{email} has no account.")
-            accounts.deactivate_user(session, user_id)
+            # The leaver's use case, with no actor: their current pairings end today too.
+            change = leavers.deactivate(session, None, user_id)
     finally:
         engine.dispose()
-    click.echo(f"Deactivated {email}; its sessions have ended.")
+    ended = f" and {len(change.ended)} pairing(s)" if change.ended else ""
+    click.echo(f"Deactivated {email}; its sessions{ended} have ended.")
 
 
 @main.command()
@@ -327,6 +329,12 @@ def demo(host: str, port: int) -> None:
         click.echo(f"Every demo login uses the password: {DEMO_PASSWORD}")
         for login in logins:
             click.echo(f"  {login.role.label:<24} {login.email:<42} {login.name} ({login.school})")
+        if settings.smtp_url:
+            click.echo("Emails (invitations, password resets) are sent through SMTP_URL.")
+        else:
+            # No mail server: the worker writes each email (its link too) into the outbox.
+            click.echo(f"Emails are not sent but written to {settings.outbox_path}")
+            click.echo(f"  (admins read them at {url}admin/outbox)")
         click.echo("Press Ctrl-C to stop.")
         while not stopping and all(child.poll() is None for child in children.values()):
             time.sleep(0.3)

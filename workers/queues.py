@@ -32,7 +32,10 @@ TRANSCRIBE_QUEUE = "transcribe"
 # Face blurring is the heaviest stage (a whole decode, detection and encode): a queue of its
 # own, last in a worker's order, so hosts can be added for it alone.
 BLUR_QUEUE = "blur"
-QUEUES = (PROCESS_QUEUE, TRANSCRIBE_QUEUE, BLUR_QUEUE)
+# Mail is quick and people wait for it (an invitation, a password reset): first in a
+# worker's order, so it never waits behind a long transcode.
+MAIL_QUEUE = "mail"
+QUEUES = (MAIL_QUEUE, PROCESS_QUEUE, TRANSCRIBE_QUEUE, BLUR_QUEUE)
 
 LIVE = {
     JobStatus.QUEUED,
@@ -111,6 +114,14 @@ POLICY: dict[str, JobPolicy] = {
         _blur_timeout,
         Retry(max=2, interval=[60, 600]),
     ),
+    # One email (workers.mail.send_mail); its id is the message's, not a clip's.
+    "send-mail": JobPolicy(
+        "workers.mail.send_mail",
+        MAIL_QUEUE,
+        lambda _d: 120,
+        Retry(max=3, interval=[10, 60, 300]),
+        result_ttl=24 * 3600,
+    ),
 }
 
 
@@ -118,6 +129,7 @@ POLICY: dict[str, JobPolicy] = {
 PROCESSING_JOBS = ("process-clip", "probe-clip")
 TRANSCRIBE_JOBS = ("transcribe-clip",)
 BLUR_JOBS = ("blur-clip",)
+MAIL_JOBS = ("send-mail",)
 
 
 def job_id(kind: str, clip_id: int) -> str:
@@ -131,7 +143,13 @@ def stale_window(settings: Settings) -> timedelta:
 
 
 def _enqueue(
-    redis: Redis, kind: str, clip_id: int, duration: float | None, stale_after: timedelta
+    redis: Redis,
+    kind: str,
+    clip_id: int,
+    duration: float | None,
+    stale_after: timedelta,
+    *,
+    subject: str = "clip",
 ) -> Job:
     policy = POLICY[kind]
     jid = job_id(kind, clip_id)
@@ -154,8 +172,12 @@ def _enqueue(
             result_ttl=policy.result_ttl,
             failure_ttl=policy.failure_ttl,
             retry=policy.retry,
-            meta={"clip_id": clip_id, "stage": "queued", "progress": policy.start_progress},
-            description=f"{kind} clip {clip_id}",
+            meta={
+                f"{subject}_id": clip_id,
+                "stage": "queued",
+                "progress": policy.start_progress,
+            },
+            description=f"{kind} {subject} {clip_id}",
         )
     except DuplicateJobError:
         # Someone else enqueued it between our check and our enqueue: theirs will do.
@@ -211,6 +233,27 @@ def enqueue_or_leave_to_sweeper(
         log.exception(
             "could not queue the %s of clip %s; the sweeper will pick it up", stage, clip_id
         )
+        return False
+    return True
+
+
+def enqueue_mail(redis: Redis, message_id: int, *, stale_after: timedelta) -> Job:
+    """Queue the sending of one email (job id ``send-mail-<id>``)."""
+    return _enqueue(redis, "send-mail", message_id, None, stale_after, subject="message")
+
+
+def enqueue_mail_or_leave_to_sweeper(
+    redis: Redis, message_id: int, *, stale_after: timedelta
+) -> bool:
+    """Queue an email; if Redis cannot be reached, log it and leave it to the sweeper.
+
+    The message is already a row waiting to be sent, so the sweeper queues it once Redis is
+    back. Return whether it was queued now.
+    """
+    try:
+        enqueue_mail(redis, message_id, stale_after=stale_after)
+    except RedisError:
+        log.exception("could not queue mail %s; the sweeper will pick it up", message_id)
         return False
     return True
 

@@ -15,14 +15,17 @@ from rq import Queue
 from rq.intermediate_queue import IntermediateQueue
 from rq.job import JobStatus
 
+from service import mail
 from service.clips import blur, lifecycle, resumable, transcripts
 from service.models import utcnow
 from workers.context import WorkerContext
 from workers.queues import (
     BLUR_JOBS,
+    MAIL_JOBS,
     QUEUES,
     TRANSCRIBE_JOBS,
     enqueue_blur,
+    enqueue_mail,
     enqueue_processing,
     enqueue_retention,
     enqueue_transcription,
@@ -48,6 +51,7 @@ def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
         ]
         waiting = blur.unfinished_blurs(session, not_touched_since=since)
         unblurred = [(c.id, c.duration) for c in waiting]
+        unsent = mail.unsent(session, created_before=since)
     requeued = []
     for clip_id, duration in stuck:
         if has_live_job(ctx.redis, clip_id, ctx.stale_after):
@@ -65,6 +69,12 @@ def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
             requeued.append(clip_id)
     if requeued:
         log.warning("re-queued %d stuck clip(s): %s", len(requeued), requeued)
+    # Emails waiting to be sent with no live job (Redis was down when the page queued them).
+    mailed = [m for m in unsent if not has_live_job(ctx.redis, m, ctx.stale_after, MAIL_JOBS)]
+    for message_id in mailed:
+        enqueue_mail(ctx.redis, message_id, stale_after=ctx.stale_after)
+    if mailed:
+        log.warning("re-queued %d unsent email(s): %s", len(mailed), mailed)
     with ctx.sessions() as session:  # and clear away resumable uploads left unfinished
         resumable.expire(session, ctx.settings.uploads_path)
     # Writes to storage take minutes at most: one a day old was cut off by a crash.

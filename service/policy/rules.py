@@ -75,6 +75,15 @@ ENDPOINT_RULES: dict[str, Action] = {
     "auth.login": Action.PUBLIC,
     "auth.logout": Action.SIGNED_IN,
     "auth.password": Action.SIGNED_IN,
+    # Choosing a password through an emailed link, and asking for a reset link: the token in
+    # the link decides (service.people.tokens); a bad one answers a page saying so.
+    "auth.welcome": Action.PUBLIC,
+    "auth.forgot": Action.PUBLIC,
+    "auth.reset": Action.PUBLIC,
+    # Signing in with a trust's Microsoft or Google accounts: an unknown or switched-off
+    # provider answers 404 (service.people.sign_in.provider_for_sign_in).
+    "auth.sso_start": Action.PUBLIC,
+    "auth.sso_callback": Action.PUBLIC,
     "main.health": Action.PUBLIC,
     "main.index": Action.SIGNED_IN,
     "clips.index": Action.SIGNED_IN,
@@ -158,6 +167,30 @@ ENDPOINT_RULES: dict[str, Action] = {
     "talk.trends": Action.VIEW_TALK,
     "talk.clip": Action.VIEW_TALK,
     "talk.share": Action.SHARE_TALK,
+    "people.invite": Action.MANAGE_PEOPLE,  # send an invitation (again)
+    # The outbox: every email's record, and the .eml files written when no SMTP_URL is set.
+    "admin.outbox": Action.ADMIN_ONLY,
+    "admin.outbox_file": Action.ADMIN_ONLY,
+    # People: the list of schools and the template file are for any coordinator (their own
+    # schools); a school's pages answer 404 to a coordinator who does not manage it.
+    "people.index": Action.AUDIT,
+    "people.roster_template": Action.AUDIT,
+    "people.school": Action.MANAGE_PEOPLE,
+    "people.new_person": Action.MANAGE_PEOPLE,
+    "people.edit_person": Action.MANAGE_PEOPLE,
+    "people.import_roster": Action.MANAGE_PEOPLE,
+    "people.new_school": Action.MANAGE_SCHOOLS,
+    "people.edit_school": Action.MANAGE_SCHOOLS,
+    "people.sign_in": Action.MANAGE_SCHOOLS,  # a trust's single sign-on
+    # Pairings, leavers and the roll-over: the use case answers 404 for a school (or a person,
+    # or a pairing) the coordinator does not manage; deactivating someone who also works in a
+    # school the coordinator does not manage answers 403.
+    "people.pairings": Action.MANAGE_PEOPLE,
+    "people.end_pairing": Action.MANAGE_PEOPLE,
+    "people.leaver": Action.MANAGE_PEOPLE,
+    "people.deactivate": Action.MANAGE_PEOPLE,
+    "people.reactivate": Action.MANAGE_PEOPLE,
+    "people.rollover": Action.MANAGE_PEOPLE,
     # The queue dashboard (rq-dashboard, mounted at /admin/queues): job descriptions name clips.
     **{
         f"rq_dashboard.{name}": Action.ADMIN_ONLY

@@ -234,6 +234,36 @@ def manage_ids(ctx, session, demo) -> dict[str, int]:
 
 
 @pytest.fixture
+def spare_pairing(session, demo) -> dict[str, int]:
+    """An ECT and a mentor of the owner's school alone, paired, whom no other row uses: the
+    pairing, leaver and roll-over rows end their pairing and deactivate the ECT."""
+    school_id = demo[OWNER].memberships[0].school_id
+    people = {}
+    for role in (Role.ECT, Role.MENTOR):
+        people[role] = accounts.create_user(
+            session,
+            email=f"spare-{role.value}@northfield.example",
+            name=f"Spare {role.label}",
+            password_hash="!",
+            role=role,
+            school_id=school_id,
+        )
+    pairing = Mentorship(
+        mentor_id=people[Role.MENTOR].id,
+        ect_id=people[Role.ECT].id,
+        school_id=school_id,
+        started_on=date.today() - timedelta(days=30),
+    )
+    session.add(pairing)
+    session.commit()
+    return {
+        "SPARE_ECT": people[Role.ECT].id,
+        "SPARE_MENTOR": people[Role.MENTOR].id,
+        "SPARE_PAIRING": pairing.id,
+    }
+
+
+@pytest.fixture
 def two_role_people(session, demo) -> None:
     """The TWO_ROLES people: a coordinator at Riverside who is a reviewer at Northfield (the
     owner's school, assigned to nobody), and a mentor at Northfield (of nobody) who is a
@@ -313,6 +343,7 @@ def test_access_matrix(
     blur_review_ids,
     manage_ids,
     queue_ids,
+    spare_pairing,
     two_role_people,
     case,
 ):
@@ -335,6 +366,7 @@ def test_access_matrix(
             **manage_ids,
             **upload_ids,
             **queue_ids,
+            **spare_pairing,
         }
         values = {k: ids.get(v, v) for k, v in kwargs.items()}
         with app.test_request_context():

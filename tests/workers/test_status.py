@@ -101,7 +101,8 @@ def test_status_command_prints_text_and_json(ctx, session, demo, settings):
     result = runner.invoke(main, ["status", "--json"], env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["queues"][0] == {
+    by_name = {queue["name"]: queue for queue in report["queues"]}
+    assert by_name[PROCESS_QUEUE] == {
         "name": PROCESS_QUEUE, "queued": 1, "started": 0, "failed": 0, "scheduled": 0,
         "deferred": 0,
     }  # fmt: skip

@@ -1,4 +1,5 @@
-"""The queue dashboard (rq-dashboard) at /admin/queues, for admins only.
+"""Admins' pages: the outbox (``blueprint()``, /admin/outbox), and the queue dashboard
+(rq-dashboard) at /admin/queues (``init_app``), for admins only.
 
 Access is the one policy's (``Action.ADMIN_ONLY`` for every ``rq_dashboard.*`` endpoint, applied
 by ``web.access``). CSRF stays on: the dashboard's own JavaScript sends the ``_csrf_token``
@@ -8,13 +9,15 @@ its pages get that cookie holding our CSRF token, readable only by pages under i
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from flask import Blueprint, Flask, Response, abort, request
 from flask_wtf.csrf import generate_csrf
 from rq_dashboard import blueprint as dashboard
 from rq_dashboard.web import setup_rq_connection
 
 from config import Settings
+from web.admin import outbox
 from web.resources import resources
+from web.routing import GET, add_routes
 
 URL_PREFIX = "/admin/queues"
 CSRF_COOKIE = "_csrf_token"  # the name the dashboard's JavaScript reads
@@ -26,6 +29,19 @@ ACTIONS = {
     "rq_dashboard.empty_queue",
     "rq_dashboard.compact_queue",
 }
+
+
+def blueprint() -> Blueprint:
+    """Build the admin blueprint: every URL of the area, and the view that answers it."""
+    bp = Blueprint("admin", __name__, url_prefix="/admin")
+    add_routes(
+        bp,
+        [
+            (GET, "/outbox", outbox.outbox),
+            (GET, "/outbox/<name>", outbox.outbox_file),
+        ],
+    )
+    return bp
 
 
 def dashboard_redis_url(settings: Settings) -> str:

@@ -16,3 +16,28 @@ class PasswordForm(FlaskForm):
         "New password again",
         validators=[DataRequired(), EqualTo("new", message="The two new passwords differ.")],
     )
+
+
+class NewPasswordForm(FlaskForm):
+    """Choose a password through an invitation's or a reset's link."""
+
+    new = PasswordField(
+        "New password",
+        validators=[DataRequired("Please type the password you want."), Length(max=200)],
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[
+            DataRequired("Please type the password again, to be sure it is right."),
+            EqualTo("new", message="The two passwords differ. Please type the same one twice."),
+        ],
+    )
+
+
+class ForgotForm(FlaskForm):
+    """Ask for a link to choose a new password."""
+
+    email = EmailField(
+        "Email",
+        validators=[DataRequired("Please type the email you sign in with."), Length(max=254)],
+    )

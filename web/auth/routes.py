@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 
 from service import accounts
 from service.errors import InvalidInput
+from service.models import User
 from web.auth import throttle
 from web.auth.forms import LoginForm, PasswordForm
 from web.extensions import limiter
@@ -46,11 +47,16 @@ def login() -> ResponseReturnValue:
         if user is None:
             flash("That email and password do not match an account.", "error")
             return render_template("auth/login.html", form=form), 401
-        _rotate_csrf_token()
-        login_user(user, remember=bool(form.remember.data))
-        # A safe ?next= (the page that sent them to sign in) wins; else their own home.
-        return redirect(safe_next(request.args.get("next"), home_url()))
+        return sign_in(user, remember=bool(form.remember.data), next_url=request.args.get("next"))
     return render_template("auth/login.html", form=form)
+
+
+def sign_in(user: User, *, remember: bool, next_url: str | None) -> ResponseReturnValue:
+    """Sign the user in on this browser and send them on: how every way of signing in ends."""
+    _rotate_csrf_token()
+    login_user(user, remember=remember)
+    # A safe ?next= (the page that sent them to sign in) wins; else their own home.
+    return redirect(safe_next(next_url, home_url()))
 
 
 def logout() -> ResponseReturnValue:

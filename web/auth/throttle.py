@@ -13,11 +13,12 @@ from flask import Flask, Response, flash, render_template, request
 from flask_limiter.util import get_remote_address
 
 from config import Settings
-from web.auth.forms import LoginForm
+from web.auth.forms import ForgotForm, LoginForm
 from web.extensions import limiter
 from web.resources import resources, settings
 
 MESSAGE = "Too many sign-in attempts. Please try again in {wait}."
+RESET_MESSAGE = "Too many requests for a new password. Please try again in {wait}."
 
 
 def storage_uri(settings: Settings) -> str:
@@ -72,6 +73,10 @@ def wait_text(seconds: int) -> str:
 def too_many_attempts(_exc: Exception) -> tuple[str, int, dict[str, str]]:
     """Answer a throttled sign-in with the sign-in page and when to try again."""
     seconds = seconds_left()
+    if request.endpoint == "auth.forgot":  # too many requests for a reset link
+        flash(RESET_MESSAGE.format(wait=wait_text(seconds)), "error")
+        page = render_template("auth/forgot.html", form=ForgotForm(), error="")
+        return page, 429, {"Retry-After": str(seconds)}
     flash(MESSAGE.format(wait=wait_text(seconds)), "error")
     page = render_template("auth/login.html", form=LoginForm())
     return page, 429, {"Retry-After": str(seconds)}
@@ -91,7 +96,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         # first sign-in is counted (the app starts it on first use, not at start-up).
         @app.before_request
         def _start_embedded_redis() -> None:
-            if request.endpoint == "auth.login" and request.method == "POST":
+            if request.endpoint in ("auth.login", "auth.forgot") and request.method == "POST":
                 resources().redis  # noqa: B018 - starts the embedded Redis if it is not running
 
     limiter.init_app(app)
