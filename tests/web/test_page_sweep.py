@@ -78,7 +78,16 @@ MAIN_PAGES = {
         "/audit-log/",
         "/clips/{lesson}",
     ],
-    "trust coordinator": ["/induction/trusts/{trust}", "/review/rubric", "/induction/"],
+    "trust coordinator": [
+        "/induction/trusts/{trust}",
+        "/review/rubric",
+        "/induction/",
+        "/people/",
+        "/people/schools/{school}",
+        "/people/schools/{school}/pairings",
+        "/people/schools/{school}/rollover",
+        "/people/trusts/{trust}/sign-in",
+    ],
     "admin": ["/induction/trusts/{trust}", "/review/rubric", "/audit-log/"],
 }
 # Not pages: media, downloads, files, the queue dashboard (rq-dashboard's own pages).

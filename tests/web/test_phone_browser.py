@@ -63,7 +63,7 @@ def test_the_header_menu_on_a_phone_works_from_the_keyboard(live_server, browser
     assert page.evaluate("document.activeElement.textContent") == "Clips"
     links = menu.locator("nav a")
     assert links.all_inner_texts() == [
-        "Clips", "Search", "Reviewers", "Audit log", "Induction", "Queues",
+        "Clips", "Search", "Reviewers", "Audit log", "Induction", "People", "Queues", "Outbox",
     ]  # fmt: skip
     for link in links.all():
         box = link.bounding_box()

@@ -36,9 +36,10 @@ def test_an_old_path_names_the_job_that_moved(redis, path):
 
 
 def test_the_policy_queues_jobs_under_their_new_paths():
+    # Sending mail came after the move: it never had an old path.
     assert {policy.func for policy in POLICY.values()} == {
         f"{func.__module__}.{func.__name__}" for func in OLD_PATHS.values()
-    }
+    } | {"workers.mail.send_mail"}
 
 
 @pytest.mark.parametrize(

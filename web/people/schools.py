@@ -30,7 +30,8 @@ def index() -> ResponseReturnValue:
     return render_template(
         "people/index.html",
         schools=schools.managed_schools(db(), current_user),
-        adds_schools=bool(schools.managed_trusts(db(), current_user)),
+        trusts=(trusts := schools.managed_trusts(db(), current_user)),
+        adds_schools=bool(trusts),
         edits=lambda school: policy.manages_school_record(db(), current_user, school),
     )
 
