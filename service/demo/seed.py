@@ -26,6 +26,8 @@ DEMO_PASSWORD = "coachreel-demo"
 TRUST_NAME = "Northfield Learning Trust"
 
 # (school name, email domain, [(role, name)])
+# Made-up Unique Reference Numbers (real ones are six digits), for roster files to name.
+DEMO_URNS = {"Northfield Primary": "990001", "Riverside Academy": "990002"}
 TEAMS = [
     (
         "Northfield Primary",
@@ -159,7 +161,7 @@ def seed_demo(session: Session) -> list[DemoLogin]:
             trust_id=trust.id,
         )
         for school_name, domain, people in TEAMS:
-            school = School(name=school_name, trust=trust)
+            school = School(name=school_name, urn=DEMO_URNS[school_name], trust=trust)
             session.add(school)
             session.flush()
             counters: dict[Role, int] = {}
