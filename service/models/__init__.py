@@ -23,6 +23,12 @@ from service.models.org import (
     Trust,
     User,
 )
+from service.models.notify import (
+    DeliveryMode,
+    Notification,
+    NotificationPreference,
+    ScheduledRun,
+)
 from service.models.people import MailMessage, MailStatus, SignInProvider
 from service.models.privacy import (
     BlurRegion,
@@ -47,6 +53,10 @@ from service.models.transcripts import TranscriptSegment
 from service.models.uploads import UploadSession
 
 __all__ = [
+    "DeliveryMode",
+    "Notification",
+    "NotificationPreference",
+    "ScheduledRun",
     "MailMessage",
     "MailStatus",
     "SignInProvider",
