@@ -14,6 +14,12 @@ from service.models.coaching import (
 )
 from service.models.comments import Comment, CommentKind
 from service.models.induction import HalfTerm, Observation, ObservationKind
+from service.models.notify import (
+    DeliveryMode,
+    Notification,
+    NotificationPreference,
+    ScheduledRun,
+)
 from service.models.org import (
     Membership,
     Mentorship,
@@ -22,12 +28,6 @@ from service.models.org import (
     TeacherMicrophone,
     Trust,
     User,
-)
-from service.models.notify import (
-    DeliveryMode,
-    Notification,
-    NotificationPreference,
-    ScheduledRun,
 )
 from service.models.people import MailMessage, MailStatus, SignInProvider
 from service.models.privacy import (
