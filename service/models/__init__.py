@@ -29,7 +29,7 @@ from service.models.org import (
     Trust,
     User,
 )
-from service.models.people import MailMessage, MailStatus, SignInProvider
+from service.models.people import AccessToken, MailMessage, MailStatus, SignInProvider
 from service.models.privacy import (
     BlurRegion,
     BlurStatus,
@@ -53,6 +53,7 @@ from service.models.transcripts import TranscriptSegment
 from service.models.uploads import UploadSession
 
 __all__ = [
+    "AccessToken",
     "DeliveryMode",
     "Notification",
     "NotificationPreference",
