@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -108,6 +108,8 @@ class Settings:
     max_clip_seconds: int = 20 * 60
     ffmpeg_binary: str | None = None
     transcode_max_height: int = 720
+    # The stream's renditions (short side), lowest first; the last is the downloadable MP4's.
+    hls_ladder: tuple[int, ...] = (360, 720)
     # Face blurring runs the detector on every n-th frame and follows faces in between: 1 is
     # the most thorough and about twice as slow as 2.
     blur_detect_every: int = 12
@@ -234,9 +236,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         max_clip_seconds=parse_int("MAX_CLIP_MINUTES", get("MAX_CLIP_MINUTES") or "20", minimum=1)
         * 60,
         ffmpeg_binary=ffmpeg,
-        transcode_max_height=parse_int(
-            "TRANSCODE_MAX_HEIGHT", get("TRANSCODE_MAX_HEIGHT") or "720", minimum=144
-        ),
+        transcode_max_height=(ladder := parse_ladder(get))[-1],
+        hls_ladder=ladder,
         blur_detect_every=parse_int(
             "BLUR_DETECT_EVERY", get("BLUR_DETECT_EVERY") or "12", minimum=1, maximum=25
         ),
@@ -306,6 +307,24 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         reset_hours=_bounded_int("RESET_HOURS", get("RESET_HOURS") or "2", 1, 72),
         testing=env == "test",
     )
+
+
+def parse_ladder(get: Callable[[str], str | None]) -> tuple[int, ...]:
+    """Parse HLS_LADDER ("360,720": the stream's heights), whose top is TRANSCODE_MAX_HEIGHT."""
+    top = parse_int("TRANSCODE_MAX_HEIGHT", get("TRANSCODE_MAX_HEIGHT") or "720", minimum=144)
+    raw = get("HLS_LADDER")
+    if raw is None:
+        return tuple(sorted({min(360, top), top}))
+    ladder = tuple(
+        sorted(
+            {parse_int("HLS_LADDER", part, minimum=144, maximum=4320) for part in raw.split(",")}
+        )
+    )
+    if get("TRANSCODE_MAX_HEIGHT") is not None and ladder[-1] != top:
+        raise ConfigError(
+            f"HLS_LADDER's largest height ({ladder[-1]}) must be TRANSCODE_MAX_HEIGHT ({top})"
+        )
+    return ladder
 
 
 def parse_storage_url(raw: str) -> str:

@@ -43,7 +43,7 @@ _DURATION_TOLERANCE = 0.5
 
 # Containers report a recorded "15:00" as 900.02 s or so (AAC priming, edit lists); a limit
 # should not reject a clip for that.
-_LIMIT_GRACE = 1.0
+LIMIT_GRACE = 1.0
 
 # At most this many progress callbacks a second: each one may write to Redis.
 _PROGRESS_INTERVAL = 0.25
@@ -89,17 +89,17 @@ def make_playable(
     src, dst = os.fspath(src), os.fspath(dst)
     if info is None:
         info = probe(src)
-    if options.max_duration is not None and info.duration > options.max_duration + _LIMIT_GRACE:
+    if options.max_duration is not None and info.duration > options.max_duration + LIMIT_GRACE:
         raise TooLong.for_limit(info.duration, options.max_duration)
     check_out_dir(dst)
     with complete_or_nothing(dst, ".part.mp4") as part:
         method, args = build_command(src, part, info, options)
         run_with_progress(args, info.duration, on_progress)
-        out = _verify(part, info, options)
+        out = verify_output(part, info, options.max_duration)
     if on_progress is not None:
         on_progress(1.0)
     video = out.video
-    assert video is not None  # _verify checked it
+    assert video is not None  # verify_output checked it
     return TranscodeResult(
         path=dst,
         method=method,
@@ -150,7 +150,7 @@ def build_command(
             streams.append(audio)
         out = ffmpeg.output(*streams, file_url(dst), c="copy", **common)
     else:
-        streams = [_scale(source["v:0"], info, options.max_height)]
+        streams = [scale_to(source["v:0"], info, options.max_height)]
         kwargs: dict[str, str | int] = {
             "c:v": "libx264",
             "preset": options.preset,
@@ -173,7 +173,7 @@ def build_command(
     return method, [binary, *GLOBAL_ARGS, *ffmpeg.get_args(out)]
 
 
-def _scale(video: Any, info: MediaInfo, max_height: int) -> Any:
+def scale_to(video: Any, info: MediaInfo, max_height: int) -> Any:
     """Scale the short side down to max_height, keeping aspect and even dimensions."""
     assert info.video is not None
     # ffmpeg rotates phone video upright before the filters (autorotate), so the filter sees
@@ -258,7 +258,8 @@ def _follow_progress(
             last_call, last_fraction = now, fraction
 
 
-def _verify(part: str, source: MediaInfo, options: TranscodeOptions) -> MediaInfo:
+def verify_output(part: str, source: MediaInfo, max_duration: float | None) -> MediaInfo:
+    """Check a written MP4: H.264, as long as its source, within the limit."""
     try:
         out = probe(part)
     except MediaError as exc:
@@ -271,7 +272,7 @@ def _verify(part: str, source: MediaInfo, options: TranscodeOptions) -> MediaInf
         raise DamagedVideo(
             detail=f"output lasts {out.duration:.2f}s but the source says {source.duration:.2f}s"
         )
-    if options.max_duration is not None and out.duration > options.max_duration + _LIMIT_GRACE:
+    if max_duration is not None and out.duration > max_duration + LIMIT_GRACE:
         # Sources with no duration in their header are only measured here.
-        raise TooLong.for_limit(out.duration, options.max_duration)
+        raise TooLong.for_limit(out.duration, max_duration)
     return out

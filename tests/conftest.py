@@ -21,7 +21,6 @@ from pathlib import Path
 import psycopg
 import pytest
 from redis import Redis
-from rq import SimpleWorker
 from sqlalchemy import Engine, select, text
 
 from config import Settings, load_settings
@@ -32,6 +31,7 @@ from service.models import Base, User
 from workers.connection import connect, ensure_embedded_redis, stop_embedded_redis
 from workers.context import WorkerContext, build_context, use_context
 from workers.queues import QUEUES
+from workers.runner import PromptSimpleWorker
 
 BACKEND = os.environ.get("COACHREEL_TEST_BACKEND", "embedded")
 PG_ADMIN_URL = os.environ.get(
@@ -238,7 +238,7 @@ def run_jobs(ctx: WorkerContext):
     """Run every queued job to completion in this process, as a real RQ worker does."""
 
     def run() -> None:
-        worker = SimpleWorker(QUEUES, connection=ctx.redis)
+        worker = PromptSimpleWorker(QUEUES, connection=ctx.redis)
         worker.work(burst=True, with_scheduler=False)
 
     return run

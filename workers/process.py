@@ -10,10 +10,12 @@ from __future__ import annotations
 import logging
 
 import media_pipeline
+from media_pipeline import hls
 from service.clips import lifecycle
 from service.models import BlurStatus, Clip, ClipStatus
 from service.storage import keys
 from workers.context import WorkerContext, current_context
+from workers.hls_upload import StreamUploader, clear_stream
 from workers.queues import enqueue_blur, enqueue_processing, enqueue_transcription
 from workers.sound_only import keep_sound_only
 from workers.stages import PROCESSING, Stage
@@ -63,30 +65,46 @@ def probe_clip(clip_id: int) -> dict[str, object]:
     return {"clip_id": clip_id, "duration": info.duration}
 
 
+def stream_options(ctx: WorkerContext) -> hls.StreamOptions:
+    """The stream's options from the settings: its ladder tops at TRANSCODE_MAX_HEIGHT."""
+    settings = ctx.settings
+    top = settings.transcode_max_height
+    return hls.StreamOptions(
+        ffmpeg=settings.ffmpeg_binary,
+        ladder=(*(h for h in settings.hls_ladder if h < top), top),
+        max_duration=float(settings.max_clip_seconds),
+    )
+
+
 def process_clip(clip_id: int) -> dict[str, object]:
-    """Make a clip playable in browsers, take its poster, and mark it ready."""
+    """Stream a clip as it is made playable in browsers, take its poster, mark it ready."""
     ctx = current_context()
     clip = _load_for_work(ctx, clip_id)
     if clip is None:
         return {"clip_id": clip_id, "skipped": True}
     if clip.audio_only:  # a sound-only class: the sound alone is kept (workers/sound_only.py)
         return keep_sound_only(ctx, clip_id, clip.original_key)
-    settings = ctx.settings
-    options = media_pipeline.TranscodeOptions(
-        ffmpeg=settings.ffmpeg_binary,
-        max_height=settings.transcode_max_height,
-        max_duration=float(settings.max_clip_seconds),
-    )
+    options = stream_options(ctx)
     stage = Stage(ctx, clip_id, PROCESSING, doing="processing")
     with stage.work("clip") as work:
         source, video, poster = work / "original", work / "video.mp4", work / "poster.jpg"
         stage.progress(0.05, 0.06).stage("probing")
         ctx.storage.download(clip.original_key, source)
         info = media_pipeline.probe(source)
+        # A killed run's stream is not this run's: start it afresh, never half and half.
+        clear_stream(ctx.storage, clip_id)
+        stage.report(stream_seconds=0.0)  # a retried job keeps its meta: none of it is there
         transcode = stage.progress(0.06, 0.9)
-        method = media_pipeline.choose_method(info, options)
+        method, _renditions = hls.plan(info, options)
         transcode.stage("remuxing" if method == "remux" else "transcoding")
-        result = media_pipeline.make_playable(source, video, options, transcode, info=info)
+        # The stream goes up as ffmpeg writes it: the clip plays before it is finished.
+        uploader = StreamUploader(
+            ctx.storage, clip_id, work / "hls", lambda s: stage.report(stream_seconds=s)
+        )
+        with uploader:
+            result = hls.make_stream(
+                source, work / "hls", video, options, transcode, info=info, on_plan=uploader.plan
+            )
         stage.progress(0.9, 0.95).stage("poster")
         media_pipeline.make_poster(video, poster)
         stage.progress(0.95, 1.0).stage("saving")

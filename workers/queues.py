@@ -323,6 +323,8 @@ def clip_progress(
                 "stage": stage,
                 "stage_label": STAGE_LABELS.get(stage, stage),
                 "progress": float(meta.get("progress", 0.0)),
+                # How much of the clip's stream is playable already (workers/hls_upload.py).
+                "stream_seconds": float(meta.get("stream_seconds", 0.0)),
             }
     return {"stage": "queued", "stage_label": STAGE_LABELS["queued"], "progress": 0.0}
 

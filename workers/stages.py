@@ -30,6 +30,7 @@ import media_pipeline
 from service.clips import blur, lifecycle, transcripts
 from service.storage import keys
 from workers.context import WorkerContext
+from workers.hls_upload import clear_stream
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,8 @@ class Failure:
 
 
 def _processing_failed(ctx: WorkerContext, clip_id: int, reason: str) -> None:
-    # A failed clip keeps no half-made outputs.
+    # A failed clip keeps no half-made outputs: its stream goes first, so nobody starts it.
+    clear_stream(ctx.storage, clip_id)
     for key in (keys.video_key(clip_id), keys.poster_key(clip_id)):
         ctx.storage.delete(key)
     with ctx.sessions() as session:
@@ -204,6 +206,12 @@ class Stage:
             log.exception("%s clip %s failed unexpectedly", self.doing, self.clip_id)
             self.failure.record(self.ctx, self.clip_id, self.failure.unexpected)
             raise
+
+    def report(self, **values: object) -> None:
+        """Put values the page reads (e.g. the seconds of stream ready) into the job's meta."""
+        if self.job is not None:
+            self.job.meta.update(values)
+            self.job.save_meta()
 
     def done(self) -> None:
         """Mark the job's stage done, its progress full."""

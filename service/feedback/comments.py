@@ -56,8 +56,10 @@ def add_comment(
 ) -> Comment:
     """Add feedback at a moment, or over a range, of a clip the user may comment on."""
     clip = _commentable_clip(session, user, clip_id)
-    if clip.status != ClipStatus.READY:
-        raise InvalidInput("You can comment once the clip is ready to watch.")
+    # A clip still processing plays (and takes feedback) as far as its stream is done.
+    playing = clip.status == ClipStatus.PROCESSING and clip.duration is not None
+    if clip.status != ClipStatus.READY and not playing:
+        raise InvalidInput("You can comment once the clip starts to play.")
     text = _body(body)
     comment_kind = _kind(kind)
     at, end = _span(clip, at_seconds, end_seconds)

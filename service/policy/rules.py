@@ -98,6 +98,7 @@ ENDPOINT_RULES: dict[str, Action] = {
     "clips.delete_clip": Action.MANAGE_CLIP,
     "clips.video": Action.VIEW_CLIP,
     "clips.poster": Action.VIEW_CLIP,
+    "clips.stream": Action.VIEW_CLIP,
     "clips.comments": Action.VIEW_CLIP,
     "clips.add_comment": Action.COMMENT_ON_CLIP,
     "clips.reply_comment": Action.COMMENT_ON_CLIP,

@@ -43,6 +43,7 @@ from service.models import (
     School,
     utcnow,
 )
+from service.storage import keys as storage_keys
 from service.storage.base import Storage
 
 log = logging.getLogger(__name__)
@@ -254,6 +255,10 @@ def _remove_original(
     )
     # The playable video may be the original itself; it stays whatever happens.
     keys = [k for k in keys if k not in (clip.video_key, clip.poster_key, clip.captions_key)]
+    if clip.unblurred_video_key is not None:
+        # A blurred clip plays its blurred video; its stream is of the unblurred one and goes
+        # with it.
+        keys += storage.keys(storage_keys.stream_prefix(clip.id))
     if not _delete_objects(session, storage, clip, keys, report):
         return
     clip.original_deleted_at = now

@@ -3,6 +3,14 @@
 
 from __future__ import annotations
 
+import re
+
+# The names a clip's stream folder may hold (media_pipeline.hls writes them): the master
+# playlist, and per rendition (named by its height) a playlist, an fMP4 header and segments.
+STREAM_NAME = re.compile(
+    r"^(?:master\.m3u8|\d{2,4}/(?:index\.m3u8|init(?:_\d{1,2})?\.mp4|seg-\d{5}\.m4s))$"
+)
+
 
 def original_key(clip_id: int) -> str:
     """Return the key of a clip's upload, exactly as it arrived."""
@@ -58,6 +66,23 @@ def captions_key(clip_id: int, *, besides: str | None = None) -> str:
 def audio_key(clip_id: int) -> str:
     """Return the key of a sound-only clip's playable .m4a."""
     return f"clips/{clip_id}/audio.m4a"
+
+
+def stream_prefix(clip_id: int) -> str:
+    """Return the prefix of a clip's HLS stream: its playlists and segments."""
+    return f"clips/{clip_id}/hls/"
+
+
+def stream_key(clip_id: int, name: str) -> str:
+    """Return the key of one file of a clip's stream; refuse a name it cannot hold."""
+    if not STREAM_NAME.match(name):
+        raise ValueError(f"not a stream file name: {name!r}")
+    return stream_prefix(clip_id) + name
+
+
+def stream_master_key(clip_id: int) -> str:
+    """Return the key of a clip's master playlist: the stream exists once this does."""
+    return stream_key(clip_id, "master.m3u8")
 
 
 def clip_prefix(clip_id: int) -> str:

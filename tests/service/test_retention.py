@@ -53,7 +53,8 @@ def _clip(ctx, session, email=ECT, *, kind=ClipKind.LESSON, ready_at=NOW, blurre
     )
     clip = session.get(Clip, clip.id)
     if blurred:
-        for name in ("unblurred.mp4", "unblurred.jpg"):
+        # The unblurred video, its poster, and its stream (written before the blur).
+        for name in ("unblurred.mp4", "unblurred.jpg", "hls/master.m3u8", "hls/360/seg-00001.m4s"):
             ctx.storage.put_stream(f"clips/{clip.id}/{name}", io.BytesIO(b"faces"))
         clip.unblurred_video_key = f"clips/{clip.id}/unblurred.mp4"
         clip.unblurred_poster_key = f"clips/{clip.id}/unblurred.jpg"
@@ -101,7 +102,8 @@ def test_an_original_goes_on_its_day_with_the_unblurred_renditions(ctx, session,
     report = _apply(ctx, session, NOW)
     assert report.originals_removed == [clip.id]
     gone = {f"clips/{clip.id}/original", f"clips/{clip.id}/unblurred.mp4"}
-    gone.add(f"clips/{clip.id}/unblurred.jpg")
+    gone |= {f"clips/{clip.id}/unblurred.jpg", f"clips/{clip.id}/hls/master.m3u8"}
+    gone.add(f"clips/{clip.id}/hls/360/seg-00001.m4s")
     assert set(ctx.storage.keys()) == everything - gone
     row = session.get(Clip, clip.id)
     assert row.original_deleted_at == NOW

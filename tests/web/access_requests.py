@@ -198,6 +198,8 @@ REQUESTS = {
     "clips.delete_clip": ("POST", {"clip_id": "DOOMED_CLIP"}, "csrf", 200),
     "clips.video": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.poster": ("GET", {"clip_id": "CLIP"}, None, 200),
+    # Its stream's master playlist (the matrix clip has one); segments: test_stream_routes.py.
+    "clips.stream": ("GET", {"clip_id": "CLIP", "name": "master.m3u8"}, None, 200),
     "clips.comments": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.add_comment": ("POST", {"clip_id": "CLIP"}, "comment", 201),
     "clips.reply_comment": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "reply", 201),

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.job import JobStatus
 from sqlalchemy import select
 
@@ -56,6 +56,7 @@ from tests.web.access_requests import (
 )
 from tests.web.security_headers import header_problems
 from workers.queues import PROCESS_QUEUE
+from workers.runner import PromptSimpleWorker
 
 
 def test_every_rule_names_a_route(app):
@@ -87,6 +88,7 @@ def ready_clip(ctx, session, demo) -> int:
         captions=b"WEBVTT\n",
         transcript=[transcripts.SegmentData(1, 2, "The starter")],
     )
+    ctx.storage.put_stream(keys.stream_master_key(clip.id), io.BytesIO(b"#EXTM3U\n"))
     return clip.id
 
 
@@ -296,7 +298,7 @@ def queue_ids(ctx) -> dict[str, str]:
     """A failed job in the process queue, for the queue dashboard's routes."""
     queue = Queue(PROCESS_QUEUE, connection=ctx.redis)
     job = queue.enqueue("builtins.int", "not a number", job_id="matrix-job")
-    SimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
+    PromptSimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
     assert job.get_status(refresh=True) == JobStatus.FAILED
     return {"JOB": job.id}
 

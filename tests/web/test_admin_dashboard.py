@@ -6,7 +6,7 @@ import io
 from datetime import date
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.job import JobStatus
 
 from service.clips import upload
@@ -14,6 +14,7 @@ from service.models import User
 from tests.conftest import csrf_token
 from tests.web.browsing import sign_in
 from workers.queues import PROCESS_QUEUE, enqueue_processing
+from workers.runner import PromptSimpleWorker
 
 ADMIN = "admin@coachreel.example"
 COORDINATOR = "coordinator@northfield.example"
@@ -91,7 +92,7 @@ def test_admin_requeues_a_failed_job_from_the_dashboard_page(ctx, demo, live_ser
     # The dashboard's own script must get our CSRF token to the server, or its buttons fail.
     queue = Queue(PROCESS_QUEUE, connection=ctx.redis)
     job = queue.enqueue("builtins.int", "not a number", job_id="dashboard-failed")
-    SimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
+    PromptSimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
     assert job.get_status(refresh=True) == JobStatus.FAILED
     page = browser.new_context().new_page()
     sign_in(page, live_server, ADMIN)

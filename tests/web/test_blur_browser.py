@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 
 from service.models import BlurStatus, Clip
 from tests.conftest import worker_env
@@ -22,6 +22,7 @@ from tests.face_clip import make_face_clip
 from tests.factories import upload
 from tests.web.browsing import sign_in
 from workers.queues import PROCESS_QUEUE, enqueue_processing
+from workers.runner import PromptSimpleWorker
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +64,7 @@ def test_mentor_clicks_the_teachers_face_and_the_blur_keeps_it(
     clip.school.blur_without_review = True
     session.commit()
     enqueue_processing(ctx.redis, clip.id, 1.2, stale_after=ctx.stale_after)
-    SimpleWorker([Queue(PROCESS_QUEUE, connection=ctx.redis)], connection=ctx.redis).work(
+    PromptSimpleWorker([Queue(PROCESS_QUEUE, connection=ctx.redis)], connection=ctx.redis).work(
         burst=True, with_scheduler=False
     )
 

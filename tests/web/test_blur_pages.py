@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from sqlalchemy import select
 
 from service.models import AuditAction, AuditEvent, BlurStatus, Clip, ConsentState
@@ -16,6 +16,7 @@ from tests.face_clip import FaceClip, make_face_clip
 from tests.factories import upload
 from tests.media_pipeline.test_blur import _frames, _ratios
 from workers.queues import BLUR_QUEUE, PROCESS_QUEUE, enqueue_processing, job_id
+from workers.runner import PromptSimpleWorker
 
 OWNER = "ect1@northfield.example"
 MENTOR = "mentor1@northfield.example"
@@ -30,7 +31,7 @@ def faces(tmp_path_factory) -> FaceClip:
 
 
 def work(ctx, queue: str) -> None:
-    worker = SimpleWorker([Queue(queue, connection=ctx.redis)], connection=ctx.redis)
+    worker = PromptSimpleWorker([Queue(queue, connection=ctx.redis)], connection=ctx.redis)
     worker.work(burst=True, with_scheduler=False)
 
 

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 
 from service.clips import blur
 from service.models import BlurRegion, BlurStatus, Clip, User
@@ -20,6 +20,7 @@ from tests.media_pipeline.test_blur import _frames, _ratios
 from tests.web.browsing import sign_in
 from tests.web.test_csp_browser import WATCH_VIOLATIONS, refused, until
 from workers.queues import BLUR_QUEUE, PROCESS_QUEUE, enqueue_blur, enqueue_processing
+from workers.runner import PromptSimpleWorker
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,7 @@ WAITING = "Waiting for Sam Taylor to check the blurred video"
 
 
 def work(ctx, queue: str) -> None:
-    worker = SimpleWorker([Queue(queue, connection=ctx.redis)], connection=ctx.redis)
+    worker = PromptSimpleWorker([Queue(queue, connection=ctx.redis)], connection=ctx.redis)
     worker.work(burst=True, with_scheduler=False)
 
 

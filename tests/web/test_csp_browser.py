@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 
 from media_pipeline import analyse_talk
 from service.coaching import meetings
@@ -23,6 +23,7 @@ from tests.web.browsing import sign_in
 from tests.web.test_resumable_browser import fill_in
 from tests.web.test_talk_panel import lesson_transcript
 from workers.queues import PROCESS_QUEUE
+from workers.runner import PromptSimpleWorker
 from workers.talk import talk_figures
 
 pytestmark = pytest.mark.browser
@@ -90,7 +91,7 @@ def test_pages_work_under_their_policy(
         )
     queue = Queue(PROCESS_QUEUE, connection=ctx.redis)
     queue.enqueue("builtins.int", "not a number", job_id="csp-failed")
-    SimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
+    PromptSimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
 
     context = browser.new_context(bypass_csp=False)
     context.add_init_script(WATCH_VIOLATIONS)

@@ -175,7 +175,9 @@ def test_rerunning_the_job_ends_in_the_same_state(ctx, session, demo, faces):
         ask(s, clip.id)
     assert blur_clip(clip.id)["frames"] == 30
     again = reload(ctx, clip.id)
-    assert keys == [
+    # The unblurred stream stays beside them (never served once a blur is shown: see
+    # service.clips.stream), as the unblurred MP4 does, until the clip goes.
+    assert [key for key in keys if "/hls/" not in key] == [
         f"clips/{clip.id}/blurred-poster.jpg",
         f"clips/{clip.id}/blurred.mp4",
         f"clips/{clip.id}/original",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from sqlalchemy import select
 
 from service import policy
@@ -18,6 +18,7 @@ from tests.face_clip import FaceClip, make_face_clip
 from tests.factories import upload
 from tests.media_pipeline.test_blur import _frames, _ratios, _sharpness
 from workers.queues import BLUR_QUEUE, PROCESS_QUEUE, enqueue_blur, enqueue_processing
+from workers.runner import PromptSimpleWorker
 
 OWNER, MENTOR = "ect1@northfield.example", "mentor1@northfield.example"
 
@@ -29,7 +30,7 @@ def faces(tmp_path_factory) -> FaceClip:
 
 
 def work(ctx, queue: str) -> None:
-    worker = SimpleWorker([Queue(queue, connection=ctx.redis)], connection=ctx.redis)
+    worker = PromptSimpleWorker([Queue(queue, connection=ctx.redis)], connection=ctx.redis)
     worker.work(burst=True, with_scheduler=False)
 
 

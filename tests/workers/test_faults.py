@@ -30,6 +30,7 @@ from service.models import Clip, ClipStatus, TranscriptStatus
 from service.storage import keys as storage_keys
 from tests.conftest import BACKEND, PG_ADMIN_URL, csrf_token, worker_env
 from tests.factories import generated_clip, upload
+from tests.streams import finished_stream_keys
 from workers.queues import PROCESS_QUEUE, enqueue_processing, job_id
 from workers.sweeper import sweep
 
@@ -161,6 +162,8 @@ def _assert_nothing_lost_or_left(
     for clip_id in ids:
         expected |= {storage_keys.original_key(clip_id), storage_keys.video_key(clip_id)}
         expected.add(storage_keys.poster_key(clip_id))
+        # The whole stream, ended, and no segment a killed run left beside it.
+        expected |= finished_stream_keys(ctx.storage, clip_id)
     keys = set(ctx.storage.keys())
     captions = {k for k in keys - expected if k.endswith("/captions.vtt")}
     assert keys - captions == expected  # every output once, nothing stray

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.job import Job, JobStatus
 
 import media_pipeline
@@ -26,6 +26,7 @@ from tests.conftest import worker_env
 from tests.factories import generated_clip, librivox_reference, ready_clip, speech_clip, upload
 from workers.context import current_context, use_context
 from workers.queues import POLICY, enqueue_processing, job_id
+from workers.runner import PromptSimpleWorker
 from workers.stages import BLUR, PROCESSING, TRANSCRIPT, Stage
 from workers.sweeper import sweep
 
@@ -113,7 +114,7 @@ def test_a_stage_many_windows_long_is_never_queued_again(ctx, session, demo, fas
         meta={"clip_id": clip_id, "stage": "queued", "progress": 0.0},
     )
     with sweeping(fast) as requeued:
-        SimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
+        PromptSimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
 
     assert requeued == []  # the sweeper took the running job for alive, all four windows long
     assert job.get_status(refresh=True) == JobStatus.FINISHED  # never deleted under it

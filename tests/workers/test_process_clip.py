@@ -78,7 +78,12 @@ def test_rerunning_a_job_ends_in_the_same_state(ctx, session, demo, run_jobs, tm
     process_clip(clip.id)
     assert _reload(ctx, clip.id).status == ClipStatus.READY
     assert ctx.storage.keys(f"clips/{clip.id}/") == keys
+    # A 320x240 H.264 upload is copied into one rendition of its own height.
     assert keys == [
+        f"clips/{clip.id}/hls/240/index.m3u8",
+        f"clips/{clip.id}/hls/240/init.mp4",
+        f"clips/{clip.id}/hls/240/seg-00000.m4s",
+        f"clips/{clip.id}/hls/master.m3u8",
         f"clips/{clip.id}/original",
         f"clips/{clip.id}/poster.jpg",
         f"clips/{clip.id}/video.mp4",

@@ -7,6 +7,7 @@ import pytest
 import media_pipeline
 from service.models import Clip, ClipStatus
 from tests.factories import generated_clip, upload
+from tests.streams import finished_stream_keys
 from workers.queues import enqueue_processing
 
 ECT = "ect1@northfield.example"
@@ -31,6 +32,7 @@ def test_a_clip_processed_from_s3_is_ready_with_its_outputs_in_the_bucket(
     prefix = ctx.storage.prefix
     listed = s3_server.client.list_objects_v2(Bucket=s3_server.bucket, Prefix=prefix)
     assert sorted(item["Key"] for item in listed["Contents"]) == [
+        *sorted(prefix + key for key in finished_stream_keys(ctx.storage, clip.id)),
         f"{prefix}clips/{clip.id}/original",
         f"{prefix}clips/{clip.id}/poster.jpg",
         f"{prefix}clips/{clip.id}/video.mp4",

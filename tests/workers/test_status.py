@@ -8,7 +8,7 @@ import re
 from datetime import date, timedelta
 
 from click.testing import CliRunner
-from rq import Queue, SimpleWorker, Worker
+from rq import Queue, Worker
 from rq.worker import WorkerStatus
 
 from service.clips import lifecycle, transcripts, upload
@@ -17,6 +17,7 @@ from service.storage import keys, keys as storage_keys
 from tests.conftest import worker_env
 from web.cli import main
 from workers.queues import PROCESS_QUEUE, TRANSCRIBE_QUEUE, enqueue_processing
+from workers.runner import PromptSimpleWorker
 from workers.status import age_in_words, gather, worker_alive_here
 
 ECT = "ect1@northfield.example"
@@ -53,7 +54,7 @@ def _waiting_clip_and_a_transcript(ctx, session, demo) -> tuple[Clip, Clip]:
 def _failed_transcribe_job(ctx) -> None:
     queue = Queue(TRANSCRIBE_QUEUE, connection=ctx.redis)
     queue.enqueue("builtins.int", "not a number", job_id="status-failed")
-    SimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
+    PromptSimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
 
 
 def test_status_counts_queues_workers_and_clips(ctx, session, demo):

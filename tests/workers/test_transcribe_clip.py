@@ -13,6 +13,7 @@ from service.clips import transcripts
 from service.models import Clip, ClipStatus, TranscriptSegment, TranscriptStatus, User
 from tests.factories import generated_clip, librivox_reference, speech_clip, upload
 from workers.queues import enqueue_processing
+from workers.runner import PromptSimpleWorker
 from workers.sweeper import sweep
 from workers.transcribe import transcribe_clip
 
@@ -123,9 +124,11 @@ def test_sweeper_requeues_a_transcript_whose_job_was_lost(ctx, session, demo, ru
     clip = upload(session, ctx.storage, ECT, generated_clip(tmp_path / "a.mp4", duration=1))
     enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
     # Process only: the transcript job is then lost with Redis.
-    from rq import Queue, SimpleWorker
+    from rq import Queue
 
-    SimpleWorker([Queue("process", connection=ctx.redis)], connection=ctx.redis).work(burst=True)
+    PromptSimpleWorker([Queue("process", connection=ctx.redis)], connection=ctx.redis).work(
+        burst=True
+    )
     assert _clip(ctx, clip.id).transcript_status == TranscriptStatus.PENDING
     ctx.redis.flushdb()
     assert sweep(ctx, grace=timedelta(0)) == [clip.id]

@@ -14,6 +14,7 @@ from rq.job import Job, JobStatus
 from service.models import Clip, ClipStatus, utcnow
 from tests.conftest import worker_env
 from tests.factories import generated_clip, upload
+from tests.streams import finished_stream_keys
 from workers.queues import enqueue_processing, job_id
 from workers.sweeper import sweep
 
@@ -99,11 +100,15 @@ def test_worker_killed_mid_transcode_is_recovered_by_the_sweeper(
     assert result.returncode == 0, result.stderr[-2000:]
     done = _status(ctx, clip.id)
     assert done.status == ClipStatus.READY, done.failure_reason
-    assert ctx.storage.keys(f"clips/{clip.id}/") == [
-        f"clips/{clip.id}/original",
-        f"clips/{clip.id}/poster.jpg",
-        f"clips/{clip.id}/video.mp4",
-    ]
+    # The restarted run's stream, whole and ended, and nothing the killed run left.
+    assert ctx.storage.keys(f"clips/{clip.id}/") == sorted(
+        [
+            *finished_stream_keys(ctx.storage, clip.id),
+            f"clips/{clip.id}/original",
+            f"clips/{clip.id}/poster.jpg",
+            f"clips/{clip.id}/video.mp4",
+        ]
+    )
     assert list(settings.work_path.glob(f"clip-{clip.id}-*")) == []  # killed run's folder too
 
 

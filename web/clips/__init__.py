@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.clips import blur, blur_review, comments, manage, routes, shares
+from web.clips import blur, blur_review, comments, manage, routes, shares, stream
 from web.routing import GET, GET_POST, POST, add_routes
 
 
@@ -24,6 +24,7 @@ def blueprint() -> Blueprint:
             (POST, "/<int:clip_id>/delete", manage.delete_clip),
             (GET, "/<int:clip_id>/video.mp4", routes.video),
             (GET, "/<int:clip_id>/poster.jpg", routes.poster),
+            (GET, "/<int:clip_id>/hls/<path:name>", stream.stream),
             (GET, "/<int:clip_id>/transcript.json", routes.transcript),
             (GET, "/<int:clip_id>/captions.vtt", routes.captions),
             (GET, "/<int:clip_id>/transcript.<any(txt, vtt):fmt>", routes.transcript_download),

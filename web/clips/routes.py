@@ -22,7 +22,13 @@ from werkzeug.utils import secure_filename
 from werkzeug.wsgi import wrap_file
 
 from service import policy
-from service.clips import browse, transcripts, upload as clips_upload, visibility
+from service.clips import (
+    browse,
+    stream as clip_stream,
+    transcripts,
+    upload as clips_upload,
+    visibility,
+)
 from service.coaching import rehearsals
 from service.feedback import comments as feedback_comments
 from service.models import (
@@ -157,6 +163,11 @@ def watch(clip_id: int) -> ResponseReturnValue:
         form=CommentForm(),
         sharing=shares.share_panel(db(), current_user, clip),
         talk_panel=figures.panel_for(db(), current_user, clip),
+        stream_url=(
+            url_for("clips.stream", clip_id=clip.id, name=clip_stream.MASTER)
+            if clip_stream.has_stream(storage(), clip)
+            else None
+        ),
     )
 
 
@@ -172,7 +183,7 @@ def status(clip_id: int) -> ResponseReturnValue:
 _PRESIGNABLE = frozenset({"video/mp4", "audio/mp4", "image/jpeg"})
 
 
-def serve_media(key: str | None, mimetype: str):
+def serve_media(key: str | None, mimetype: str, *, presign: bool = True):
     """Send a stored object: a redirect to a short-lived storage URL where the backend has one,
     else streamed from here, honouring Range requests so the player can seek.
 
@@ -182,7 +193,7 @@ def serve_media(key: str | None, mimetype: str):
     if key is None or not store.exists(key):
         abort(404)
     config = settings()
-    if mimetype in _PRESIGNABLE and not config.storage_proxy:
+    if presign and mimetype in _PRESIGNABLE and not config.storage_proxy:
         url = store.url_for(key, mimetype=mimetype, expires=config.presign_seconds)
         if url is not None:
             response = redirect(url, 302)

@@ -8,8 +8,9 @@ from flask_login import current_user
 from redis.exceptions import RedisError
 
 from service import policy
+from service.clips import stream as clip_stream
 from service.models import BlurStatus, Clip, ClipStatus, TranscriptStatus
-from web.resources import redis
+from web.resources import redis, storage
 from workers.queues import (
     BLUR_JOBS,
     PROCESSING_JOBS,
@@ -27,6 +28,10 @@ def _progress(clip_id: int, kinds: tuple[str, ...] = PROCESSING_JOBS) -> dict[st
         return {"stage": "queued", "stage_label": STAGE_LABELS["queued"], "progress": 0.0}
 
 
+def _stream_url(clip: Clip) -> str:
+    return url_for("clips.stream", clip_id=clip.id, name=clip_stream.MASTER)
+
+
 def status_json(clip: Clip) -> dict[str, object]:
     """Describe where the clip has got: processing, then its transcript and its blur."""
     data: dict[str, object] = {
@@ -42,11 +47,20 @@ def status_json(clip: Clip) -> dict[str, object]:
             progress=1.0,
             video_url=url_for("clips.video", clip_id=clip.id),
             poster_url=url_for("clips.poster", clip_id=clip.id),
+            stream_url=_stream_url(clip) if clip_stream.has_stream(storage(), clip) else None,
         )
     elif clip.status == ClipStatus.FAILED:
         data.update(stage="failed", stage_label="Could not be prepared", progress=1.0)
     else:
         data.update(_progress(clip.id))
+        # Playable as far as it is done, while the rest is still being made.
+        ready = float(data.pop("stream_seconds", 0.0) or 0.0)
+        if (
+            ready > 0
+            and clip_stream.streams(clip)
+            and not policy.video_withheld(current_user, clip)
+        ):
+            data.update(stream_url=_stream_url(clip), stream_seconds=ready)
     data["transcript"] = transcript_status_json(clip)
     data["blur"] = blur_status_json(clip)
     return data

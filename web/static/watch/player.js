@@ -1,7 +1,11 @@
 // The watch page's player: the clip's root element and its <video> (an <audio> for a
-// sound-only class), seeking, and showing the player once processing is done.
+// sound-only class), seeking, and showing the player: its stream as soon as the first
+// segments exist (while the rest is still being made), or its MP4 (a clip from before
+// streams, or a blurred one).
 import { whenMetadata } from "../lib/dom.js";
 import { playSpan } from "../lib/moment.js";
+import { stamp } from "../lib/time.js";
+import { attachStream, showDone, streaming } from "./stream.js";
 
 export const root = document.getElementById("clip");
 export const video = document.getElementById("video");
@@ -18,18 +22,54 @@ export function playFrom(seconds, end) {
   video.focus();
 }
 
-// The clip's length: the player's once it knows, else the length the server measured.
+// The clip's length: the length the server measured while the stream still grows (the
+// player knows only the part done), else the player's once it knows.
 export function clipDuration() {
-  return video.duration || Number(root.dataset.duration) || 0;
+  const measured = Number(root.dataset.duration) || 0;
+  if (root.dataset.status !== "ready" && measured) return measured;
+  return video.duration || measured;
+}
+
+function reveal(s) {
+  if (video.tagName === "VIDEO" && s.poster_url) video.poster = s.poster_url;
+  document.getElementById("player").hidden = false;
+}
+
+async function play(s) {
+  if (s.stream_url && video.tagName === "VIDEO" && (await attachStream(video, s.stream_url))) {
+    return;
+  }
+  if (s.video_url) video.src = s.video_url;
 }
 
 export function showPlayer(s) {
   if (root.dataset.status === "ready" && !document.getElementById("player").hidden) return;
   root.dataset.status = "ready";
   document.getElementById("processing").hidden = true;
-  if (video.tagName === "VIDEO") video.poster = s.poster_url;  // sound-only: an <audio>
-  video.src = s.video_url;
-  document.getElementById("player").hidden = false;
+  const done = document.getElementById("stream-done");
+  if (done) done.hidden = true;
+  reveal(s);
+  // A stream already playing carries on: its playlist has ended, and it plays to the end.
+  if (!streaming()) play(s);
+}
+
+// Still processing, but the first segments exist: play what is done, and show how far it is.
+export function showStream(s) {
+  if (s.duration) root.dataset.duration = s.duration;
+  showDone(document.getElementById("timeline"), s.stream_seconds, clipDuration());
+  document.getElementById("processing-text").textContent =
+    "Playable up to " + stamp(s.stream_seconds) + "; the rest is still being prepared.";
+  if (!document.getElementById("player").hidden) return;
+  reveal(s);
+  play(s);
+}
+
+// A ready clip with a stream plays it; otherwise the page's own MP4 source plays.
+export function playReadyStream() {
+  const url = root.dataset.streamUrl;
+  if (root.dataset.status === "ready" && url && video.tagName === "VIDEO") {
+    play({ stream_url: url, video_url: root.dataset.videoUrl });
+  }
 }
 
 // Open a clip at a moment: /clips/12?t=73.5

@@ -1,7 +1,8 @@
 // Processing, then transcription: poll the clip's status route until both reach a terminal
-// state, showing the progress of each, the player once the clip is ready, or why it failed.
+// state, showing the progress of each, the player as soon as the first part of the clip's
+// stream is done (and how far it has got), or why it failed.
 import { poller } from "../lib/poll.js";
-import { root, showPlayer } from "./player.js";
+import { playReadyStream, root, showPlayer, showStream } from "./player.js";
 import { showTranscriptStatus } from "./transcript.js";
 
 const TERMINAL = ["ready", "failed"];
@@ -48,10 +49,12 @@ function update(s) {
     return TERMINAL.indexOf(s.transcript.status) >= 0;
   }
   showProgress(s);
+  if (s.stream_url) showStream(s);
   return false;
 }
 
 export function followStatus() {
+  playReadyStream();
   const transcriptDone = TERMINAL.indexOf(root.dataset.transcriptStatus) >= 0;
   if (root.dataset.status === "failed" || (root.dataset.status === "ready" && transcriptDone)) return;
   poller(root.dataset.statusUrl, update, { interval: 1000, retry: 3000 }).start();
