@@ -116,14 +116,23 @@ def recent_messages(session: Session, user: User, limit: int = 200) -> list[Mail
 
 
 def letter(
-    *, greeting: str, paragraphs: list[str], link: str, button: str, after: list[str]
+    *,
+    greeting: str,
+    paragraphs: list[str],
+    link: str,
+    button: str,
+    after: list[str],
+    footer_links: list[tuple[str, str]] | None = None,
 ) -> tuple[str, str]:
-    """Write an email's plain text and HTML: paragraphs, one link, more paragraphs.
+    """Write an email's plain text and HTML: paragraphs, one link, more paragraphs, and any
+    (words, address) links at the foot (a notification's unsubscribe and settings links).
 
     Every word is escaped in the HTML, so a name cannot add markup or links of its own.
     """
     signature = "Coachreel"
-    text = "\n\n".join([greeting, *paragraphs, f"{button}:\n{link}", *after, signature]) + "\n"
+    footer = [f"{words}:\n{address}" for words, address in footer_links or []]
+    text = "\n\n".join([greeting, *paragraphs, f"{button}:\n{link}", *after, signature, *footer])
+    text += "\n"
     esc = html.escape
     body = "".join(f"<p>{esc(p)}</p>\n" for p in [greeting, *paragraphs])
     body += f'<p><a href="{esc(link, quote=True)}">{esc(button)}</a></p>\n'
@@ -135,6 +144,11 @@ def letter(
         '<!doctype html>\n<html lang="en-GB">\n<head><meta charset="utf-8">'
         f"<title>{esc(button)}</title></head>\n"
         '<body style="font-family: sans-serif; line-height: 1.5; max-width: 36em">\n'
-        f"{body}<p>{signature}</p>\n</body>\n</html>\n"
+        f"{body}<p>{signature}</p>\n"
+        + "".join(
+            f'<p><small><a href="{esc(address, quote=True)}">{esc(words)}</a></small></p>\n'
+            for words, address in footer_links or []
+        )
+        + "</body>\n</html>\n"
     )
     return text, page

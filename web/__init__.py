@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         coaching,
         induction,
         main,
+        notify,
         people,
         privacy,
         retention,
@@ -97,6 +98,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(privacy.blueprint())
     app.register_blueprint(talk.blueprint())
     app.register_blueprint(people.blueprint())
+    app.register_blueprint(notify.blueprint())
+    notify.init_app(app)
 
     from web import admin
 

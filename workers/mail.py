@@ -27,6 +27,8 @@ from rq import get_current_job
 from config import Settings
 from service import mail
 from service.models import MailMessage, utcnow
+from service.notify import delivery
+from service.notify.preferences import unsubscribe_url
 from workers.context import current_context
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,12 @@ def build_email(message: MailMessage, settings: Settings) -> EmailMessage:
     domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "coachreel.invalid"
     email["Message-ID"] = make_msgid(f"coachreel-{message.id}", domain=domain)
     email["Auto-Submitted"] = "auto-generated"  # no out-of-office replies, please
+    # A notification's email: a one-click way out for mail programs (RFC 2369, RFC 8058).
+    kind = delivery.unsubscribe_kind(message.template)
+    if kind is not None and message.user_id is not None:
+        url = unsubscribe_url(settings.public_url, settings.secret_key, message.user_id, kind)
+        email["List-Unsubscribe"] = f"<{url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.text_body)
     if message.html_body:
         email.add_alternative(message.html_body, subtype="html")

@@ -122,6 +122,23 @@ POLICY: dict[str, JobPolicy] = {
         Retry(max=3, interval=[10, 60, 300]),
         result_ttl=24 * 3600,
     ),
+    # Email the notifications due "at once" (workers.notify): one run at a time, whoever asks.
+    "deliver-notifications": JobPolicy(
+        "workers.notify.deliver_notifications",
+        MAIL_QUEUE,
+        lambda _d: 300,
+        Retry(max=3, interval=[10, 60, 300]),
+    ),
+    # Once an hour: each school's daily reminders and email digest that have come due in its
+    # time zone (workers.notify_schedule). Short database work that people are waiting on,
+    # like mail: on the mail queue, so it never waits behind a long transcode.
+    "notify-schedule": JobPolicy(
+        "workers.notify_schedule.run_schedule",
+        MAIL_QUEUE,
+        lambda _d: 900,
+        Retry(max=2, interval=[60, 600]),
+        result_ttl=24 * 3600,
+    ),
 }
 
 
@@ -331,23 +348,36 @@ def clip_progress(
 
 def enqueue_retention(redis: Redis, day: date) -> Job | None:
     """Queue the day's retention run once, however many workers' sweepers ask (else None)."""
-    policy = POLICY["retention"]
-    marker = f"coachreel:retention:{day.isoformat()}"
-    # SET NX is atomic across workers: the first to claim the day queues its run.
-    if not redis.set(marker, "1", nx=True, ex=2 * 24 * 3600):
+    day_name = day.isoformat()
+    return _enqueue_once(redis, "retention", day_name, f"retention {day_name}", 2 * 24 * 3600)
+
+
+def enqueue_notify_schedule(redis: Redis, now: datetime) -> Job | None:
+    """Queue the hour's run of the scheduled notifications once, however many workers' sweepers
+    ask (job id ``notify-schedule-<UTC date>T<hour>``); else None. The run does each school's
+    work once a day (service.notify.schedule), so an hour run twice would be harmless too."""
+    hour = now.astimezone(UTC).strftime("%Y-%m-%dT%H")
+    return _enqueue_once(redis, "notify-schedule", hour, f"scheduled notifications {hour}", 7200)
+
+
+def _enqueue_once(redis: Redis, kind: str, when: str, description: str, ttl: int) -> Job | None:
+    policy = POLICY[kind]
+    marker = f"coachreel:{kind}:{when}"
+    # SET NX is atomic across workers: the first to claim the day (or hour) queues its run.
+    if not redis.set(marker, "1", nx=True, ex=ttl):
         return None
     try:
         return Queue(policy.queue, connection=redis).enqueue(
             policy.func,
-            day.isoformat(),
-            job_id=f"retention-{day.isoformat()}",
+            when,
+            job_id=f"{kind}-{when}",
             unique=True,
             job_timeout=policy.timeout(None),
             result_ttl=policy.result_ttl,
             failure_ttl=policy.failure_ttl,
             retry=policy.retry,
             meta={"stage": "queued", "progress": 0.0},
-            description=f"retention {day.isoformat()}",
+            description=description,
         )
     except DuplicateJobError:
         return None

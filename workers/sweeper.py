@@ -18,7 +18,9 @@ from rq.job import JobStatus
 from service import mail
 from service.clips import blur, lifecycle, resumable, transcripts
 from service.models import utcnow
+from service.notify import delivery
 from workers.context import WorkerContext
+from workers.notify import enqueue_delivery
 from workers.queues import (
     BLUR_JOBS,
     MAIL_JOBS,
@@ -26,6 +28,7 @@ from workers.queues import (
     TRANSCRIBE_JOBS,
     enqueue_blur,
     enqueue_mail,
+    enqueue_notify_schedule,
     enqueue_processing,
     enqueue_retention,
     enqueue_transcription,
@@ -75,6 +78,10 @@ def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
         enqueue_mail(ctx.redis, message_id, stale_after=ctx.stale_after)
     if mailed:
         log.warning("re-queued %d unsent email(s): %s", len(mailed), mailed)
+    with ctx.sessions() as session:  # notifications owed an email at once (a run per sweep)
+        due = delivery.anything_due(session)
+    if due:
+        enqueue_delivery(ctx.redis, stale_after=ctx.stale_after)
     with ctx.sessions() as session:  # and clear away resumable uploads left unfinished
         resumable.expire(session, ctx.settings.uploads_path)
     # Writes to storage take minutes at most: one a day old was cut off by a crash.
@@ -131,6 +138,10 @@ class SweeperThread(threading.Thread):
                 enqueue_retention(self.ctx.redis, utcnow().date())
             except Exception:
                 log.exception("queueing the retention run failed")
+            try:  # the hour's scheduled notifications, queued by the first worker to ask
+                enqueue_notify_schedule(self.ctx.redis, utcnow())
+            except Exception:
+                log.exception("queueing the scheduled notifications failed")
 
     def stop(self) -> None:
         self.stopped.set()

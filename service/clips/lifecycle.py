@@ -14,6 +14,7 @@ from service.models import (
     TranscriptStatus,
     utcnow,
 )
+from service.notify import events
 
 # The processing_method of a clip from a sound-only class: its sound alone is kept, as an .m4a
 # (workers.sound_only makes it), and no video outlives processing.
@@ -75,6 +76,7 @@ def mark_ready(
     if clip.transcript_status is None:
         clip.transcript_status = TranscriptStatus.PENDING
         clip.transcript_updated_at = now
+    events.clip_ready(session, clip)  # the mentor hears of it when there is something to watch
     session.commit()
     return clip
 

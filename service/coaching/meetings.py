@@ -25,6 +25,7 @@ from service.models import (
     User,
     utcnow,
 )
+from service.notify import events
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def record_session(
     )
     record.observation_clips = clips
     session.add(record)
+    events.meeting_recorded(session, record)
     session.commit()
     return record
 

@@ -30,6 +30,7 @@ from service.models import (
     User,
     utcnow,
 )
+from service.notify import events
 
 MAX_CRITERIA = 5
 MAX_TITLE = 200
@@ -206,6 +207,7 @@ def set_action_step(
         source_comment_id=source_comment_id,
     )
     session.add(step)
+    events.step_set(session, step)
     session.commit()
     return step
 

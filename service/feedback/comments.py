@@ -19,6 +19,7 @@ from service import policy
 from service.clips.visibility import get_visible_clip
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.models import Clip, ClipStatus, Comment, CommentKind, User, utcnow
+from service.notify import events
 
 MAX_COMMENT = 5000
 # The player can report a time a little past the probed duration on the last frame.
@@ -72,6 +73,7 @@ def add_comment(
         body=text,
     )
     session.add(comment)
+    events.comment_added(session, comment)
     session.commit()
     return comment
 
@@ -100,6 +102,7 @@ def reply_to_comment(
         body=text,
     )
     session.add(reply)
+    events.comment_added(session, reply)
     session.commit()
     return reply
 

@@ -169,6 +169,13 @@ ENDPOINT_RULES: dict[str, Action] = {
     "talk.clip": Action.VIEW_TALK,
     "talk.share": Action.SHARE_TALK,
     "people.invite": Action.MANAGE_PEOPLE,  # send an invitation (again)
+    # Notifications: each person's own (the use case shows only what they may still see).
+    "notify.centre": Action.SIGNED_IN,
+    "notify.open_one": Action.SIGNED_IN,  # another person's notification answers 404
+    "notify.mark_all": Action.SIGNED_IN,
+    "notify.preferences": Action.SIGNED_IN,
+    # An email's unsubscribe link: its signed token decides; it only turns that email off.
+    "notify.unsubscribe": Action.PUBLIC,
     # The outbox: every email's record, and the .eml files written when no SMTP_URL is set.
     "admin.outbox": Action.ADMIN_ONLY,
     "admin.outbox_file": Action.ADMIN_ONLY,

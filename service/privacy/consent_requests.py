@@ -19,6 +19,7 @@ from service import auditlog, policy
 from service.clips.visibility import get_visible_clip
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.models import AuditAction, Clip, ClipStatus, ConsentRequest, User, utcnow
+from service.notify import events
 from service.privacy.settings import privacy_school
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ def ask_for_consent(
         ip=ip,
     )
     try:
+        events.consent_requested(session, request)
         session.commit()
     except IntegrityError:  # the same ask, sent twice at once: the other one is open
         session.rollback()

@@ -32,6 +32,7 @@ from service.models import (
     User,
     utcnow,
 )
+from service.notify import events
 
 DEFAULT_DAYS = 7
 MAX_DAYS = 28  # four weeks: long enough for a peer observation cycle, short enough to lapse
@@ -150,6 +151,7 @@ def share_clip(
         ),
         ip=ip,
     )
+    events.share_granted(session, share)
     session.commit()
     return share
 

@@ -374,6 +374,14 @@ REQUESTS = {
     "talk.share": ("POST", {"mentorship_id": "PAIRING"}, {"shared": "y"}, 200),
     # The owner's invitation sent again (mail queued, not sent, in the matrix).
     "people.invite": ("POST", {"user_id": "ECT"}, "csrf", 200),
+    # Notifications: each person's own. Opening one that is not theirs (none here) answers
+    # 404; tests/web/test_notify_pages.py opens real ones. An unsubscribe link that is not
+    # signed by us answers its page saying so (400), signed in or not.
+    "notify.centre": ("GET", {}, None, 200),
+    "notify.open_one": ("POST", {"notification_id": 999999}, "csrf", 404),
+    "notify.mark_all": ("POST", {}, "csrf", 200),
+    "notify.preferences": ("GET", {}, None, 200),
+    "notify.unsubscribe": ("GET", {"token": "not-a-token"}, None, 400),
     # The outbox, and a file that is not in it: admins get 404, everyone else the rule's 403.
     "admin.outbox": ("GET", {}, None, 200),
     "admin.outbox_file": ("GET", {"name": "0-nothing.eml"}, None, 404),

@@ -8,7 +8,7 @@ workers/retention_job.py forward them.
 from __future__ import annotations
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.job import Job, JobStatus
 
 from service.models import Clip, ClipStatus
@@ -17,6 +17,7 @@ from workers.blur import blur_clip
 from workers.process import probe_clip, process_clip
 from workers.queues import POLICY, PROCESS_QUEUE, job_id
 from workers.retention import run_retention
+from workers.runner import PromptSimpleWorker
 from workers.transcribe import transcribe_clip
 
 ECT = "ect1@northfield.example"
@@ -36,10 +37,14 @@ def test_an_old_path_names_the_job_that_moved(redis, path):
 
 
 def test_the_policy_queues_jobs_under_their_new_paths():
-    # Sending mail came after the move: it never had an old path.
+    # Sending mail and the notification jobs came after the move: they never had an old path.
     assert {policy.func for policy in POLICY.values()} == {
         f"{func.__module__}.{func.__name__}" for func in OLD_PATHS.values()
-    } | {"workers.mail.send_mail"}
+    } | {
+        "workers.mail.send_mail",
+        "workers.notify.deliver_notifications",
+        "workers.notify_schedule.run_schedule",
+    }
 
 
 @pytest.mark.parametrize(
@@ -58,7 +63,7 @@ def test_a_clip_job_queued_under_its_old_path_runs_to_the_end(
         job_id=job_id(kind, clip.id),
         meta={"clip_id": clip.id, "stage": "queued", "progress": 0.0},
     )
-    SimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
+    PromptSimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
 
     assert job.get_status(refresh=True) == JobStatus.FINISHED
     with ctx.sessions() as s:
@@ -70,6 +75,6 @@ def test_a_clip_job_queued_under_its_old_path_runs_to_the_end(
 def test_a_retention_run_queued_under_its_old_path_runs_to_the_end(ctx):
     queue = Queue(PROCESS_QUEUE, connection=ctx.redis)
     job = queue.enqueue("workers.retention_job.run_retention", "2024-09-01")
-    SimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
+    PromptSimpleWorker([queue], connection=ctx.redis).work(burst=True, with_scheduler=False)
     assert job.get_status(refresh=True) == JobStatus.FINISHED
     assert job.get_meta(refresh=True)["stage"] == "deleting"
