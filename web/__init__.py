@@ -47,8 +47,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
 
+    from web import api
     from web.auth import throttle
 
+    # Before the limiter and the error pages: a token is read before the API's limit counts it,
+    # and the pages' error handlers replace flask-smorest's (the API answers its own).
+    api.init_app(app)
     throttle.init_app(app, settings)
 
     from web import access, errors, request_log, security
@@ -98,6 +102,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(privacy.blueprint())
     app.register_blueprint(talk.blueprint())
     app.register_blueprint(people.blueprint())
+    api.register(app)
+    from web import tokens
+
+    app.register_blueprint(tokens.blueprint())
     app.register_blueprint(notify.blueprint())
     notify.init_app(app)
 

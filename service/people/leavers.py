@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from service import auditlog, policy
+from service import auditlog, policy, tokens
 from service.errors import Forbidden, NotFound
 from service.models import AuditAction, Clip, Membership, Mentorship, Role, School, User
 from service.models.org import new_session_token
@@ -139,10 +139,13 @@ def deactivate(
         return Change(person, False, [])
     person.active = False
     person.session_token = new_session_token()  # every open session of theirs ends now
+    revoked = tokens.revoke_all(session, person)  # and every API token of theirs
     ended = current_pairings(session, person.id)
     for pairing in ended:
         pairings.end_pairing(session, user, pairing, on=school_today(pairing.school, now))
     detail = f"{person.name} ({person.email}) deactivated: sessions ended"
+    if revoked:
+        detail += f"; API tokens revoked: {revoked}"
     if ended:
         detail += "; pairings ended: " + "; ".join(
             f"{p.ect.name} with {p.mentor.name}" for p in ended

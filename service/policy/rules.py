@@ -199,6 +199,24 @@ ENDPOINT_RULES: dict[str, Action] = {
     "people.deactivate": Action.MANAGE_PEOPLE,
     "people.reactivate": Action.MANAGE_PEOPLE,
     "people.rollover": Action.MANAGE_PEOPLE,
+    # Personal access tokens: a person's own (another's answers 404, from the use case).
+    "tokens.index": Action.SIGNED_IN,
+    "tokens.revoke": Action.SIGNED_IN,
+    # The documented API (web.api): each operation answers as the page it mirrors; a token
+    # acts as its person. The OpenAPI document and its reference page are public.
+    "api-docs.openapi_json": Action.PUBLIC,
+    "api_reference.page": Action.PUBLIC,
+    "api.list_clips": Action.SIGNED_IN,
+    "api.get_clip": Action.VIEW_CLIP,
+    "api.clip_status": Action.VIEW_CLIP,
+    "api.clip_transcript": Action.VIEW_CLIP,
+    "api.list_comments": Action.VIEW_CLIP,
+    "api.add_comment": Action.COMMENT_ON_CLIP,
+    "api.reply_comment": Action.COMMENT_ON_CLIP,
+    "api.list_steps": Action.VIEW_COACHING,
+    "api.get_step": Action.VIEW_COACHING,
+    "api.school_rows": Action.AUDIT_SCHOOL,
+    "api.audit_events": Action.AUDIT,
     # The queue dashboard (rq-dashboard, mounted at /admin/queues): job descriptions name clips.
     **{
         f"rq_dashboard.{name}": Action.ADMIN_ONLY

@@ -410,4 +410,22 @@ REQUESTS = {
     "people.deactivate": ("POST", {"user_id": "SPARE_ECT"}, "csrf", 200),
     "people.reactivate": ("POST", {"user_id": "SPARE_ECT"}, "csrf", 200),
     "people.rollover": ("POST", {"school_id": "SCHOOL"}, {"ect": "SPARE_ECT"}, 200),
+    # API tokens: the page, and revoking a token that is nobody's here (404 from the use case).
+    "tokens.index": ("GET", {}, None, 200),
+    "tokens.revoke": ("POST", {"token_id": 999999}, "csrf", 404),
+    # The API, called as a signed-in browser (tokens: tests/api/test_api_access.py). Its
+    # writes read JSON, so the matrix's form answers 422 once access is granted.
+    "api-docs.openapi_json": ("GET", {}, None, 200),
+    "api_reference.page": ("GET", {}, None, 200),
+    "api.list_clips": ("GET", {}, None, 200),
+    "api.get_clip": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "api.clip_status": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "api.clip_transcript": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "api.list_comments": ("GET", {"clip_id": "CLIP"}, None, 200),
+    "api.add_comment": ("POST", {"clip_id": "CLIP"}, "csrf", 422),
+    "api.reply_comment": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "csrf", 422),
+    "api.list_steps": ("GET", {"ect_id": "ECT"}, None, 200),
+    "api.get_step": ("GET", {"step_id": "STEP"}, None, 200),
+    "api.school_rows": ("GET", {"school_id": "SCHOOL"}, None, 200),
+    "api.audit_events": ("GET", {}, None, 200),
 }
