@@ -93,7 +93,7 @@ def test_editing_audits_what_changed_and_nothing_when_nothing_did(session, demo)
     ).all()
     assert len(events) == 1
     assert "Northfield Primary -> Northfield Primary School" in events[0].detail
-    assert "URN: none -> 222222" in events[0].detail
+    assert "URN: 990001 -> 222222" in events[0].detail
 
 
 def test_who_edits_a_school(session, demo):

@@ -119,7 +119,13 @@ def test_hostile_uploads_end_as_expected_and_leak_nothing(
             assert status["transcript"]["status"] in ("ready", "failed"), entry.name
             outputs = {original, storage_keys.video_key(clip_id), storage_keys.poster_key(clip_id)}
             captions = f"clips/{clip_id}/captions.vtt"
-            assert keys in (outputs, outputs | {captions}), (entry.name, keys)
+            # Its stream, whole: the master playlist and, per rendition, a playlist, a header
+            # and segments (a sound-only clip has none).
+            stream = {k for k in keys if k.startswith(storage_keys.stream_prefix(clip_id))}
+            assert all(storage_keys.STREAM_NAME.match(k.split("/hls/", 1)[1]) for k in stream)
+            if stream:
+                assert storage_keys.stream_master_key(clip_id) in stream, (entry.name, stream)
+            assert keys - stream in (outputs, outputs | {captions}), (entry.name, keys)
         else:
             assert entry.outcome == FAILED
             reason = status["failure_reason"] or ""
