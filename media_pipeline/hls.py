@@ -112,6 +112,17 @@ def build_stream_command(
 ) -> tuple[str, tuple[Rendition, ...], list[str]]:
     """Return the method, the renditions and the ffmpeg arguments that write the stream."""
     method, renditions = plan(info, options)
+    return method, renditions, _command(src, folder, info, options, method, renditions)
+
+
+def _command(
+    src: str | os.PathLike[str],
+    folder: str | os.PathLike[str],
+    info: MediaInfo,
+    options: StreamOptions,
+    method: str,
+    renditions: tuple[Rendition, ...],
+) -> list[str]:
     folder = os.fspath(folder)
     source = ffmpeg.input(file_url(src), f=info.demuxer, **input_options(), **decoder_options())
     streams: list = []
@@ -171,8 +182,7 @@ def build_stream_command(
         map_chapters="-1",
         **kwargs,
     )
-    binary = ffmpeg_binary(options.ffmpeg)
-    return method, renditions, [binary, *GLOBAL_ARGS, *ffmpeg.get_args(out)]
+    return [ffmpeg_binary(options.ffmpeg), *GLOBAL_ARGS, *ffmpeg.get_args(out)]
 
 
 def make_stream(
@@ -219,6 +229,33 @@ def make_stream(
         audio_codec=out.audio.codec if out.audio else None,
         size_bytes=out.size_bytes,
     )
+
+
+def copy_stream(
+    src: str | os.PathLike[str],
+    folder: str | os.PathLike[str],
+    options: StreamOptions = StreamOptions(),
+    on_progress: Callable[[float], None] | None = None,
+    info: MediaInfo | None = None,
+) -> tuple[Rendition, ...]:
+    """Write the stream of a browser-playable MP4 into ``folder`` by copying it into segments
+    (nothing is encoded: one rendition at the MP4's own height); return its renditions.
+
+    A rendition made for the web already (the face blur's) is cut where its key frames
+    fall, so its segments last ``segment_seconds`` or up to the next key frame after that.
+    """
+    src = os.fspath(src)
+    if info is None:
+        info = probe(src)
+    video = info.video
+    if video is None or not info.browser_playable:
+        raise DamagedVideo(detail=f"not a browser-playable video to copy into a stream: {video}")
+    short = min(video.display_width, video.display_height)
+    renditions = (Rendition(str(short), short, copy=True),)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    args = _command(src, folder, info, options, "remux", renditions)
+    run_with_progress(args, info.duration, on_progress)
+    return renditions
 
 
 def join_rendition(

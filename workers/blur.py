@@ -2,21 +2,28 @@
 
 Fixed order, like every job: download the unblurred rendition to a temporary folder, blur it
 (with the uploader's touch-up regions, and the whole picture but the teacher where the school
-asks for that), take a poster from the blurred video, upload both beside the video being
-shown, then record the result: waiting for the uploader's check, or shared where the school
-lets blurs go without it. Re-running it ends in the same state: a clip already blurred is
-left alone, and a new blur always starts from the unblurred rendition.
+asks for that), take a poster from the blurred video, copy the blurred video into a stream
+(HLS segments, nothing encoded again), upload all three beside the video being shown, then
+record the result: waiting for the uploader's check, or shared where the school lets blurs
+go without it. Once a blurred rendition is shared, its stream is the clip's, and the
+unblurred stream is deleted. A blur that fails leaves the video and stream being shown as
+they were, and no half stream beside them. Re-running it ends in the same state: a clip
+already blurred is left alone, and a new blur always starts from the unblurred rendition.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import media_pipeline
+from media_pipeline import hls
 from service.clips import blur, blur_review
+from service.clips.stream import retire_streams
 from service.models import BlurStatus, Clip
 from service.storage import keys
 from workers.context import WorkerContext, current_context
+from workers.hls_upload import StreamUploader, clear_stream
 from workers.stages import BLUR, Progress, Stage
 
 log = logging.getLogger(__name__)
@@ -91,22 +98,28 @@ def _blur_once(ctx: WorkerContext, stage: Stage, clip: Clip) -> dict[str, object
     # Beside the video being shown, never over it: this one may wait for the uploader's check.
     video_key = keys.blur_key(clip_id, besides=clip.video_key)
     poster_key = keys.blurred_poster_key(clip_id, besides=clip.poster_key)
-    with stage.work("blur") as work:
-        source, video, poster = work / "unblurred.mp4", work / "blurred.mp4", work / "p.jpg"
-        stage.progress(0.0, 0.03).stage("preparing")
-        ctx.storage.download(source_key, source)
-        progress = _BlurProgress(stage.progress(0.03, 0.92))
-        progress.start()
-        result = media_pipeline.blur_faces(
-            source, video, options, progress, keep=keep, regions=regions
-        )
-        stage.progress(0.92, 0.96).stage("poster")
-        media_pipeline.make_poster(video, poster)
-        stage.progress(0.96, 1.0).stage("saving")
-        # Outputs first, database last: the blurred rendition is shown only once complete.
-        ctx.storage.put_file(video_key, video)
-        ctx.storage.put_file(poster_key, poster)
+    try:
+        with stage.work("blur") as work:
+            source, video, poster = work / "unblurred.mp4", work / "blurred.mp4", work / "p.jpg"
+            stage.progress(0.0, 0.03).stage("preparing")
+            ctx.storage.download(source_key, source)
+            progress = _BlurProgress(stage.progress(0.03, 0.92))
+            progress.start()
+            result = media_pipeline.blur_faces(
+                source, video, options, progress, keep=keep, regions=regions
+            )
+            stage.progress(0.92, 0.96).stage("poster")
+            media_pipeline.make_poster(video, poster)
+            stage.progress(0.96, 1.0).stage("saving")
+            # Outputs first, database last: the blurred rendition is shown only once complete.
+            _save_stream(ctx, clip_id, video, work / "hls", video_key)
+            ctx.storage.put_file(video_key, video)
+            ctx.storage.put_file(poster_key, poster)
+    except BaseException:
+        _forget_stream(ctx, clip_id, video_key)  # no half stream is left beside the video
+        raise
     if stage.failed:
+        _forget_stream(ctx, clip_id, video_key)
         return stage.failed
     notice = KEEP_NOT_FOUND if keep is not None and result.kept_face_frames == 0 else None
     with ctx.sessions() as session:
@@ -119,6 +132,10 @@ def _blur_once(ctx: WorkerContext, stage: Stage, clip: Clip) -> dict[str, object
             face_strip=list(result.face_strip),
         )
         waiting = done is not None and done.blur_status == BlurStatus.REVIEW
+        if done is not None:
+            # Where it was shared at once, the unblurred stream (or an older blurred one) is
+            # never played again from this commit on, and goes now.
+            _retire(ctx, done)
     log.info(
         "clip %s blurred (%d regions%s): faces in %d of %d frames, kept face in %d",
         clip_id,
@@ -136,6 +153,34 @@ def _blur_once(ctx: WorkerContext, stage: Stage, clip: Clip) -> dict[str, object
         "regions": len(regions),
         "review": waiting,
     }
+
+
+def _save_stream(
+    ctx: WorkerContext, clip_id: int, video: Path, folder: Path, video_key: str
+) -> None:
+    """Copy the blurred MP4 into a stream and upload it under the stream keys of
+    ``video_key``: segments and playlists first, the master playlist last."""
+    # A killed run's stream of this rendition is not this one's: start it afresh.
+    clear_stream(ctx.storage, clip_id, video_key)
+    options = hls.StreamOptions(ffmpeg=ctx.settings.ffmpeg_binary)
+    renditions = hls.copy_stream(video, folder, options)
+    uploader = StreamUploader(ctx.storage, clip_id, folder, video=video_key)
+    uploader.plan(renditions)
+    uploader.sync()
+
+
+def _forget_stream(ctx: WorkerContext, clip_id: int, video_key: str) -> None:
+    try:
+        clear_stream(ctx.storage, clip_id, video_key)
+    except Exception:  # the blur's own failure matters more; the next run clears it first
+        log.warning("clip %s: could not clear a half-made blurred stream", clip_id)
+
+
+def _retire(ctx: WorkerContext, clip: Clip) -> None:
+    try:
+        retire_streams(ctx.storage, clip)
+    except Exception:  # blurred all the same: a stream not shown is never served
+        log.warning("clip %s: could not delete the streams no longer shown yet", clip.id)
 
 
 def blur_clip(clip_id: int) -> dict[str, object]:

@@ -18,24 +18,22 @@ from pathlib import Path
 from types import TracebackType
 
 from media_pipeline.hls import MASTER, PLAYLIST, Rendition, parse_playlist
+from service.clips.stream import delete_stream
 from service.storage import keys
 from service.storage.base import Storage
 
 log = logging.getLogger(__name__)
 
 
-def clear_stream(storage: Storage, clip_id: int) -> int:
-    """Delete every file of a clip's stream (a failed or restarted run's); count them."""
-    found = storage.keys(keys.stream_prefix(clip_id))
-    # The master first: without it nobody starts playing what is about to go.
-    found.sort(key=lambda key: not key.endswith("/" + MASTER))
-    for key in found:
-        storage.delete(key)
-    return len(found)
+def clear_stream(storage: Storage, clip_id: int, video: str | None = None) -> int:
+    """Delete every file of the stream of a clip's ``video`` (by default its processed one):
+    a failed or restarted run's; count them."""
+    return delete_stream(storage, keys.stream_prefix(clip_id, video))
 
 
 class StreamUploader:
-    """Copy the finished parts of a stream from ``folder`` to the clip's stream keys."""
+    """Copy the finished parts of a stream from ``folder`` to the stream keys of the clip's
+    ``video`` (by default its processed one)."""
 
     def __init__(
         self,
@@ -44,8 +42,10 @@ class StreamUploader:
         folder: Path,
         on_seconds: Callable[[float], None] | None = None,
         interval: float = 0.5,
+        video: str | None = None,
     ):
         self.storage, self.clip_id, self.folder = storage, clip_id, folder
+        self.video = video
         self.on_seconds, self.interval = on_seconds, interval
         self.names: list[str] = []
         self.uploaded: set[str] = set()  # names in the stream folder already in storage
@@ -131,10 +131,11 @@ class StreamUploader:
         return playlist.seconds
 
     def _put(self, name: str, path: Path) -> None:
-        self.storage.put_file(keys.stream_key(self.clip_id, name), path)
+        self.storage.put_file(keys.stream_key(self.clip_id, name, self.video), path)
         self.uploaded.add(name)
 
     def _put_text(self, name: str, text: str) -> None:
         # The text we parsed, not the file again: ffmpeg may have replaced it meanwhile, and
         # its newer segments are not uploaded yet.
-        self.storage.put_stream(keys.stream_key(self.clip_id, name), io.BytesIO(text.encode()))
+        key = keys.stream_key(self.clip_id, name, self.video)
+        self.storage.put_stream(key, io.BytesIO(text.encode()))

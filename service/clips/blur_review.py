@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 
 from service import auditlog, policy
 from service.clips.blur import publish_blurred, request_blur
+from service.clips.stream import retire_streams
 from service.clips.visibility import get_visible_clip
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.models import AuditAction, BlurRegion, BlurStatus, Clip, User
+from service.storage.base import Storage
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +100,11 @@ def candidate(session: Session, user: User, clip_id: int) -> Clip:
     return clip
 
 
-def confirm_blur(session: Session, user: User, clip_id: int, *, ip: str = "") -> Clip:
-    """Share the blurred video the uploader checked: from now on everybody watches it."""
+def confirm_blur(
+    session: Session, user: User, clip_id: int, *, ip: str = "", storage: Storage | None = None
+) -> Clip:
+    """Share the blurred video the uploader checked: from now on everybody watches it, and
+    its stream; the unblurred stream is then deleted from ``storage``."""
     clip = review_clip(session, user, clip_id)
     if clip.blur_status != BlurStatus.REVIEW or clip.blur_review_video_key is None:
         raise InvalidInput(_not_in_review(clip))
@@ -117,6 +122,11 @@ def confirm_blur(session: Session, user: User, clip_id: int, *, ip: str = "") ->
     )
     session.commit()
     log.info("user %s checked and shared the blurred video of clip %s", user.id, clip.id)
+    if storage is not None:
+        try:
+            retire_streams(storage, clip)
+        except Exception:  # shared all the same: a stream not shown is never served
+            log.warning("clip %s: the unblurred stream could not be deleted yet", clip.id)
     return clip
 
 

@@ -256,8 +256,9 @@ def _remove_original(
     # The playable video may be the original itself; it stays whatever happens.
     keys = [k for k in keys if k not in (clip.video_key, clip.poster_key, clip.captions_key)]
     if clip.unblurred_video_key is not None:
-        # A blurred clip plays its blurred video; its stream is of the unblurred one and goes
-        # with it.
+        # A blurred clip streams its blurred video (blurred-hls/); a stream of the unblurred
+        # one (hls/) that the blur could not delete, say for a worker stopped between the two,
+        # goes with the original.
         keys += storage.keys(storage_keys.stream_prefix(clip.id))
     if not _delete_objects(session, storage, clip, keys, report):
         return

@@ -68,21 +68,41 @@ def audio_key(clip_id: int) -> str:
     return f"clips/{clip_id}/audio.m4a"
 
 
-def stream_prefix(clip_id: int) -> str:
-    """Return the prefix of a clip's HLS stream: its playlists and segments."""
-    return f"clips/{clip_id}/hls/"
+def stream_prefix(clip_id: int, video: str | None = None) -> str:
+    """Return the prefix of the HLS stream of a clip's ``video`` (by default the processed one).
+
+    Each video a clip may show has its stream under a prefix of its own: the processed video's
+    under ``hls/``, each blurred rendition's beside it. The stream played is the one of the
+    video the row shows, so it changes with ``video_key`` in the same commit.
+    """
+    if video is None or video == video_key(clip_id):
+        return f"clips/{clip_id}/hls/"
+    first, second = blur_keys(clip_id)
+    if video in (first, second):
+        return f"clips/{clip_id}/{'blurred' if video == first else 'blurred-2'}-hls/"
+    raise ValueError(f"clip {clip_id}'s video {video!r} has no stream")
 
 
-def stream_key(clip_id: int, name: str) -> str:
+def stream_prefixes(clip_id: int) -> tuple[str, ...]:
+    """Return every prefix a stream of this clip may have (the processed, then the blurred)."""
+    return tuple(stream_prefix(clip_id, video) for video in (None, *blur_keys(clip_id)))
+
+
+def has_stream_prefix(clip_id: int, video: str | None) -> bool:
+    """Say whether this video of the clip can have a stream (an older layout's may not)."""
+    return video is None or video == video_key(clip_id) or video in blur_keys(clip_id)
+
+
+def stream_key(clip_id: int, name: str, video: str | None = None) -> str:
     """Return the key of one file of a clip's stream; refuse a name it cannot hold."""
     if not STREAM_NAME.match(name):
         raise ValueError(f"not a stream file name: {name!r}")
-    return stream_prefix(clip_id) + name
+    return stream_prefix(clip_id, video) + name
 
 
-def stream_master_key(clip_id: int) -> str:
+def stream_master_key(clip_id: int, video: str | None = None) -> str:
     """Return the key of a clip's master playlist: the stream exists once this does."""
-    return stream_key(clip_id, "master.m3u8")
+    return stream_key(clip_id, "master.m3u8", video)
 
 
 def clip_prefix(clip_id: int) -> str:

@@ -9,6 +9,8 @@ from media_pipeline import DamagedVideo, TooLong, probe, probe_sound
 from media_pipeline.hls import (
     NAME,
     StreamOptions,
+    copy_stream,
+    join_rendition,
     make_stream,
     parse_playlist,
     plan,
@@ -114,3 +116,30 @@ def test_a_playlist_is_read_as_far_as_it_goes():
     assert parse_playlist(text + "#EXT-X-ENDLIST\n").ended
     for bad in ("../master.m3u8", "240/../../x", "240/seg-1.m4s", "a/index.m3u8", "240/x.mp4"):
         assert not NAME.match(bad) and not STREAM_NAME.match(bad)
+
+
+def test_a_web_mp4_is_copied_into_one_rendition_at_its_own_height(clip, out_dir, run_ffmpeg):
+    # As the face blur writes them: H.264/AAC, key frames where x264 chose (here every 2 s).
+    src = out_dir / "blurred.mp4"
+    run_ffmpeg(
+        "-i", clip("to_blur.mp4", duration=9), "-c:v", "libx264", "-g", "50",
+        "-c:a", "copy", "-movflags", "+faststart", src,
+    )  # fmt: skip
+    seen: list[float] = []
+    renditions = copy_stream(src, out_dir / "hls", on_progress=seen.append)
+
+    assert [(r.name, r.copy) for r in renditions] == [("240", True)]
+    assert _renditions(out_dir / "hls") == ["240"]
+    playlist = read_playlist(out_dir / "hls" / "240" / "index.m3u8")
+    assert playlist.ended and playlist.seconds == pytest.approx(9, abs=0.1)
+    assert [round(s) for _, s in playlist.segments] == [4, 4, 1]  # cut at key frames
+    join_rendition(out_dir / "hls" / "240", out_dir / "joined.mp4")
+    joined, original = probe(out_dir / "joined.mp4"), probe(src)
+    assert joined.duration == pytest.approx(original.duration, abs=0.05)
+    assert joined.video.codec == "h264" and joined.audio.codec == "aac"
+    assert seen and seen[-1] == pytest.approx(1.0, abs=0.1)
+
+
+def test_only_a_browser_playable_video_is_copied_into_a_stream(clip, out_dir):
+    with pytest.raises(DamagedVideo):
+        copy_stream(clip("small_vp9.webm", vcodec="libvpx-vp9", acodec=None), out_dir / "hls")

@@ -112,9 +112,11 @@ def test_segments_are_as_private_as_the_video(client, auth, streamed):
     assert client.get(f"/clips/{streamed}/hls/master.m3u8").status_code == 404
 
 
-def test_a_blurred_clip_plays_its_blurred_mp4_and_never_the_unblurred_stream(
+def test_a_clip_blurred_without_a_blurred_stream_plays_its_mp4_never_the_unblurred_stream(
     ctx, client, auth, session, streamed
 ):
+    # Blurred before blurred streams existed: its blurred rendition has no stream beside it.
+    # (A blur now copies its MP4 into one: tests/workers/test_blur_stream.py.)
     clip = session.get(Clip, streamed)
     video = keys.blur_key(streamed, besides=clip.video_key)
     ctx.storage.put_stream(video, io.BytesIO(b"blurred"))

@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from rq import Queue, SimpleWorker
+from rq import Queue
 from rq.job import Job
 from sqlalchemy import select
 
@@ -30,6 +30,7 @@ from workers.queues import (
     enqueue_processing,
     job_id,
 )
+from workers.runner import PromptSimpleWorker
 from workers.sweeper import sweep
 
 ECT = "ect1@northfield.example"
@@ -44,7 +45,9 @@ def faces(tmp_path_factory) -> FaceClip:
 
 def work(ctx, *queues: str) -> None:
     """Run the jobs waiting on these queues to the end, as a real worker does."""
-    worker = SimpleWorker([Queue(q, connection=ctx.redis) for q in queues], connection=ctx.redis)
+    worker = PromptSimpleWorker(
+        [Queue(q, connection=ctx.redis) for q in queues], connection=ctx.redis
+    )
     worker.work(burst=True, with_scheduler=False)
 
 
@@ -175,9 +178,9 @@ def test_rerunning_the_job_ends_in_the_same_state(ctx, session, demo, faces):
         ask(s, clip.id)
     assert blur_clip(clip.id)["frames"] == 30
     again = reload(ctx, clip.id)
-    # The unblurred stream stays beside them (never served once a blur is shown: see
-    # service.clips.stream), as the unblurred MP4 does, until the clip goes.
-    assert [key for key in keys if "/hls/" not in key] == [
+    # Beside them, the streams: the unblurred one still shown, the blurred one waiting for the
+    # check (tests/workers/test_blur_stream.py).
+    assert [key for key in keys if "hls/" not in key] == [
         f"clips/{clip.id}/blurred-poster.jpg",
         f"clips/{clip.id}/blurred.mp4",
         f"clips/{clip.id}/original",

@@ -21,7 +21,7 @@ from web.clips.blur import queue_blur
 from web.clips.routes import audited, serve_media
 from web.clips.status import blur_status_json
 from web.errors import wants_json
-from web.resources import db
+from web.resources import db, storage
 
 
 def region_json(region: BlurRegion) -> dict[str, object]:
@@ -120,7 +120,7 @@ def blur_again(clip_id: int) -> ResponseReturnValue:
 
 def confirm_blur(clip_id: int) -> ResponseReturnValue:
     """Share the blurred video the uploader checked with everyone who may see the clip."""
-    clip = blur_review.confirm_blur(db(), current_user, clip_id, ip=request_ip())
+    clip = blur_review.confirm_blur(db(), current_user, clip_id, ip=request_ip(), storage=storage())
     if wants_json():
         return jsonify(blur=blur_status_json(clip))
     flash("The blurred video is shared: everyone who may see this clip now watches it.", "info")

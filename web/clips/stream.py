@@ -25,7 +25,8 @@ def stream(clip_id: int, name: str) -> ResponseReturnValue:
     """Send one file of a clip's stream: a playlist (never cached) or a segment."""
     clip, key = clip_stream.stream_file(db(), current_user, clip_id, name)
     if not name.endswith(".m3u8"):
-        # The header and segments never change once written (a restarted run writes the same).
+        # A segment's key names the video it belongs to (hls/, blurred-hls/), so a blur that
+        # replaces the stream changes the key and with it the ETag: caches fetch it again.
         return serve_media(key, "video/mp4", presign=False)
     store = storage()
     if not store.exists(key):
