@@ -122,7 +122,7 @@ def test_a_run_killed_before_its_commit_leaves_the_email_due_and_after_it_sends_
     lock = ctx.engine.connect()
     if BACKEND == "services":
         lock.execute(text("BEGIN"))
-        lock.execute(text("LOCK TABLE mail_messages IN EXCLUSIVE MODE"))
+        lock.execute(text("LOCK TABLE mail_messages, notifications IN EXCLUSIVE MODE"))
     else:
         lock.exec_driver_sql("BEGIN IMMEDIATE")
     enqueue_delivery(ctx.redis, stale_after=ctx.stale_after)
