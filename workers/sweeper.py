@@ -24,6 +24,7 @@ from workers.notify import enqueue_delivery
 from workers.queues import (
     BLUR_JOBS,
     MAIL_JOBS,
+    PROCESSING_JOBS,
     QUEUES,
     TRANSCRIBE_JOBS,
     enqueue_blur,
@@ -44,32 +45,22 @@ def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
     grace = ctx.stale_after if grace is None else grace
     _drop_undelivered_jobs(ctx)
     since = utcnow() - grace
-    with ctx.sessions() as session:
-        stuck = [
-            (c.id, c.duration) for c in lifecycle.unfinished_clips(session, not_touched_since=since)
-        ]
-        untranscribed = [
-            (c.id, c.duration)
-            for c in transcripts.unfinished_transcripts(session, not_touched_since=since)
-        ]
-        waiting = blur.unfinished_blurs(session, not_touched_since=since)
-        unblurred = [(c.id, c.duration) for c in waiting]
-        unsent = mail.unsent(session, created_before=since)
+    # A job ends by moving its clip on, then finishes in Redis; so a clip found stuck whose job
+    # is no longer live is read again after that check, or one finishing between the two reads
+    # as stuck and is queued again.
+    idle = [
+        [(c, d) for c, d in clips if not has_live_job(ctx.redis, c, ctx.stale_after, jobs)]
+        for clips, jobs in zip(_stuck(ctx, since), STAGE_JOBS, strict=True)
+    ]
+    still = _stuck(ctx, since)
     requeued = []
-    for clip_id, duration in stuck:
-        if has_live_job(ctx.redis, clip_id, ctx.stale_after):
-            continue
-        enqueue_processing(ctx.redis, clip_id, duration, stale_after=ctx.stale_after)
-        requeued.append(clip_id)
-    for clip_id, duration in untranscribed:
-        if has_live_job(ctx.redis, clip_id, ctx.stale_after, TRANSCRIBE_JOBS):
-            continue
-        enqueue_transcription(ctx.redis, clip_id, duration, stale_after=ctx.stale_after)
-        requeued.append(clip_id)
-    for clip_id, duration in unblurred:
-        if not has_live_job(ctx.redis, clip_id, ctx.stale_after, BLUR_JOBS):
-            enqueue_blur(ctx.redis, clip_id, duration, stale_after=ctx.stale_after)
-            requeued.append(clip_id)
+    for clips, now, enqueue in zip(idle, still, STAGE_ENQUEUE, strict=True):
+        for clip_id, duration in clips:
+            if clip_id in {still_id for still_id, _ in now}:
+                enqueue(ctx.redis, clip_id, duration, stale_after=ctx.stale_after)
+                requeued.append(clip_id)
+    with ctx.sessions() as session:
+        unsent = mail.unsent(session, created_before=since)
     if requeued:
         log.warning("re-queued %d stuck clip(s): %s", len(requeued), requeued)
     # Emails waiting to be sent with no live job (Redis was down when the page queued them).
@@ -88,6 +79,24 @@ def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
     if removed := ctx.storage.remove_incomplete(INCOMPLETE_WRITE_AGE):
         log.warning("removed %d incomplete storage write(s) left by a crash", removed)
     return requeued
+
+
+# The three stages the sweeper moves on: which jobs count as live, and how one is queued.
+STAGE_JOBS = (PROCESSING_JOBS, TRANSCRIBE_JOBS, BLUR_JOBS)
+STAGE_ENQUEUE = (enqueue_processing, enqueue_transcription, enqueue_blur)
+
+
+def _stuck(ctx: WorkerContext, since) -> tuple[list[tuple[int, float | None]], ...]:
+    """Clips waiting for processing, a transcript and a blur, untouched since ``since``."""
+    with ctx.sessions() as session:
+        return tuple(
+            [(c.id, c.duration) for c in unfinished(session, not_touched_since=since)]
+            for unfinished in (
+                lifecycle.unfinished_clips,
+                transcripts.unfinished_transcripts,
+                blur.unfinished_blurs,
+            )
+        )
 
 
 def _drop_undelivered_jobs(ctx: WorkerContext) -> None:
