@@ -217,6 +217,9 @@ ENDPOINT_RULES: dict[str, Action] = {
     "api.get_step": Action.VIEW_COACHING,
     "api.school_rows": Action.AUDIT_SCHOOL,
     "api.audit_events": Action.AUDIT,
+    # Resumable uploads through the API: the pages' tus views, with the same rules.
+    "api_uploads.tus_create": Action.UPLOAD_CLIP,
+    "api_uploads.tus_upload": Action.UPLOAD_CLIP,
     # The queue dashboard (rq-dashboard, mounted at /admin/queues): job descriptions name clips.
     **{
         f"rq_dashboard.{name}": Action.ADMIN_ONLY

@@ -428,4 +428,8 @@ REQUESTS = {
     "api.get_step": ("GET", {"step_id": "STEP"}, None, 200),
     "api.school_rows": ("GET", {"school_id": "SCHOOL"}, None, 200),
     "api.audit_events": ("GET", {}, None, 200),
+    # Resumable uploads through the API, as a signed-in browser with the CSRF header (tokens:
+    # tests/api/test_api_upload.py): as the uploads.* rows, others' upload answers 404.
+    "api_uploads.tus_create": ("POST", {}, "tus-create", 201),
+    "api_uploads.tus_upload": ("HEAD", {"token": "UPLOAD"}, "tus", 200),
 }

@@ -1,6 +1,7 @@
 """The documented JSON API, /api/v1/: clips, comments, action steps, transcripts, the induction
 dashboard's rows and the audit log, behind the same policy as the pages, with an OpenAPI 3.1
-document generated from this code (flask-smorest) and a reference page.
+document generated from this code (flask-smorest) and a reference page; and resumable clip
+uploads (tus 1.0) at /api/v1/uploads (web.api.uploads).
 
 Callers send a personal access token (web.api.auth); errors are problem details
 (web.api.problems); each token is rate-limited in the app's Redis.
@@ -15,11 +16,12 @@ from flask import Flask
 from flask_smorest import Api, Blueprint
 
 from service.numbers import MAX_ID
-from web.api import auth, clips, problems, records, reference, schemas
+from web.api import auth, clips, problems, records, reference, schemas, uploads
 from web.extensions import csrf, limiter
 from web.routing import IdConverter
 
 PREFIX = "/api/v1"
+UPLOADS = PREFIX + "/uploads"
 GET, POST = "GET", "POST"
 
 
@@ -129,7 +131,11 @@ def init_app(app: Flask) -> CoachreelApi:
 
 def register(app: Flask) -> None:
     """Register the API's blueprint, documenting each operation in the OpenAPI document."""
-    app.extensions["coachreel.api"].register_blueprint(blueprint())
+    api = app.extensions["coachreel.api"]
+    api.register_blueprint(blueprint())
+    # Resumable uploads are the pages' tus views, a plain blueprint documented by hand.
+    app.register_blueprint(uploads.blueprint(UPLOADS))
+    uploads.document(api.spec, app)
     # The reference page is HTML, not an operation of the API: a plain blueprint of its own.
     page = flask.Blueprint("api_reference", __name__, url_prefix=PREFIX)
     page.add_url_rule("/docs", "page", reference.reference)

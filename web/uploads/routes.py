@@ -4,6 +4,7 @@ No maintained tus server library fits Flask, so this is the protocol's small cor
 creates an upload session, HEAD tells the client how far it got, PATCH appends a chunk at
 that offset, DELETE abandons it. The browser side is tus-js-client (web/static/vendor). The
 use cases live in service/clips/resumable.py; the views only read and write the protocol's headers.
+The API answers with the same views at /api/v1/uploads, for clients with a token (web.api.uploads).
 See https://tus.io/protocols/resumable-upload for the specification.
 """
 
@@ -32,7 +33,11 @@ TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,expiration,checksum"
 OFFSET_STREAM = "application/offset+octet-stream"
 CHUNK_SIZE = 5 * 1024 * 1024  # what the page sends per PATCH: small enough to resend cheaply
-CLIP_URL = "Coachreel-Clip-Url"  # the final PATCH names the new clip's watch page here
+CLIP_URL = "Coachreel-Clip-Url"  # the final PATCH names the new clip here
+# Where that header points, by the blueprint the upload came through: the browser's upload page
+# goes on to the clip's watch page, an API client (web.api.uploads) to the clip in the API.
+CLIP_ENDPOINTS = {"uploads": "clips.watch", "api_uploads": "api.get_clip"}
+VERSION_NEEDED = f"This upload needs the tus protocol, version {TUS_VERSION}."
 # The most of a refused request's body read and thrown away to keep its connection open: the
 # chunks the page sends, with room to spare. A larger body costs more to read than a reconnect.
 DRAIN_LIMIT = 4 * CHUNK_SIZE
@@ -64,12 +69,17 @@ def upload_page_settings() -> dict[str, object]:
     }
 
 
+def speaks_protocol() -> bool:
+    """Say whether the request speaks this version of tus (OPTIONS, which asks which, does)."""
+    return request.method == "OPTIONS" or request.headers.get("Tus-Resumable") == TUS_VERSION
+
+
 def check_protocol_version() -> Response | None:
     """Refuse a request that does not speak this version of tus (OPTIONS asks which)."""
     # Runs after the access check, so a stranger learns nothing from this answer.
-    if request.method != "OPTIONS" and request.headers.get("Tus-Resumable") != TUS_VERSION:
+    if not speaks_protocol():
         response = current_app.response_class(
-            f'{{"error": "This upload needs the tus protocol, version {TUS_VERSION}."}}',
+            f'{{"error": "{VERSION_NEEDED}"}}',
             status=412,
             mimetype="application/json",
         )
@@ -156,7 +166,8 @@ def tus_create() -> ResponseReturnValue:
         db(), settings().uploads_path, current_user, details, length, _limits()
     )
     response = _empty(201)
-    response.headers["Location"] = url_for("uploads.tus_upload", token=upload.token)
+    # The upload goes on through the blueprint that created it (the pages' or the API's).
+    response.headers["Location"] = url_for(".tus_upload", token=upload.token)
     response.headers["Upload-Expires"] = http_date(upload.expires_at)
     return response
 
@@ -207,6 +218,6 @@ def _finish(upload: UploadSession) -> Clip:
 
 
 def _finished(response: Response, clip: Clip) -> None:
-    response.headers[CLIP_URL] = url_for("clips.watch", clip_id=clip.id)
+    response.headers[CLIP_URL] = url_for(CLIP_ENDPOINTS[request.blueprint or ""], clip_id=clip.id)
     response.headers.pop("Upload-Expires", None)  # the session is gone
     # No flash: the watch page says the clip is being prepared for as long as it is.
