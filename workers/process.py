@@ -12,9 +12,10 @@ import logging
 import media_pipeline
 from media_pipeline import hls
 from service.clips import lifecycle
-from service.models import BlurStatus, Clip, ClipStatus
+from service.models import BlurStatus, Clip, ClipStatus, TranscriptStatus
 from service.storage import keys
 from workers.context import WorkerContext, current_context
+from workers.highlight import cut_if_needed
 from workers.hls_upload import StreamUploader, clear_stream
 from workers.queues import enqueue_blur, enqueue_processing, enqueue_transcription
 from workers.sound_only import keep_sound_only
@@ -49,6 +50,8 @@ def probe_clip(clip_id: int) -> dict[str, object]:
     progress = stage.progress(0.0, 0.05)
     progress.stage("probing")
     with stage.work("probe") as work:
+        # A highlight is cut from its source first: its original is that cut.
+        cut_if_needed(ctx, clip_id, clip.original_key, work, stage.progress(0.0, 0.04))
         source = work / "original"
         ctx.storage.download(clip.original_key, source)
         # A sound-only class may send a recording with no picture at all.
@@ -125,10 +128,14 @@ def process_clip(clip_id: int) -> dict[str, object]:
             method=result.method,
         )
         blur_wanted = ready is not None and ready.blur_status == BlurStatus.REQUESTED
+        # A highlight may bring its source's transcript lines: then there is nothing to make.
+        transcript_wanted = (
+            ready is not None and ready.transcript_status == TranscriptStatus.PENDING
+        )
     if blur_wanted:  # asked for at upload, or while it was processing
         enqueue_blur(ctx.redis, clip_id, result.duration, stale_after=ctx.stale_after)
     stage.done()
     log.info("clip %s ready (%s, %.1fs)", clip_id, result.method, result.duration)
-    # Watchable now; the transcript follows as a stage of its own.
-    enqueue_transcription(ctx.redis, clip_id, result.duration, stale_after=ctx.stale_after)
+    if transcript_wanted:  # watchable now; the transcript follows as a stage of its own
+        enqueue_transcription(ctx.redis, clip_id, result.duration, stale_after=ctx.stale_after)
     return {"clip_id": clip_id, "method": result.method, "duration": result.duration}

@@ -313,6 +313,7 @@ def has_live_job(
 
 STAGE_LABELS = {
     "queued": "Waiting for a worker",
+    "cutting": "Cutting it from its clip",
     "probing": "Checking the video",
     "transcoding": "Making it playable",
     "remuxing": "Making it playable",

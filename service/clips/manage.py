@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from service import policy
-from service.clips import removal, upload as clips_upload
+from service.clips import highlights, removal, upload as clips_upload
 from service.clips.visibility import get_visible_clip
 from service.errors import Forbidden, InvalidInput, Unavailable
 from service.models import (
@@ -66,7 +66,12 @@ class ClipEdit:
 
 
 def kinds_for(user: User, clip: Clip) -> tuple[ClipKind, ...]:
-    """Return the kinds this clip may become: those its owner uploads into its school."""
+    """Return the kinds this clip may become: those its owner uploads into its school.
+
+    A highlight stays one, or becomes a model clip where its owner is a mentor of the school.
+    """
+    if clip.kind == ClipKind.HIGHLIGHT:
+        return highlights.highlight_kinds(user, clip)
     return tuple(
         kind
         for kind in policy.upload_kinds(user)
@@ -93,7 +98,9 @@ def update_clip(session: Session, owner: User, clip_id: int, edit: ClipEdit) -> 
         filename=clip.original_filename,
         step_id=None if keep_step else step_id,
     )
-    title, new_step, attempt = clips_upload.check_details(session, owner, details)
+    title, new_step, attempt = clips_upload.check_details(
+        session, owner, details, kinds_for(owner, clip)
+    )
     if not keep_step:
         if clip.step_id is not None:
             session.execute(delete(CriterionCheck).where(CriterionCheck.clip_id == clip.id))
@@ -131,6 +138,7 @@ class DeletionSummary:
     meetings: int  # coaching meeting records that list it (they stay, without it)
     observations: int  # observations logged from it (they stay, without the video)
     model_for_steps: int  # action steps that show it as their model clip (they lose it)
+    highlights: list[Clip]  # clips cut from it: the owner chooses to keep or delete them
     objects: list[str]  # every storage key that goes
     object_words: list[str]  # those objects in words, each once
     size: int  # their bytes
@@ -206,6 +214,7 @@ def deletion_summary(
         model_for_steps=_count(
             session, select(ActionStep.id).where(ActionStep.model_clip_id == clip.id)
         ),
+        highlights=highlights.highlights_of(session, clip),
         objects=objects,
         object_words=words,
         size=sum(storage.size(key) for key in objects),
@@ -224,13 +233,25 @@ class DeletedClip:
 
 
 def delete_own_clip(
-    session: Session, storage: Storage, owner: User, clip_id: int, ip: str = ""
+    session: Session,
+    storage: Storage,
+    owner: User,
+    clip_id: int,
+    ip: str = "",
+    *,
+    with_highlights: bool = False,
 ) -> DeletedClip:
-    """Delete the owner's clip with everything that follows it, and record who did; commit."""
+    """Delete the owner's clip with everything that follows it, and record who did; commit.
+
+    ``with_highlights``: the clips cut from it go too (they show the owner's lesson, so its
+    owner may remove them whoever cut them); otherwise they stay, saying their source is gone.
+    """
     clip = managed_clip(session, owner, clip_id)
-    busy = busy_reason(clip)
-    if busy is not None:
-        raise InvalidInput(busy)
+    cut_from_it = highlights.highlights_of(session, clip) if with_highlights else []
+    for busy in (busy_reason(c) for c in (clip, *cut_from_it)):
+        if busy is not None:
+            raise InvalidInput(busy)
+    files = sum(_delete_highlight(session, storage, owner, c, clip, ip) for c in cut_from_it)
     title = clip.title if len(clip.title) <= 120 else clip.title[:119] + "…"
     gone = DeletedClip(clip.id, clip.title, clip.status == ClipStatus.FAILED, 0)
     what = "Failed upload" if gone.failed_upload else "Clip"
@@ -245,4 +266,20 @@ def delete_own_clip(
     if not done.done:
         session.rollback()
         raise Unavailable(STORAGE_FAILED)
-    return DeletedClip(gone.clip_id, gone.title, gone.failed_upload, len(done.deleted_keys))
+    return DeletedClip(gone.clip_id, gone.title, gone.failed_upload, files + len(done.deleted_keys))
+
+
+def _delete_highlight(
+    session: Session, storage: Storage, owner: User, clip: Clip, source: Clip, ip: str
+) -> int:
+    detail = (
+        f"{clip.kind.label} {clip.id} “{clip.title}” deleted with the clip it was cut from, "
+        f"“{source.title}”, by that clip's owner."
+    )
+    done = removal.delete_clip(
+        session, storage, clip, actor=owner, action=AuditAction.DELETE_CLIP, detail=detail, ip=ip
+    )
+    if not done.done:
+        session.rollback()
+        raise Unavailable(STORAGE_FAILED)
+    return len(done.deleted_keys)

@@ -67,10 +67,16 @@ def school_for_upload(user: User, kind: ClipKind) -> int:
 
 
 def check_details(
-    session: Session, user: User, details: UploadDetails
+    session: Session,
+    user: User,
+    details: UploadDetails,
+    kinds: tuple[ClipKind, ...] | None = None,
 ) -> tuple[str, int | None, int | None]:
-    """Check what the uploader says about a clip; return (title, step id, attempt number)."""
-    if details.kind not in policy.upload_kinds(user):
+    """Check what the uploader says about a clip; return (title, step id, attempt number).
+
+    ``kinds``: those the clip may be (default: those the user uploads).
+    """
+    if details.kind not in (policy.upload_kinds(user) if kinds is None else kinds):
         raise Forbidden("You cannot upload this kind of clip.")
     title = details.title.strip()
     if not title:

@@ -2,7 +2,7 @@
 
 from service.models.audit import AuditAction, AuditEvent
 from service.models.base import Base, utcnow
-from service.models.clips import Clip, ClipKind, ClipStatus, TranscriptStatus
+from service.models.clips import Clip, ClipKind, ClipStatus, HighlightCut, TranscriptStatus
 from service.models.coaching import (
     TEACHERS_STANDARDS,
     ActionStep,
@@ -92,6 +92,7 @@ __all__ = [
     "Clip",
     "ClipKind",
     "ClipStatus",
+    "HighlightCut",
     "Comment",
     "CommentKind",
     "Membership",

@@ -29,6 +29,7 @@ class AuditAction(enum.StrEnum):
     EXTEND_RETENTION = "extend_retention"
     RETENTION_DELETE = "retention_delete"
     DELETE_CLIP = "delete_clip"  # its owner deleted it (service.clips.manage)
+    CUT_HIGHLIGHT = "cut_highlight"  # a highlight cut from a clip (service.clips.highlights)
     PRIVACY_SETTINGS = "privacy_settings"
     SHARE_TALK = "share_talk"
     ASK_CONSENT = "ask_consent"  # an ECT asked the coordinators to record consent
@@ -63,6 +64,7 @@ class AuditAction(enum.StrEnum):
             "extend_retention": "Kept a clip past its deletion date",
             "retention_delete": "Deleted under the retention policy",
             "delete_clip": "Deleted their own clip",
+            "cut_highlight": "Cut a highlight from a clip",
             "privacy_settings": "Changed a school's privacy settings",
             "share_talk": "Changed who sees their talk figures",
             "ask_consent": "Asked for consent to be recorded",

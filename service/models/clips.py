@@ -21,12 +21,16 @@ class ClipKind(enum.StrEnum):
     LESSON = "lesson"
     REHEARSAL = "rehearsal"
     MODEL = "model"
+    HIGHLIGHT = "highlight"  # a moment cut out of another clip (service.clips.highlights)
 
     @property
     def label(self) -> str:
-        return {"lesson": "Lesson observation", "rehearsal": "Rehearsal", "model": "Model clip"}[
-            self.value
-        ]
+        return {
+            "lesson": "Lesson observation",
+            "rehearsal": "Rehearsal",
+            "model": "Model clip",
+            "highlight": "Highlight",
+        }[self.value]
 
 
 class ClipStatus(enum.StrEnum):
@@ -139,3 +143,33 @@ class Clip(Base):
     comments: Mapped[list[Comment]] = relationship(
         back_populates="clip", cascade="all, delete-orphan", order_by="Comment.at_seconds"
     )
+
+
+class HighlightCut(Base):
+    """Where a highlight (or a model clip cut from a lesson) came from, and how it is cut.
+
+    Its source may be deleted later: the cut keeps the source's title and owner, so the
+    highlight still says where it came from and its teacher still sees it.
+    """
+
+    __tablename__ = "highlight_cuts"
+
+    clip_id: Mapped[int] = mapped_column(
+        ForeignKey("clips.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_clip_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clips.id", ondelete="SET NULL"), index=True
+    )
+    source_owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    source_title: Mapped[str] = mapped_column(String(200))
+    start: Mapped[float]  # seconds into the source; once cut, where the cut really starts
+    end: Mapped[float]
+    exact: Mapped[bool] = mapped_column(default=False)  # re-encoded to the frame
+    with_comments: Mapped[bool] = mapped_column(default=False)
+    with_transcript: Mapped[bool] = mapped_column(default=False)
+    cut_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    cut_at: Mapped[datetime | None] = mapped_column(default=None)  # the worker's cut is saved
+
+    clip: Mapped[Clip] = relationship(foreign_keys=[clip_id])
+    source: Mapped[Clip | None] = relationship(foreign_keys=[source_clip_id])

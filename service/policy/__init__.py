@@ -19,8 +19,10 @@ Rules, in words:
   only when its consent state allows sharing, and only then may a mentor attach it to a step;
 - every rule asks for the membership of the role it is about: being a reviewer in one school
   and a coordinator in another gives a coordinator's view of the second school only;
-- the owner of a clip and the owner's mentor may comment on it; others who may see it only read
-  (a colleague it is lent to reads its feedback only when the ECT chose to include it);
+- the teacher whose lesson a highlight was cut from always sees the highlight;
+- the owner of a clip and the owner's mentor may comment on it and cut highlights from it;
+  others who may see it only read (a colleague it is lent to reads its feedback only when
+  the ECT chose to include it);
 - a comment's author alone may edit or delete it; the clip's owner alone marks feedback seen;
 - a clip's owner alone renames it, changes its kind or step, and deletes it (not a coordinator,
   not an admin: retention deletes for the school);
@@ -46,6 +48,7 @@ from service.policy.clips import (
     UPLOAD_KINDS,
     can_attach_model,
     can_comment,
+    can_cut_highlight,
     can_edit_comment,
     can_manage_clip,
     can_mark_seen,
@@ -152,6 +155,7 @@ __all__ = [
     "can_audit",
     "can_audit_trust",
     "can_comment",
+    "can_cut_highlight",
     "can_edit_comment",
     "can_log_observation",
     "can_manage_clip",

@@ -3,8 +3,9 @@
 The words a clip's owner reads ("Only you, your mentor ... can see this clip") are built from
 here, so they cannot drift from the rule: everyone who might see the clip (anyone with a role
 in its school or trust, its owner's mentors and their reviewers, colleagues it was lent to,
-ECTs whose step it models, admins) is put through clip_visibility itself, and only those it
-lets in are named, each under the relation that explains why.
+ECTs whose step it models, the teacher of the lesson a highlight was cut from, admins) is put
+through clip_visibility itself, and only those it lets in are named, each under the relation
+that explains why.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from service.models import (
     Clip,
     ClipKind,
     ClipShare,
+    HighlightCut,
     Membership,
     Mentorship,
     ReviewerAssignment,
@@ -130,6 +132,9 @@ def _candidates(session: Session, clip: Clip) -> list[User]:
             User.id.in_(reviewers),
             User.id.in_(select(ClipShare.colleague_id).where(ClipShare.clip_id == clip.id)),
             User.id.in_(select(ActionStep.ect_id).where(ActionStep.model_clip_id == clip.id)),
+            User.id.in_(
+                select(HighlightCut.source_owner_id).where(HighlightCut.clip_id == clip.id)
+            ),
         ),
     )
     return list(session.scalars(query.order_by(User.name, User.id)))

@@ -5,7 +5,17 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from service.models import ActionStep, Clip, ClipKind, Comment, Mentorship, Role, School, User
+from service.models import (
+    ActionStep,
+    Clip,
+    ClipKind,
+    Comment,
+    HighlightCut,
+    Mentorship,
+    Role,
+    School,
+    User,
+)
 from service.policy.privacy import SHAREABLE_CONSENT, consent_allows_sharing, shared_with
 from service.policy.roles import (
     audited_school_ids,
@@ -56,6 +66,10 @@ def clip_visibility(user: User, *, shares: bool = True) -> ColumnElement[bool]:
     if user.has_role(Role.ADMIN):
         return true()
     conditions: list[ColumnElement[bool]] = [Clip.owner_id == user.id]
+    # A highlight shows the lesson it was cut from: that lesson's teacher always sees it.
+    conditions.append(
+        Clip.id.in_(select(HighlightCut.clip_id).where(HighlightCut.source_owner_id == user.id))
+    )
     if user.has_role(Role.MENTOR):
         conditions.append(_mentors_owner(user))
     school_ids = user.school_ids(Role.COORDINATOR)
@@ -123,6 +137,12 @@ def can_comment(session: Session, user: User, clip: Clip) -> bool:
         return False
     query = select(Clip.id).where(Clip.id == clip.id, _mentors_owner(user))
     return session.scalar(query) is not None
+
+
+def can_cut_highlight(session: Session, user: User, clip: Clip) -> bool:
+    """Say whether the user may cut a highlight from this clip (its owner, the owner's mentor)."""
+    # The two who coach on the clip: the same two who may comment on it.
+    return can_comment(session, user, clip)
 
 
 def can_manage_clip(user: User, clip: Clip) -> bool:

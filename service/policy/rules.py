@@ -101,6 +101,8 @@ ENDPOINT_RULES: dict[str, Action] = {
     "clips.stream": Action.VIEW_CLIP,
     "clips.comments": Action.VIEW_CLIP,
     "clips.add_comment": Action.COMMENT_ON_CLIP,
+    # Cutting a highlight: the same two who comment (policy.can_cut_highlight).
+    "clips.cut_highlight": Action.COMMENT_ON_CLIP,
     "clips.reply_comment": Action.COMMENT_ON_CLIP,
     "clips.edit_comment": Action.EDIT_COMMENT,
     "clips.delete_comment": Action.EDIT_COMMENT,

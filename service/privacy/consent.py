@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from service import auditlog, policy
+from service.clips import highlights
 from service.clips.visibility import get_visible_clip
 from service.errors import Forbidden, InvalidInput
 from service.models import (
@@ -129,6 +130,9 @@ def record_consent(
             ip=ip,
         )
         log.info("consent for clip %s recorded by user %s", clip.id, user.id)
+        # Its highlights are never more permissive: they follow (their blurs, if now needed,
+        # are queued by the sweeper).
+        highlights.follow_source_consent(session, clip, user)
     # Recording consent answers the teacher's request for it, changed or confirmed as it was.
     close_for_clip(session, user, clip, ip=ip)
     session.commit()

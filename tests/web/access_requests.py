@@ -203,6 +203,12 @@ REQUESTS = {
     "clips.comments": ("GET", {"clip_id": "CLIP"}, None, 200),
     "clips.add_comment": ("POST", {"clip_id": "CLIP"}, "comment", 201),
     "clips.reply_comment": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "reply", 201),
+    "clips.cut_highlight": (
+        "POST",
+        {"clip_id": "CLIP"},
+        {"start": "0:05", "end": "0:10", "title": "A moment", "kind": "highlight"},
+        201,
+    ),
     "clips.edit_comment": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "reply", 200),
     "clips.mark_seen": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "csrf", 200),
     # A clip the owner has lent to a colleague outside the cases (SHARED_CLIP, SHARE): sharing

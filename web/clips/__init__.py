@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from web.clips import blur, blur_review, comments, manage, routes, shares, stream
+from web.clips import blur, blur_review, comments, highlights, manage, routes, shares, stream
 from web.routing import GET, GET_POST, POST, add_routes
 
 
@@ -34,6 +34,7 @@ def blueprint() -> Blueprint:
             (POST, "/<int:clip_id>/comments/<int:comment_id>/edit", comments.edit_comment),
             (POST, "/<int:clip_id>/comments/<int:comment_id>/delete", comments.delete_comment),
             (POST, "/<int:clip_id>/comments/<int:comment_id>/seen", comments.mark_seen),
+            (POST, "/<int:clip_id>/highlights", highlights.cut_highlight),
             (POST, "/<int:clip_id>/shares", shares.share_clip),
             (POST, "/<int:clip_id>/shares/<int:share_id>/revoke", shares.revoke_share),
             (POST, "/<int:clip_id>/blur", blur.request_blur),

@@ -110,6 +110,12 @@ class EditClipForm(FlaskForm):
 
 class DeleteClipForm(FlaskForm):
     next = HiddenField("Back to", default="")  # where to go afterwards (same-site paths only)
+    # The clips cut from it: kept (the default), or deleted with it.
+    highlights = RadioField(
+        "Its highlights",
+        choices=choices([("keep", "Keep them"), ("delete", "Delete them too")]),
+        default="keep",
+    )
 
 
 def _text(label: str, missing: str) -> TextAreaField:
@@ -139,3 +145,22 @@ class EditCommentForm(FlaskForm):
 
 class SeenForm(FlaskForm):
     seen = HiddenField("Seen", default="true")  # "false" marks it not seen again
+
+
+class HighlightForm(FlaskForm):
+    """A part of a clip to save as a clip of its own: in and out typed as m:ss or seconds."""
+
+    start = StringField("From", validators=[DataRequired(message="Please say where it starts.")])
+    end = StringField("To", validators=[DataRequired(message="Please say where it ends.")])
+    title = StringField(
+        "Title",
+        validators=[DataRequired(message="Please give the highlight a title."), Length(max=200)],
+    )
+    kind = SelectField("Save as", choices=[], default=ClipKind.HIGHLIGHT.value)
+    with_comments = BooleanField("Bring the feedback inside this part", default=True)
+    with_transcript = BooleanField("Bring this part of the transcript", default=True)
+    exact = BooleanField("Cut on the exact frames (slower)", default=False)
+
+    def set_kinds(self, kinds: tuple[ClipKind, ...]) -> None:
+        """Offer the kinds the cut may be saved as."""
+        self.kind.choices = choices(labelled(kinds))

@@ -90,7 +90,14 @@ def confirm_delete(clip_id: int) -> ResponseReturnValue:
 def delete_clip(clip_id: int) -> ResponseReturnValue:
     """Delete the owner's clip (or failed upload) with everything that follows it."""
     form = DeleteClipForm()
-    gone = manage.delete_own_clip(db(), storage(), current_user, clip_id, ip=request_ip())
+    gone = manage.delete_own_clip(
+        db(),
+        storage(),
+        current_user,
+        clip_id,
+        ip=request_ip(),
+        with_highlights=form.highlights.data == "delete",
+    )
     if gone.failed_upload:
         message = f"The failed upload “{gone.title}” was removed."
     else:

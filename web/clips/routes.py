@@ -24,6 +24,7 @@ from werkzeug.wsgi import wrap_file
 from service import policy
 from service.clips import (
     browse,
+    highlights,
     stream as clip_stream,
     transcripts,
     upload as clips_upload,
@@ -42,6 +43,7 @@ from service.talk import figures
 from web.auditing import audit_transcript_read, audit_view
 from web.clips.comments import comment_json
 from web.clips.forms import CommentForm, UploadForm
+from web.clips.highlights import highlight_form
 from web.clips.status import status_json
 from web.errors import wants_json
 from web.forms import form_errors, optional_int
@@ -163,6 +165,8 @@ def watch(clip_id: int) -> ResponseReturnValue:
         form=CommentForm(),
         sharing=shares.share_panel(db(), current_user, clip),
         talk_panel=figures.panel_for(db(), current_user, clip),
+        highlight_form=highlight_form(clip) if clip.status == ClipStatus.READY else None,
+        cut_from=highlights.cut_from(db(), current_user, clip),
         stream_url=(
             url_for("clips.stream", clip_id=clip.id, name=clip_stream.MASTER)
             if clip_stream.has_stream(storage(), clip)

@@ -4,6 +4,7 @@
 import { addComment, initComments, renderComments } from "./watch/comments.js";
 import { initCommentForm } from "./watch/comment-form.js";
 import { initFollow } from "./watch/follow.js";
+import { initHighlight } from "./watch/highlight.js";
 import { openAtRequestedMoment, root, video } from "./watch/player.js";
 import { followStatus } from "./watch/status.js";
 import { initTranscript } from "./watch/transcript.js";
@@ -18,5 +19,6 @@ if (root) {
   video.addEventListener("loadedmetadata", renderComments);
   openAtRequestedMoment();
   commentOnLine = initCommentForm(addComment);
+  initHighlight();
   renderComments();
 }

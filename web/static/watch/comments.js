@@ -1,7 +1,7 @@
 // The feedback list beside the player and its markers on the timeline: the threads as the
 // server last answered them, redrawn after every change, with what someone has typed into a
 // reply or an edit kept until it is saved.
-import { postForm } from "../lib/http.js";
+import { getJSON, postForm } from "../lib/http.js";
 import { followFeedback } from "./follow.js";
 import { clipDuration, root } from "./player.js";
 import { renderThread } from "./threads.js";
@@ -38,6 +38,12 @@ export function initComments() {
   page.canComment = root.dataset.canComment === "true";
   page.canMarkSeen = root.dataset.canMarkSeen === "true";
   page.newStepUrl = root.dataset.newStepUrl || "";
+  document.addEventListener("clip-ready", function () {
+    getJSON(root.dataset.commentsListUrl).then(function (data) {
+      comments = data.comments;
+      renderComments();
+    }).catch(function () { /* the list on the page stays as it was */ });
+  });
 }
 
 export function renderComments() {

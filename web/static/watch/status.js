@@ -44,6 +44,8 @@ function update(s) {
   }
   if (s.status === "ready") {
     showNote("ready");
+    // Feedback may have arrived while it was prepared (a highlight brings its own).
+    if (root.dataset.status !== "ready") document.dispatchEvent(new CustomEvent("clip-ready"));
     showPlayer(s);
     showTranscriptStatus(s.transcript);
     return TERMINAL.indexOf(s.transcript.status) >= 0;

@@ -157,6 +157,13 @@ function threadActions(c, actions, error, page) {
     }));
   }
   ownActions(c, actions, error, true, page);
+  // A comment on a range can become a highlight, where the page offers to save one.
+  if (c.end_seconds != null && document.getElementById("highlight")) {
+    actions.append(button("small cut-highlight", "Save as highlight", function () {
+      const detail = { start: c.at_seconds, end: c.end_seconds, title: c.body.slice(0, 80) };
+      document.dispatchEvent(new CustomEvent("highlight-range", { detail: detail }));
+    }));
+  }
   if (page.newStepUrl && c.kind === "next_step") {
     const link = el("a", "small step-link", "Make this the next step");
     link.href = page.newStepUrl + "?comment=" + encodeURIComponent(c.id);
