@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings, load_settings
 from service.db import make_engine, make_session_factory
+from service.notify.delivery import after_notifications_commit
 from service.storage import make_storage
 from service.storage.base import Storage
 from workers.connection import connect
+from workers.notify_queue import enqueue_delivery_or_leave_to_sweeper
 from workers.queues import stale_window
 
 
@@ -43,12 +45,18 @@ _current: WorkerContext | None = None
 def build_context(settings: Settings) -> WorkerContext:
     """Open the database, storage and Redis named by the settings."""
     engine = make_engine(settings)
+    sessions, redis = make_session_factory(engine), connect(settings)
+    # A job that raises a notification (a clip ready to watch) queues its email at once.
+    after_notifications_commit(
+        sessions,
+        lambda: enqueue_delivery_or_leave_to_sweeper(redis, stale_after=stale_window(settings)),
+    )
     return WorkerContext(
         settings=settings,
         engine=engine,
-        sessions=make_session_factory(engine),
+        sessions=sessions,
         storage=make_storage(settings),
-        redis=connect(settings),
+        redis=redis,
         pid=os.getpid(),
     )
 

@@ -17,7 +17,7 @@ from rq import get_current_job
 
 from service.notify import delivery, schedule
 from workers.context import current_context
-from workers.notify import enqueue_delivery_or_leave_to_sweeper
+from workers.notify_queue import enqueue_delivery_or_leave_to_sweeper
 from workers.queues import enqueue_mail_or_leave_to_sweeper
 from workers.stages import Progress
 

@@ -20,7 +20,7 @@ from service.clips import blur, lifecycle, resumable, transcripts
 from service.models import utcnow
 from service.notify import delivery
 from workers.context import WorkerContext
-from workers.notify import enqueue_delivery
+from workers.notify_queue import enqueue_delivery
 from workers.queues import (
     BLUR_JOBS,
     MAIL_JOBS,

@@ -12,10 +12,11 @@ see, and a deactivated person is emailed nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import and_, event, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from service import mail
 from service.models import DeliveryMode, Notification, NotificationPreference, User, utcnow
@@ -146,3 +147,29 @@ def unsubscribe_kind(template: str) -> str | None:
     if template.startswith(TEMPLATE_PREFIX):
         return template[len(TEMPLATE_PREFIX) :] or None
     return None
+
+
+NOTED = "coachreel.notified"
+
+
+def after_notifications_commit(factory: sessionmaker[Session], queue: Callable[[], None]) -> None:
+    """Call ``queue`` after each commit, by a session of ``factory``, that wrote a notification.
+
+    The callers queue the delivery run (the web app, the worker): the use cases that raise
+    notifications never need to remember it.
+    """
+
+    def note(session: Session, _flush_context: object) -> None:
+        if any(isinstance(row, Notification) for row in session.new):
+            session.info[NOTED] = True
+
+    def forget(session: Session, *_args: object) -> None:
+        session.info.pop(NOTED, None)
+
+    def committed(session: Session) -> None:
+        if session.info.pop(NOTED, False):
+            queue()
+
+    event.listen(factory, "after_flush", note)
+    event.listen(factory, "after_commit", committed)
+    event.listen(factory, "after_rollback", forget)

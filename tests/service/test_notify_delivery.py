@@ -15,8 +15,10 @@ from sqlalchemy import func, select, text
 from service.models import DeliveryMode, MailMessage, Notification
 from service.notify import delivery, preferences
 from tests.conftest import BACKEND, worker_env
-from tests.factories import ready_clip, user
-from workers.notify import DELIVERY_JOB_ID, deliver_notifications, enqueue_delivery
+from tests.factories import generated_clip, ready_clip, upload, user
+from workers.notify import deliver_notifications
+from workers.notify_queue import DELIVERY_JOB_ID, enqueue_delivery
+from workers.queues import enqueue_processing
 from workers.sweeper import sweep
 
 ECT = "ect1@northfield.example"
@@ -176,3 +178,14 @@ def test_emails_written_but_never_queued_are_sent_by_the_sweeper_once(
     run_jobs()
     assert [m.status.value for m in _messages(session)] == ["sent"]
     assert len(_outbox(settings)) == 1
+
+
+def test_a_clip_the_worker_makes_ready_is_emailed_at_once_not_at_the_next_sweep(
+    session, ctx, settings, demo, run_jobs, tmp_path
+):
+    clip = upload(session, ctx.storage, ECT, generated_clip(tmp_path / "lesson.mp4", duration=2))
+    enqueue_processing(ctx.redis, clip.id, stale_after=ctx.stale_after)
+    run_jobs()  # processing commits the notification and queues its email run; no sweep runs
+    [sent] = _outbox(settings)
+    assert sent["Subject"] == "Coachreel: Your ECT's new lesson or rehearsal is ready to watch"
+    assert f"/clips/{clip.id}" in sent.get_body(preferencelist=("plain",)).get_content()
