@@ -23,7 +23,7 @@ from av.stream import Disposition
 from .errors import DamagedVideo, MediaError
 from .ffmpeg import decoder_options, ffmpeg_binary, file_url, input_options
 from .probe import MediaInfo, open_input, probe
-from .transcode import check_ffmpeg_exit
+from .transcode import KEYFRAMES, check_ffmpeg_exit
 
 # How far the output's duration may drift from the source's before we call it damaged.
 _DURATION_TOLERANCE = 0.5
@@ -218,7 +218,7 @@ def _command(
             args += [f"-{key}", value]
         args += ["-f", info.demuxer, "-i", file_url(src), "-map", "1:a:0"]
     args += ["-map", "0:v", "-c:v", "libx264", "-preset", options.preset, "-crf", str(options.crf)]
-    args += ["-pix_fmt", "yuv420p", "-profile:v", "high"]
+    args += ["-pix_fmt", "yuv420p", "-profile:v", "high", "-force_key_frames", KEYFRAMES]
     if info.audio is not None:
         if info.audio.codec == "aac":
             args += ["-c:a", "copy"]

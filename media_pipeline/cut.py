@@ -18,7 +18,7 @@ from .errors import DamagedVideo
 from .ffmpeg import decoder_options, ffmpeg_binary, file_url, input_options
 from .files import check_out_dir, complete_or_nothing
 from .probe import MediaInfo, open_input, probe, to_seconds
-from .transcode import GLOBAL_ARGS, run_with_progress
+from .transcode import GLOBAL_ARGS, KEYFRAMES, run_with_progress
 
 SHORTEST = 0.5  # seconds: a cut shorter than this is not a clip anyone can watch
 
@@ -33,9 +33,14 @@ class CutResult:
 
 def keyframe_at_or_before(path: str | os.PathLike[str], seconds: float) -> float:
     """Return the time of the last video keyframe at or before ``seconds`` (0 without video)."""
+    return _keyframes_around(path, seconds)[0]
+
+
+def _keyframes_around(path: str | os.PathLike[str], seconds: float) -> tuple[float, float | None]:
+    """Return the keyframes at or before ``seconds`` and after it (None: none after)."""
     with open_input(path) as container:
         if not container.streams.video:
-            return seconds  # sound alone: every packet starts cleanly
+            return seconds, None  # sound alone: every packet starts cleanly
         stream = container.streams.video[0]
         best = 0.0
         for packet in container.demux(stream):
@@ -43,9 +48,9 @@ def keyframe_at_or_before(path: str | os.PathLike[str], seconds: float) -> float
             if when is None or not packet.is_keyframe:
                 continue
             if when > seconds + 1e-3:
-                break
+                return best, when
             best = when
-        return best
+        return best, None
 
 
 def cut(
@@ -68,16 +73,25 @@ def cut(
             reason="The part to cut lies outside the clip or is too short to watch.",
             detail=f"cut {start:.2f}-{end:.2f}s of a {info.duration:.2f}s source",
         )
-    begin = start if exact else keyframe_at_or_before(src, start)
+    if exact or info.video is None:  # sound alone: every packet starts cleanly
+        begin = seek = start
+    else:
+        # Seek between the keyframe and the next: the demuxer seeks by decoding time, a few
+        # frames before the keyframe's presentation time, so seeking to the keyframe's own
+        # time can land on the keyframe before it.
+        begin, after = _keyframes_around(src, start)
+        seek = begin + min(0.5, (after - begin) / 2 if after is not None else 0.5)
+        seek = min(seek, max(begin, end - SHORTEST))
     source = ffmpeg.input(
-        file_url(src), f=info.demuxer, ss=f"{begin:.3f}", **input_options(), **decoder_options()
+        file_url(src), f=info.demuxer, ss=f"{seek:.3f}", **input_options(), **decoder_options()
     )
     streams = [
         source[f"{kind}:0"] for kind, there in (("v", info.video), ("a", info.audio)) if there
     ]
-    common = {"f": "mp4", "movflags": "+faststart", "map_metadata": "-1", "t": f"{end - begin:.3f}"}
+    common = {"f": "mp4", "movflags": "+faststart", "map_metadata": "-1", "t": f"{end - seek:.3f}"}
     if exact:
         codecs = {"c:v": "libx264", "preset": "veryfast", "crf": 18, "pix_fmt": "yuv420p"}
+        codecs["force_key_frames"] = KEYFRAMES  # its stream is cut into even segments
         codecs.update({"c:a": "aac", "b:a": "128k"} if info.audio else {})
     else:
         codecs = {"c": "copy", "avoid_negative_ts": "make_zero"}

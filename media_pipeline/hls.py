@@ -32,6 +32,7 @@ from .probe import MediaInfo, probe
 from .transcode import (
     AAC_RATES,
     GLOBAL_ARGS,
+    KEYFRAME_SECONDS,
     LIMIT_GRACE,
     TranscodeResult,
     run_with_progress,
@@ -53,7 +54,7 @@ class StreamOptions:
 
     ffmpeg: str | None = None
     ladder: tuple[int, ...] = (360, 720)  # one height: no ladder
-    segment_seconds: int = 4
+    segment_seconds: int = KEYFRAME_SECONDS
     crf: int = 23
     preset: str = "veryfast"
     audio_bitrate: str = "128k"

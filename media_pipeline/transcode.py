@@ -16,6 +16,11 @@ from .ffmpeg import decoder_options, ffmpeg_binary, file_url, input_options
 from .files import check_out_dir, complete_or_nothing
 from .probe import MediaInfo, probe
 
+# Every encoder we run puts a keyframe at least this often, so an HLS stream made from its
+# output (media_pipeline.hls) is cut into segments of about this length, without re-encoding.
+KEYFRAME_SECONDS = 4
+KEYFRAMES = f"expr:gte(t,n_forced*{KEYFRAME_SECONDS})"
+
 # -progress pipe:1 writes key=value blocks to stdout, every -stats_period seconds (default
 # 0.5; 0.25 matches our callback throttle); -nostats stops the same numbers also going to
 # stderr; -nostdin stops ffmpeg reading (and stealing) the worker's terminal.
@@ -160,6 +165,7 @@ def build_command(
             # Keep the source's timing. The mp4 muxer would otherwise default to constant
             # frame rate and duplicate frames of variable-rate phone video to fill the gaps.
             "fps_mode": "vfr",
+            "force_key_frames": KEYFRAMES,
         }
         if audio is not None:
             streams.append(audio)
