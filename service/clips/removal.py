@@ -79,19 +79,21 @@ def referenced_elsewhere(session: Session, clip_id: int, key: str) -> bool:
 
 
 def delete_objects(session: Session, storage: Storage, clip: Clip, keys: list[str]) -> Removal:
-    """Delete those of the clip's objects no other clip uses; stop at the first that fails."""
+    """Delete those of the clip's objects no other clip uses; on a failure, say so."""
     removal = Removal(clip.id)
+    doomed = []
     for key in keys:
         if referenced_elsewhere(session, clip.id, key):
             log.info("clip %s: %s is shared with another clip; it stays", clip.id, key)
-            continue
-        try:
-            storage.delete(key)
-        except Exception as exc:  # any backend's failure: the row stays for another try
-            log.warning("clip %s: could not delete %s: %s", clip.id, key, exc)
-            removal.failure = f"could not delete {key}: {exc}"
-            return removal
-        removal.deleted_keys.append(key)
+        else:
+            doomed.append(key)
+    try:
+        storage.delete_many(doomed)  # a stream's hundreds of segments in a request or two
+    except Exception as exc:  # any backend's failure: the row stays for another try
+        log.warning("clip %s: could not delete its files: %s", clip.id, exc)
+        removal.failure = f"could not delete its files: {exc}"
+        return removal
+    removal.deleted_keys.extend(doomed)
     return removal
 
 

@@ -88,7 +88,8 @@ def delete_stream(storage: Storage, prefix: str) -> int:
     """Delete every file of one stream, its master playlist first (so nobody starts playing
     what is about to go); count them."""
     found = storage.keys(prefix)
-    found.sort(key=lambda key: not key.endswith("/" + MASTER))
-    for key in found:
+    masters = [key for key in found if key.endswith("/" + MASTER)]
+    for key in masters:
         storage.delete(key)
+    storage.delete_many([key for key in found if key not in masters])
     return len(found)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
@@ -44,6 +45,11 @@ class Storage(Protocol):
 
     def delete(self, key: str) -> None:
         """Remove ``key``; removing a missing key is not an error."""
+        ...
+
+    def delete_many(self, keys: Sequence[str]) -> None:
+        """Remove every one of ``keys`` (missing ones are not an error), in as few requests as
+        the backend allows; raise if any could not be removed."""
         ...
 
     def keys(self, prefix: str = "") -> list[str]:

@@ -13,6 +13,7 @@ import io
 import os
 import re
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO
 
@@ -33,6 +34,9 @@ _URL = re.compile(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/(.*))?")
 _FILENAME = re.compile(r"[A-Za-z0-9_. -]+")
 _session: boto3.session.Session | None = None
 _session_lock = threading.Lock()
+
+
+DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
 
 
 def endpoint_url() -> str | None:
@@ -265,6 +269,21 @@ class S3Storage:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
+    def delete_many(self, keys: Sequence[str]) -> None:
+        # DeleteObjects takes up to 1,000 keys a request: a long lesson's stream is a few
+        # hundred segments, gone in one request instead of one each.
+        for start in range(0, len(keys), DELETE_BATCH):
+            batch = [{"Key": self._key(key)} for key in keys[start : start + DELETE_BATCH]]
+            answer = self.client.delete_objects(
+                Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True}
+            )
+            if errors := answer.get("Errors"):
+                first = errors[0]
+                raise OSError(
+                    f"could not delete {len(errors)} object(s), first {first.get('Key')}: "
+                    f"{first.get('Code')} {first.get('Message')}"
+                )
 
     def keys(self, prefix: str = "") -> list[str]:
         pages = self.client.get_paginator("list_objects_v2").paginate(

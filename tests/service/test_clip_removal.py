@@ -12,23 +12,9 @@ from service.induction import evidence, observations
 from service.models import AuditEvent, BlurStatus, Clip, Observation, TranscriptStatus, User
 from service.storage import keys
 from tests.factories import ready_clip
+from tests.failing_storage import FailingStorage
 
 ECT = "ect1@northfield.example"
-
-
-class FailingStorage:
-    """The real backend, except that deleting one key fails (as a refused S3 call would)."""
-
-    def __init__(self, storage, failing_key: str):
-        self._storage, self.failing_key = storage, failing_key
-
-    def delete(self, key: str) -> None:
-        if key == self.failing_key:
-            raise OSError(f"storage refused to delete {key}")
-        self._storage.delete(key)
-
-    def __getattr__(self, name: str):
-        return getattr(self._storage, name)
 
 
 def test_storage_that_refuses_leaves_the_clip_for_another_try(ctx, session, demo):

@@ -31,6 +31,7 @@ from service.models import (
 from service.privacy import retention, retention_admin
 from service.storage import keys, keys as storage_keys
 from tests.factories import ready_clip, upload, user
+from tests.failing_storage import FailingStorage
 
 ECT, OTHER_ECT = "ect1@northfield.example", "ect2@northfield.example"
 MENTOR, COORDINATOR = "mentor1@northfield.example", "coordinator@northfield.example"
@@ -295,21 +296,6 @@ def test_objects_another_clip_still_uses_are_kept(ctx, session, demo):
     _complete_induction(session, OTHER_ECT, date(2026, 1, 1))
     assert _apply(ctx, session, NOW + timedelta(days=20)).clips_deleted == [sharing.id]
     assert ctx.storage.keys(f"clips/{first.id}/") == []
-
-
-class FailingStorage:
-    """The real backend, except that deleting one key fails (as a refused S3 call would)."""
-
-    def __init__(self, storage, failing_key: str):
-        self._storage, self.failing_key = storage, failing_key
-
-    def delete(self, key: str) -> None:
-        if key == self.failing_key:
-            raise OSError(f"storage refused to delete {key}")
-        self._storage.delete(key)
-
-    def __getattr__(self, name: str):
-        return getattr(self._storage, name)
 
 
 def test_a_storage_failure_leaves_the_row_for_the_next_run(ctx, session, demo):

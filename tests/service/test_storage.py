@@ -188,3 +188,14 @@ def test_writes_cut_off_by_a_crash_are_removed_once_old(store, tmp_path, s3_clie
     assert leftovers(store, tmp_path, s3_client) == complete
     assert store.keys() == ["clips/3/video.mp4"]
     assert store.remove_incomplete(timedelta(0)) == 0
+
+
+def test_delete_many_removes_every_key_past_one_request(store):
+    # More keys than one DeleteObjects request takes, and one that is not there.
+    doomed = [f"clips/9/hls/360/seg-{n:05d}.m4s" for n in range(1003)]
+    for key in doomed:
+        store.put_stream(key, io.BytesIO(b"s"))
+    store.put_stream("clips/9/video.mp4", io.BytesIO(b"stays"))
+    store.delete_many([*doomed, "clips/9/never-there.m4s"])
+    assert store.keys("clips/9/") == ["clips/9/video.mp4"]
+    store.delete_many([])  # nothing to do is not an error
