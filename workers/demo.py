@@ -17,13 +17,13 @@ from pathlib import Path
 from sqlalchemy import select
 
 from config import Settings
-from service.clips import upload
+from service.clips import highlights, upload
 from service.demo.history import seed_history
 from service.demo.model_clips import seed_model_clips
 from service.demo.seed import seed_demo
 from service.models import Clip, ClipKind, ConsentState, User
 from workers.context import build_context, use_context
-from workers.process import process_clip
+from workers.process import probe_clip, process_clip
 from workers.queues import enqueue_transcription
 from workers.samples import make_sample_clip
 
@@ -62,7 +62,8 @@ def seed_demo_trust(settings: Settings, echo: Callable[[str], object] = print) -
             history = seed_history(session, sample_clip)
             if history is not None:  # a model and a rehearsal for each ECT's current step
                 history.append(seed_model_clips(session, sample_clip))
-            for clip_ids in history or []:
+            history = [*(history or []), [_demo_highlight(session, sample_clip)]]
+            for clip_ids in history:
                 for clip_id in clip_ids:
                     enqueue_transcription(
                         ctx.redis, clip_id, sample_clip.duration, stale_after=ctx.stale_after
@@ -70,3 +71,15 @@ def seed_demo_trust(settings: Settings, echo: Callable[[str], object] = print) -
     use_context(None)
     ctx.engine.dispose()
     return logins
+
+
+def _demo_highlight(session, sample: Clip) -> int:
+    """The ECT's mentor cuts a moment of the sample out as a highlight, cut here and now."""
+    mentor = session.scalar(select(User).where(User.email == "mentor1@northfield.example"))
+    request = highlights.HighlightRequest(
+        start=4.0, end=12.0, title="Highlight: the class settles (demo)"
+    )
+    clip = highlights.cut_highlight(session, mentor, sample.id, request)
+    probe_clip(clip.id)  # cuts it from the sample, then checks it
+    process_clip(clip.id)
+    return clip.id

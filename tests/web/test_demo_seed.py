@@ -145,8 +145,13 @@ def test_the_demo_clips_are_transcribed_and_found_silent(ctx, settings, run_jobs
         clips = session.scalar(select(func.count(Clip.id)))
         talk = session.scalars(select(ClipTalk)).all()
         models = session.scalar(select(func.count(Clip.id)).where(Clip.kind == ClipKind.MODEL))
-        # The sample, four lessons and a rehearsal per ECT, a model per school and step.
-        assert len(talk) == clips == 1 + 6 * 4 + 6 + models
+        # The sample, four lessons and a rehearsal per ECT, a model per school and step, and
+        # a highlight cut from the sample by the sample's ECT's mentor.
+        highlights = session.scalar(
+            select(func.count(Clip.id)).where(Clip.kind == ClipKind.HIGHLIGHT)
+        )
+        assert highlights == 1
+        assert len(talk) == clips == 1 + 6 * 4 + 6 + models + highlights
         assert not any(t.speech_found for t in talk)  # so no ECT's trends chart a made-up 0
         pending = select(Clip.id).where(Clip.transcript_status != TranscriptStatus.READY)
         assert session.scalars(pending).all() == []
