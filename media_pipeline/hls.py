@@ -48,6 +48,11 @@ NAME = re.compile(
 )
 
 
+# An encoded stream's first segments last a second each (then segment_seconds): the clip is
+# playable once its first second is encoded.
+FIRST_SEGMENT_SECONDS = 1
+
+
 @dataclass(frozen=True)
 class StreamOptions:
     """How to make the stream: its ladder of heights (the short side), best last."""
@@ -145,10 +150,14 @@ def _command(
                 "profile:v": "high",
                 "fps_mode": "vfr",
                 # The same key frames in every rung, every segment: segments line up, so a
-                # player can switch rung at any segment, and each one starts cleanly.
-                "force_key_frames": f"expr:gte(t,n_forced*{options.segment_seconds})",
+                # player can switch rung at any segment, and each one starts cleanly. The
+                # first seconds are cut into one-second segments: the clip plays as soon as
+                # the first second is encoded, not the first four.
+                "force_key_frames": _keyframes(options.segment_seconds),
             }
         )
+    if method == "transcode":
+        kwargs["hls_init_time"] = FIRST_SEGMENT_SECONDS
     if info.audio is not None:
         for index in range(len(renditions)):
             streams.append(source["a:0"])
@@ -184,6 +193,15 @@ def _command(
         **kwargs,
     )
     return [ffmpeg_binary(options.ffmpeg), *GLOBAL_ARGS, *ffmpeg.get_args(out)]
+
+
+def _keyframes(every: int) -> str:
+    """Key frames each second for the first ``every`` seconds, then every ``every`` seconds."""
+    first = FIRST_SEGMENT_SECONDS
+    return (
+        f"expr:if(lt(t,{every}),gte(t,n_forced*{first}),"
+        f"gte(t,{every}*(n_forced-{every // first}+1)))"
+    )
 
 
 def make_stream(

@@ -68,7 +68,8 @@ def test_a_ready_clip_streams_its_ladder_and_one_view_is_one_event(client, auth,
             for line in playlist.text.splitlines()
             if line.startswith("#EXT-X-MAP") or (line and not line.startswith("#"))
         ]
-        assert names[0].startswith("init") and len(names) == 4  # the header and 3 segments
+        # the header, a segment a second for four seconds, then four-second segments
+        assert names[0].startswith("init") and len(names) == 7
         for name in names:
             part = client.get(f"/clips/{streamed}/hls/{folder}/{name}")
             assert part.status_code == 200 and len(part.data) > 0
@@ -78,7 +79,7 @@ def test_a_ready_clip_streams_its_ladder_and_one_view_is_one_event(client, auth,
     ranged = client.get(f"/clips/{streamed}/hls/240/seg-00001.m4s", headers={"Range": "bytes=0-7"})
     assert ranged.status_code == 206 and len(ranged.data) == 8
     ranged.close()
-    assert fetched == 8
+    assert fetched == 14
     # The master playlist recorded the view; playlists and segments recorded nothing more.
     [view] = _views(session, streamed)
     assert view.detail.startswith("stream")
