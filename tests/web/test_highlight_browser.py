@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from service.clips.transcripts import SegmentData
 from service.feedback import comments
 from tests.factories import generated_clip, ready_clip, user
 from tests.web.browsing import sign_in
@@ -74,3 +75,57 @@ def test_a_mentor_cuts_a_range_comment_into_a_model_clip_that_plays(
     ect.goto(highlight_url)
     assert "(since deleted)" in ect.locator("#cut-from").inner_text()
     ect.context.close()
+
+
+def test_an_ect_takes_a_highlights_in_and_out_from_transcript_lines_and_the_playhead(
+    ctx, session, live_server, browser, demo, tmp_path: Path
+):
+    generated_clip(tmp_path / "lesson.mp4", duration=10.0)
+    lines = [
+        SegmentData(1.0, 2.5, "Eyes on me."),
+        SegmentData(3.0, 5.0, "Who can tell me why?"),
+        SegmentData(6.0, 7.5, "Good, Sam."),
+        SegmentData(8.0, 9.5, "Pens down."),
+    ]
+    lesson = ready_clip(
+        session,
+        ctx.storage,
+        ECT,
+        title="Y9 plenary",
+        duration=10.0,
+        video=tmp_path / "lesson.mp4",
+        transcript=lines,
+    )
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    sign_in(page, live_server, ECT, then=f"/clips/{lesson.id}")
+    assert page.locator("#highlight-kind").count() == 0  # an ECT saves highlights only
+    page.locator("#highlight summary").click()
+    page.locator("#transcript-list li.segment").nth(2).wait_for()
+    # Select from the second line to the third, as a person drags over them.
+    page.evaluate(
+        """() => {
+          const items = document.querySelectorAll('#transcript-list li.segment .line');
+          const range = document.createRange();
+          range.setStart(items[1].firstChild, 0);
+          range.setEnd(items[2].firstChild, 4);
+          const selection = window.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+        }"""
+    )
+    page.locator("#highlight-from-transcript").click()
+    assert page.locator("#highlight-start").input_value() == "0:03"
+    assert page.locator("#highlight-end").input_value() == "0:08"  # the next line's start
+    assert page.locator("#highlight-title").input_value().startswith("Who can tell me why?")
+    # The playhead sets the end instead.
+    page.wait_for_function("document.getElementById('video').readyState >= 1", timeout=15_000)
+    page.evaluate("document.getElementById('video').currentTime = 7.5")
+    page.wait_for_function("Math.abs(document.getElementById('video').currentTime - 7.5) < 0.05")
+    page.locator("#highlight-end-playhead").click()
+    assert page.locator("#highlight-end").input_value() == "0:07.5"
+    # A wrong time is refused with words, and nothing is saved.
+    page.locator("#highlight-start").fill("7:99")
+    page.locator("#highlight-submit").click()
+    page.locator("#highlight-error").filter(has_text="minutes and seconds").wait_for()
+    assert page.url.endswith(f"/clips/{lesson.id}")
+    page.context.close()
