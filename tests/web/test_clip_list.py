@@ -114,7 +114,7 @@ def test_each_filter_narrows_and_the_page_links_keep_them(client, auth, many):
         ({"school": "abc"}, "That school has no clips you can see, so all schools are shown."),
         ({"school": "99999999999"}, "That school has no clips you can see"),
         ({"ect": "-3"}, "That teacher has no clips you can see, so all teachers are shown."),
-        ({"kind": "highlight"}, "That kind of clip is not one we know, so every kind is shown."),
+        ({"kind": "outtake"}, "That kind of clip is not one we know, so every kind is shown."),
         ({"status": "lost"}, "That status is not one we know"),
         (
             {"from": "last tuesday"},
