@@ -10,7 +10,10 @@ Rules, per school (School.original_retention_days, School.clip_retention_days):
   follows it (transcript, comments, criterion ticks, shares), unless it is kept as a consented
   model clip (shared into the library, with consent that allows sharing) or a coordinator
   extended it (Clip.retain_until is today or later);
-- model clips are mentors' and are never deleted by the clip rule.
+- model clips are mentors' and are never deleted by the clip rule;
+- a clip cut from another (a highlight, or a model clip cut from a lesson) shows the lesson it
+  was cut from, so the rule is its source's: it is deleted after the induction of the teacher
+  whose lesson it shows ends, unless kept as a consented model clip or extended.
 
 Days are calendar days in the school's time zone. A clip is deleted the one way clips are
 deleted (service.clips.removal, which its owner uses too): storage objects first, then the row,
@@ -38,9 +41,11 @@ from service.models import (
     Clip,
     ClipKind,
     ClipStatus,
+    HighlightCut,
     Membership,
     Role,
     School,
+    User,
     utcnow,
 )
 from service.storage import keys as storage_keys
@@ -137,14 +142,16 @@ def _original_due(clip: Clip, school: School) -> Due | None:
     return _due(clip, ORIGINAL, processed + timedelta(days=days), why)
 
 
-def _clip_due(clip: Clip, school: School, completed_on: date | None) -> Due | None:
-    if clip.kind not in DELETED_KINDS or completed_on is None:
+def _clip_due(
+    clip: Clip, school: School, completed_on: date | None, teacher: str, cut: bool
+) -> Due | None:
+    if (clip.kind not in DELETED_KINDS and not cut) or completed_on is None:
         return None  # no date recorded: the induction is not over, the clip is kept
     if clip.shareable and policy.consent_allows_sharing(clip):
         return None  # kept as a consented model clip in the school's library
     days = school.clip_retention_days
     due_on = completed_on + timedelta(days=days)
-    why = f"{days} days after {clip.owner.name}'s induction ended ({day_text(completed_on)})"
+    why = f"{days} days after {teacher}'s induction ended ({day_text(completed_on)})"
     if clip.retain_until is not None and clip.retain_until >= due_on:
         due_on = clip.retain_until + timedelta(days=1)
         why += f"; kept until {day_text(clip.retain_until)}"
@@ -188,19 +195,36 @@ def _schedule(session: Session, schools: Iterable[School], now: datetime) -> lis
         )
     }
     ect_ids = sorted({user_id for user_id, _ in completed})
+    # Clips cut from a lesson: the teacher whose lesson it shows, and that teacher's name.
+    cuts = {
+        clip_id: (teacher_id, name)
+        for clip_id, teacher_id, name in session.execute(
+            select(HighlightCut.clip_id, HighlightCut.source_owner_id, User.name)
+            .join(User, User.id == HighlightCut.source_owner_id)
+            .where(HighlightCut.source_owner_id.in_(ect_ids))
+        )
+    }
     query = select(Clip).where(
         Clip.school_id.in_(list(by_id)),
         or_(
             (Clip.ready_at.is_not(None) | (Clip.status == ClipStatus.FAILED))
             & (Clip.original_deleted_at.is_(None)),
             (Clip.kind.in_(DELETED_KINDS)) & (Clip.owner_id.in_(ect_ids)),
+            Clip.id.in_(list(cuts)),
         ),
     )
     todays = {sid: school_today(school, now) for sid, school in by_id.items()}
     found: list[tuple[Due, date]] = []
     for clip in session.scalars(query.order_by(Clip.id)):
         school = by_id[clip.school_id]
-        whole = _clip_due(clip, school, completed.get((clip.owner_id, clip.school_id)))
+        teacher_id, teacher = cuts.get(clip.id, (clip.owner_id, clip.owner.name))
+        whole = _clip_due(
+            clip,
+            school,
+            completed.get((teacher_id, clip.school_id)),
+            teacher,
+            clip.id in cuts,
+        )
         original = _original_due(clip, school)
         if whole is not None:
             found.append((whole, todays[school.id]))

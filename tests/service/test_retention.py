@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from service.clips import transcripts
+from service.clips import highlights, transcripts
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.feedback import comments
 from service.models import (
@@ -400,3 +401,25 @@ def test_coordinators_record_when_an_induction_ended(ctx, session, demo):
         retention_admin.record_induction_completed(
             session, user(session, MENTOR), ect.id, school.id, None
         )
+
+
+def test_clips_cut_from_a_lesson_go_with_the_induction_of_the_teacher_it_shows(ctx, session, demo):
+    lesson = _clip(ctx, session, ready_at=NOW - timedelta(days=5))
+    mentor = user(session, MENTOR)
+    cut = highlights.HighlightRequest(start=0.0, end=5.0, title="Wait time")
+    highlight = highlights.cut_highlight(session, mentor, lesson.id, cut)
+    library_cut = replace(cut, kind=ClipKind.MODEL, title="Library model")
+    model = highlights.cut_highlight(session, mentor, lesson.id, library_cut)
+    kept_cut = replace(cut, kind=ClipKind.MODEL, title="Kept model")
+    kept = highlights.cut_highlight(session, mentor, lesson.id, kept_cut)
+    kept.shareable, kept.consent_state = True, ConsentState.ALL_CONSENTED  # in the library
+    session.commit()
+    _complete_induction(session, ECT, date(2026, 8, 25))  # 90 days later: 23 November
+
+    due = {d.clip_id: d for d in retention.upcoming(session, [lesson.school_id], now=NOW)}
+    teacher = user(session, ECT).name
+    assert due[highlight.id].why.startswith(f"90 days after {teacher}'s induction ended")
+    report = _apply(ctx, session, NOW)
+    # The mentor's highlight and model go with the ECT's lesson; a consented library model stays.
+    assert sorted(report.clips_deleted) == sorted([lesson.id, highlight.id, model.id])
+    assert session.get(Clip, kept.id) is not None
