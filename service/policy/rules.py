@@ -215,6 +215,7 @@ ENDPOINT_RULES: dict[str, Action] = {
     "api.list_comments": Action.VIEW_CLIP,
     "api.add_comment": Action.COMMENT_ON_CLIP,
     "api.reply_comment": Action.COMMENT_ON_CLIP,
+    "api.cut_highlight": Action.COMMENT_ON_CLIP,
     "api.list_steps": Action.VIEW_COACHING,
     "api.get_step": Action.VIEW_COACHING,
     "api.school_rows": Action.AUDIT_SCHOOL,

@@ -101,3 +101,29 @@ def test_tokens_page_makes_shows_once_and_revokes(client, auth, demo):
     assert "crt_" in made.text
     again = client.get("/settings/tokens/").text
     assert "Reports" in again and "Copy your new token now" not in again
+
+
+def test_a_mentor_cuts_a_highlight_through_the_api(ctx, session, demo, client):
+    clip = factories.ready_clip(session, ctx.storage, OWNER, title="Y8 fractions", duration=30)
+    mentor = session.get(type(demo[OWNER]), demo["mentor1@northfield.example"].id)
+    _token, secret = tokens.create_token(session, mentor, "App", can_write=True)
+    body = {"start": 5, "end": 12.5, "title": "Cold call", "kind": "model"}
+    made = client.post(f"/api/v1/clips/{clip.id}/highlights", json=body, headers=bearer(secret))
+    assert made.status_code == 201, made.get_json()
+    data = made.get_json()
+    assert (data["kind"], data["status"], data["title"]) == ("model", "uploaded", "Cold call")
+    assert data["cut_from"] == {
+        "source_clip_id": clip.id,
+        "title": "Y8 fractions",
+        "start": 5.0,
+        "end": 12.5,
+        "deleted": False,
+    }
+    # The ECT whose lesson it shows reads it too; an ECT cannot save a model clip.
+    owner = session.get(type(demo[OWNER]), demo[OWNER].id)
+    _token, mine = tokens.create_token(session, owner, "Phone", can_write=True)
+    seen = client.get(f"/api/v1/clips/{data['id']}", headers=bearer(mine))
+    assert seen.status_code == 200 and seen.get_json()["cut_from"]["source_clip_id"] == clip.id
+    refused = client.post(f"/api/v1/clips/{clip.id}/highlights", json=body, headers=bearer(mine))
+    assert refused.status_code == 400
+    assert refused.get_json()["detail"] == "You cannot save a highlight as that kind of clip."

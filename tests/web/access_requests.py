@@ -430,6 +430,7 @@ REQUESTS = {
     "api.list_comments": ("GET", {"clip_id": "CLIP"}, None, 200),
     "api.add_comment": ("POST", {"clip_id": "CLIP"}, "csrf", 422),
     "api.reply_comment": ("POST", {"clip_id": "CLIP", "comment_id": "COMMENT"}, "csrf", 422),
+    "api.cut_highlight": ("POST", {"clip_id": "CLIP"}, "csrf", 422),
     "api.list_steps": ("GET", {"ect_id": "ECT"}, None, 200),
     "api.get_step": ("GET", {"step_id": "STEP"}, None, 200),
     "api.school_rows": ("GET", {"school_id": "SCHOOL"}, None, 200),

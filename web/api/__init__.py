@@ -1,7 +1,7 @@
-"""The documented JSON API, /api/v1/: clips, comments, action steps, transcripts, the induction
-dashboard's rows and the audit log, behind the same policy as the pages, with an OpenAPI 3.1
-document generated from this code (flask-smorest) and a reference page; and resumable clip
-uploads (tus 1.0) at /api/v1/uploads (web.api.uploads).
+"""The documented JSON API, /api/v1/: clips (and highlights cut from them), comments, action
+steps, transcripts, the induction dashboard's rows and the audit log, behind the same policy
+as the pages, with an OpenAPI 3.1 document generated from this code (flask-smorest) and a
+reference page; and resumable clip uploads (tus 1.0) at /api/v1/uploads (web.api.uploads).
 
 Callers send a personal access token (web.api.auth); errors are problem details
 (web.api.problems); each token is rate-limited in the app's Redis.
@@ -55,6 +55,14 @@ ROUTES: list[Row] = [
         201,
         schemas.Comment,
     ),
+    (
+        POST,
+        "/clips/<int:clip_id>/highlights",
+        clips.cut_highlight,
+        (schemas.NewHighlight, "json"),
+        201,
+        schemas.Clip,
+    ),
     (GET, "/ects/<int:ect_id>/steps", records.list_steps, None, 200, schemas.StepList),
     (GET, "/steps/<int:step_id>", records.get_step, None, 200, schemas.Step),
     (
@@ -89,7 +97,7 @@ def blueprint() -> Blueprint:
         if arguments is not None:
             schema, location = arguments
             wrapped = bp.arguments(schema, location=location)(wrapped)
-        if view in (clips.add_comment, clips.reply_comment):
+        if view in (clips.add_comment, clips.reply_comment, clips.cut_highlight):
             wrapped = clips.commentable_first(wrapped)
         bp.route(rule, methods=[method], endpoint=view.__name__)(wrapped)
     problems.register(bp)

@@ -10,14 +10,15 @@ from collections.abc import Callable
 from flask_login import current_user
 
 from service import policy
-from service.clips import browse, transcripts, visibility
+from service.clips import browse, highlights, transcripts, visibility
 from service.errors import Forbidden
 from service.feedback import comments as feedback_comments
 from service.feedback.comments import Thread
-from service.models import Clip, Comment
-from web.auditing import audit_transcript_read, audit_view
+from service.models import Clip, ClipKind, Comment
+from web.auditing import audit_transcript_read, audit_view, request_ip
 from web.clips.status import status_json
-from web.resources import db
+from web.resources import db, redis, settings
+from workers.queues import enqueue_or_leave_to_sweeper, stale_window
 
 
 def clip_data(clip: Clip) -> dict[str, object]:
@@ -36,6 +37,20 @@ def clip_data(clip: Clip) -> dict[str, object]:
         "step_id": clip.step_id,
         "transcript_status": clip.transcript_status.value if clip.transcript_status else None,
         "blur_status": clip.blur_status.value if clip.blur_status else None,
+        "cut_from": _cut_from(clip),
+    }
+
+
+def _cut_from(clip: Clip) -> dict[str, object] | None:
+    found = highlights.cut_from(db(), current_user, clip)
+    if found is None:
+        return None
+    return {
+        "source_clip_id": found.source_id,
+        "title": found.title,
+        "start": found.start,
+        "end": found.end,
+        "deleted": found.deleted,
     }
 
 
@@ -155,3 +170,21 @@ def reply_comment(body: dict, clip_id: int, comment_id: int) -> dict[str, object
         db(), current_user, clip_id, comment_id, body=body.get("body") or ""
     )
     return comment_data(reply)
+
+
+def cut_highlight(body: dict, clip_id: int) -> dict[str, object]:
+    """Save a part of a clip as a highlight (its teacher and their mentor); a worker cuts it."""
+    request = highlights.HighlightRequest(
+        start=body["start"],
+        end=body["end"],
+        title=body["title"],
+        kind=ClipKind(body["kind"]),
+        with_comments=body["with_comments"],
+        with_transcript=body["with_transcript"],
+        exact=body["exact"],
+    )
+    clip = highlights.cut_highlight(db(), current_user, clip_id, request, ip=request_ip())
+    enqueue_or_leave_to_sweeper(
+        redis(), "processing", clip.id, None, stale_after=stale_window(settings())
+    )
+    return clip_data(clip)

@@ -40,6 +40,16 @@ class ClipQuery(Schema):
     per_page = fields.Integer(load_default=24, validate=validate.Range(min=1, max=100))
 
 
+class CutFrom(Schema):
+    """Where a highlight (or a model clip cut from a lesson) came from."""
+
+    source_clip_id = Id(allow_none=True, metadata={"description": "None: gone, or not yours"})
+    title = fields.String(required=True)
+    start = fields.Float(required=True)
+    end = fields.Float(required=True)
+    deleted = fields.Boolean(required=True)
+
+
 class Clip(Schema):
     id = Id(required=True)
     title = fields.String(required=True)
@@ -54,6 +64,7 @@ class Clip(Schema):
     step_id = Id(allow_none=True)
     transcript_status = fields.String(allow_none=True)
     blur_status = fields.String(allow_none=True)
+    cut_from = fields.Nested(CutFrom, allow_none=True)
 
 
 class ClipPage(Schema):
@@ -117,6 +128,18 @@ class NewComment(Schema):
         load_default="note", validate=validate.OneOf([k.value for k in CommentKind])
     )
     body = fields.String(required=True, validate=validate.Length(max=5000))
+
+
+class NewHighlight(Schema):
+    """A part of a clip to save as a clip of its own, cut by a worker."""
+
+    start = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0))
+    end = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(load_default="highlight", validate=validate.OneOf(["highlight", "model"]))
+    with_comments = fields.Boolean(load_default=True)
+    with_transcript = fields.Boolean(load_default=True)
+    exact = fields.Boolean(load_default=False, metadata={"description": "Re-encode to the frame"})
 
 
 class NewReply(Schema):
