@@ -35,6 +35,7 @@ from .transcode import (
     KEYFRAME_SECONDS,
     LIMIT_GRACE,
     TranscodeResult,
+    result_of,
     run_with_progress,
     scale_to,
     verify_output,
@@ -236,18 +237,7 @@ def make_stream(
         out = verify_output(part, info, options.max_duration)
     if on_progress is not None:
         on_progress(1.0)
-    video = out.video
-    assert video is not None  # verify_output checked it
-    return TranscodeResult(
-        path=mp4,
-        method=method,
-        duration=out.duration,
-        width=video.display_width,
-        height=video.display_height,
-        video_codec=video.codec,
-        audio_codec=out.audio.codec if out.audio else None,
-        size_bytes=out.size_bytes,
-    )
+    return result_of(mp4, method, out)
 
 
 def copy_stream(

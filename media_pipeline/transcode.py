@@ -83,6 +83,22 @@ class TranscodeResult:
     size_bytes: int
 
 
+def result_of(path: str, method: str, out: MediaInfo) -> TranscodeResult:
+    """Describe a written MP4 that verify_output passed."""
+    video = out.video
+    assert video is not None  # verify_output checked it
+    return TranscodeResult(
+        path=path,
+        method=method,
+        duration=out.duration,
+        width=video.display_width,
+        height=video.display_height,
+        video_codec=video.codec,
+        audio_codec=out.audio.codec if out.audio else None,
+        size_bytes=out.size_bytes,
+    )
+
+
 def make_playable(
     src: str | os.PathLike[str],
     dst: str | os.PathLike[str],
@@ -103,18 +119,7 @@ def make_playable(
         out = verify_output(part, info, options.max_duration)
     if on_progress is not None:
         on_progress(1.0)
-    video = out.video
-    assert video is not None  # verify_output checked it
-    return TranscodeResult(
-        path=dst,
-        method=method,
-        duration=out.duration,
-        width=video.display_width,
-        height=video.display_height,
-        video_codec=video.codec,
-        audio_codec=out.audio.codec if out.audio else None,
-        size_bytes=out.size_bytes,
-    )
+    return result_of(dst, method, out)
 
 
 def choose_method(info: MediaInfo, options: TranscodeOptions) -> str:
