@@ -8,6 +8,8 @@ tells whether an account exists; such requests are throttled like sign-ins.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, render_template, request
 from flask.typing import ResponseReturnValue
 
@@ -34,28 +36,44 @@ def _form_page(form: NewPasswordForm, person: User, *, reset: bool, error: str =
     return page, 400 if error else 200
 
 
-def welcome(token: str) -> ResponseReturnValue:
-    """Show an invitation's choose-a-password form, or set the password and sign them in."""
-    config = settings()
+def _choose_password(
+    token: str,
+    *,
+    reset: bool,
+    person_for: Callable[[str], User],
+    set_password: Callable[[str, str], User],
+    done: str,
+) -> ResponseReturnValue:
+    """The one flow of both links: the form, then the password set and the person signed in."""
     try:
-        person = invitations.invited_person(
-            db(), config.secret_key, token, valid_days=config.invitation_days
-        )
+        person = person_for(token)
     except InvalidInput as exc:
-        return _link_problem(exc.message, reset=False)
+        return _link_problem(exc.message, reset=reset)
     form = NewPasswordForm()
     if request.method == "GET":
-        return _form_page(form, person, reset=False)
+        return _form_page(form, person, reset=reset)
     if not form.validate():
-        return _form_page(form, person, reset=False, error=form_errors(form))
+        return _form_page(form, person, reset=reset, error=form_errors(form))
     try:
-        user = invitations.accept_invitation(
-            db(), config.secret_key, token, form.new.data or "", valid_days=config.invitation_days
-        )
+        user = set_password(token, form.new.data or "")
     except InvalidInput as exc:  # the password is one we refuse: say why, keep the form
-        return _form_page(form, person, reset=False, error=exc.message)
-    flash(f"Welcome to Coachreel, {user.name}. Your password is set.", "info")
+        return _form_page(form, person, reset=reset, error=exc.message)
+    flash(done.format(name=user.name), "info")
     return sign_in(user, remember=False, next_url=None)
+
+
+def welcome(token: str) -> ResponseReturnValue:
+    """Show an invitation's choose-a-password form, or set the password and sign them in."""
+    key, days = settings().secret_key, settings().invitation_days
+    return _choose_password(
+        token,
+        reset=False,
+        person_for=lambda t: invitations.invited_person(db(), key, t, valid_days=days),
+        set_password=lambda t, new: invitations.accept_invitation(
+            db(), key, t, new, valid_days=days
+        ),
+        done="Welcome to Coachreel, {name}. Your password is set.",
+    )
 
 
 # Every request for a link counts (not only refused ones), per email and per address, so the
@@ -85,23 +103,13 @@ def forgot() -> ResponseReturnValue:
 
 def reset(token: str) -> ResponseReturnValue:
     """Show a reset link's new-password form, or change the password and sign them in."""
-    config = settings()
-    try:
-        person = invitations.reset_person(
-            db(), config.secret_key, token, valid_hours=config.reset_hours
-        )
-    except InvalidInput as exc:
-        return _link_problem(exc.message, reset=True)
-    form = NewPasswordForm()
-    if request.method == "GET":
-        return _form_page(form, person, reset=True)
-    if not form.validate():
-        return _form_page(form, person, reset=True, error=form_errors(form))
-    try:
-        user = invitations.reset_password(
-            db(), config.secret_key, token, form.new.data or "", valid_hours=config.reset_hours
-        )
-    except InvalidInput as exc:
-        return _form_page(form, person, reset=True, error=exc.message)
-    flash("Your password has been changed. Other devices have been signed out.", "info")
-    return sign_in(user, remember=False, next_url=None)
+    key, hours = settings().secret_key, settings().reset_hours
+    return _choose_password(
+        token,
+        reset=True,
+        person_for=lambda t: invitations.reset_person(db(), key, t, valid_hours=hours),
+        set_password=lambda t, new: invitations.reset_password(
+            db(), key, t, new, valid_hours=hours
+        ),
+        done="Your password has been changed. Other devices have been signed out.",
+    )
