@@ -199,3 +199,16 @@ def test_delete_many_removes_every_key_past_one_request(store):
     store.delete_many([*doomed, "clips/9/never-there.m4s"])
     assert store.keys("clips/9/") == ["clips/9/video.mp4"]
     store.delete_many([])  # nothing to do is not an error
+
+
+def test_a_download_keeps_what_was_read_when_the_object_is_replaced(store, tmp_path):
+    store.put_stream("clips/5/original", io.BytesIO(b"first version"))
+    got = tmp_path / "work" / "original"
+    got.parent.mkdir()
+    store.download("clips/5/original", got)
+    store.put_stream("clips/5/original", io.BytesIO(b"second"))  # replaced whole
+    assert got.read_bytes() == b"first version"
+    store.download("clips/5/original", got)  # again, over the older one
+    assert got.read_bytes() == b"second"
+    store.delete("clips/5/original")
+    assert got.read_bytes() == b"second"  # the worker's copy outlives a deletion
