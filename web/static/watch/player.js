@@ -48,9 +48,11 @@ export function showPlayer(s) {
   document.getElementById("processing").hidden = true;
   const done = document.getElementById("stream-done");
   if (done) done.hidden = true;
-  reveal(s);
   // A stream already playing carries on: its playlist has ended, and it plays to the end.
-  if (!streaming()) play(s);
+  // Otherwise the player shows once its source is attached, so a press on play is not
+  // cut short by the source arriving after it.
+  if (streaming()) reveal(s);
+  else play(s).then(function () { reveal(s); });
 }
 
 // Still processing, but the first segments exist: play what is done, and show how far it is.
@@ -59,9 +61,9 @@ export function showStream(s) {
   showDone(document.getElementById("timeline"), s.stream_seconds, clipDuration());
   document.getElementById("processing-text").textContent =
     "Playable up to " + stamp(s.stream_seconds) + "; the rest is still being prepared.";
-  if (!document.getElementById("player").hidden) return;
-  reveal(s);
-  play(s);
+  if (!document.getElementById("player").hidden || showStream.pending) return;
+  showStream.pending = true;
+  play(s).then(function () { reveal(s); });
 }
 
 // A ready clip with a stream plays it; otherwise the page's own MP4 source plays.

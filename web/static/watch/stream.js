@@ -22,8 +22,15 @@ export function streaming() {
 }
 
 // Play `url` (a master playlist) in `video`; answers false where nothing here can play it,
-// and the caller plays the MP4 instead.
-export async function attachStream(video, url) {
+// and the caller plays the MP4 instead. Asked again while hls.js is loading: the same answer.
+let attaching = null;
+
+export function attachStream(video, url) {
+  if (!attaching) attaching = attach(video, url);
+  return attaching;
+}
+
+async function attach(video, url) {
   if (streaming()) return true;
   if (nativeHls(video)) {
     streaming.native = true;
