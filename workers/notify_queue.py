@@ -11,11 +11,9 @@ from datetime import timedelta
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue
-from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job
 
-from workers.queues import LIVE, POLICY, job_is_stale
+from workers.queues import enqueue_once
 
 log = logging.getLogger(__name__)
 
@@ -25,29 +23,16 @@ DELIVERY_JOB_ID = "deliver-notifications"
 def enqueue_delivery(redis: Redis, *, stale_after: timedelta) -> Job:
     """Queue a run of the notification emails (job id ``deliver-notifications``): one queued
     run serves every notification raised before it starts, so asking again is a no-op."""
-    policy = POLICY[DELIVERY_JOB_ID]
-    try:
-        existing = Job.fetch(DELIVERY_JOB_ID, connection=redis)
-    except NoSuchJobError:
-        existing = None
-    if existing is not None:
-        if existing.get_status() in LIVE and not job_is_stale(existing, stale_after):
-            return existing
-        existing.delete()
-    try:
-        return Queue(policy.queue, connection=redis).enqueue(
-            policy.func,
-            job_id=DELIVERY_JOB_ID,
-            unique=True,
-            job_timeout=policy.timeout(None),
-            result_ttl=policy.result_ttl,
-            failure_ttl=policy.failure_ttl,
-            retry=policy.retry,
-            meta={"stage": "queued", "progress": 0.0},
-            description="email the notifications due at once",
-        )
-    except DuplicateJobError:
-        return Job.fetch(DELIVERY_JOB_ID, connection=redis)
+    return enqueue_once(
+        redis,
+        DELIVERY_JOB_ID,
+        DELIVERY_JOB_ID,
+        (),
+        duration=None,
+        stale_after=stale_after,
+        meta={"stage": "queued", "progress": 0.0},
+        description="email the notifications due at once",
+    )
 
 
 def enqueue_delivery_or_leave_to_sweeper(redis: Redis, *, stale_after: timedelta) -> bool:

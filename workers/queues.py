@@ -160,16 +160,30 @@ def stale_window(settings: Settings) -> timedelta:
 
 
 def _enqueue(
+    redis: Redis, kind: str, clip_id: int, duration: float | None, stale_after: timedelta,
+    *, subject: str = "clip",
+) -> Job:  # fmt: skip
+    meta = {f"{subject}_id": clip_id, "stage": "queued", "progress": POLICY[kind].start_progress}
+    args = (redis, kind, job_id(kind, clip_id), (clip_id,))
+    return enqueue_once(
+        *args, duration=duration, stale_after=stale_after, meta=meta,
+        description=f"{kind} {subject} {clip_id}",
+    )  # fmt: skip
+
+
+def enqueue_once(
     redis: Redis,
     kind: str,
-    clip_id: int,
+    jid: str,
+    args: tuple,
+    *,
     duration: float | None,
     stale_after: timedelta,
-    *,
-    subject: str = "clip",
+    meta: dict[str, object],
+    description: str,
 ) -> Job:
+    """Queue a job of this kind under a deterministic id, unless a live one has that id."""
     policy = POLICY[kind]
-    jid = job_id(kind, clip_id)
     try:
         existing = Job.fetch(jid, connection=redis)
     except NoSuchJobError:
@@ -182,19 +196,15 @@ def _enqueue(
     try:
         return queue.enqueue(
             policy.func,
-            clip_id,
+            *args,
             job_id=jid,
             unique=True,
             job_timeout=policy.timeout(duration),
             result_ttl=policy.result_ttl,
             failure_ttl=policy.failure_ttl,
             retry=policy.retry,
-            meta={
-                f"{subject}_id": clip_id,
-                "stage": "queued",
-                "progress": policy.start_progress,
-            },
-            description=f"{kind} {subject} {clip_id}",
+            meta=meta,
+            description=description,
         )
     except DuplicateJobError:
         # Someone else enqueued it between our check and our enqueue: theirs will do.
