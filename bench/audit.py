@@ -27,15 +27,15 @@ import time
 from datetime import UTC, date, datetime, time as clock, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert
 from werkzeug.security import generate_password_hash
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from config import load_settings
-from service.db import make_engine, make_session_factory
+from database import empty_database  # bench/ is on sys.path when run
+
+from service.db import make_session_factory
 from service.induction.terms import SchoolCalendar
-from service.migrate import upgrade
 from service.models import (
     ActionStep,
     Clip,
@@ -234,21 +234,10 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{folder}/bench.db"
-        settings = load_settings(
-            {
-                "COACHREEL_ENV": "test",
-                "COACHREEL_INSTANCE": folder,
-                "DATABASE_URL": url,
-                "MEDIA_DIR": f"{folder}/media",
-                "SECRET_KEY": "bench",
-            }
-        )
-        engine = make_engine(settings)
-        if inspect(engine).get_table_names():
-            print(f"{url} is not empty: give the benchmark an empty database of its own.")
+        made = empty_database(folder, args.database_url)
+        if made is None:
             return 2
-        upgrade(engine)
+        settings, engine = made
         today = SchoolCalendar().today()
         started = time.perf_counter()
         ids = generate(make_session_factory(engine), today)

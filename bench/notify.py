@@ -34,14 +34,14 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, delete, event, insert, inspect, select, update
+from sqlalchemy import Engine, delete, event, insert, select, update
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from config import load_settings
-from service.db import make_engine, make_session_factory
+from database import empty_database  # bench/ is on sys.path when run
+
+from service.db import make_session_factory
 from service.induction.terms import SchoolCalendar
-from service.migrate import upgrade
 from service.models import (
     Clip,
     ClipKind,
@@ -262,21 +262,10 @@ def main() -> int:
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
     with tempfile.TemporaryDirectory() as folder:
-        url = args.database_url or f"sqlite:///{folder}/bench.db"
-        settings = load_settings(
-            {
-                "COACHREEL_ENV": "test",
-                "COACHREEL_INSTANCE": folder,
-                "DATABASE_URL": url,
-                "MEDIA_DIR": f"{folder}/media",
-                "SECRET_KEY": "bench",
-            }
-        )
-        engine = make_engine(settings)
-        if inspect(engine).get_table_names():
-            print(f"{url} is not empty: give the benchmark an empty database of its own.")
+        made = empty_database(folder, args.database_url)
+        if made is None:
             return 2
-        upgrade(engine)
+        _settings, engine = made
         sessions = make_session_factory(engine)
         pairs, homes = generate(sessions)
         print(
