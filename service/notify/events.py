@@ -9,7 +9,8 @@ teacher's own words), a person's name, a time in the clip, a date.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -96,6 +97,21 @@ def _others(people: Iterable[User], actor_id: int | None) -> list[User]:
     return found
 
 
+def _tell(
+    session: Session,
+    people: Iterable[User],
+    may_see: Callable[[User], bool],
+    kind: str,
+    **fields: Any,
+) -> list[Notification]:
+    """Notify each of ``people`` whom ``may_see`` lets see what it is about; return the new."""
+    raised = []
+    for person in people:
+        if may_see(person) and (found := notify(session, person.id, kind, **fields)):
+            raised.append(found)
+    return raised
+
+
 def _quoted(title: str) -> str:
     return f"“{title[:120]}”"
 
@@ -105,22 +121,17 @@ def clip_ready(session: Session, clip: Clip) -> list[Notification]:
     if clip.kind not in WATCHED_KINDS:
         return []
     what = "a rehearsal" if clip.kind == ClipKind.REHEARSAL else "a lesson"
-    raised = []
-    for mentor in _others(current_mentors(session, clip.owner_id, clip.school_id), clip.owner_id):
-        if not policy.can_view_clip(session, mentor, clip):
-            continue
-        found = notify(
-            session,
-            mentor.id,
-            "clip_uploaded",
-            text=f"{clip.owner.name} uploaded {what}, {_quoted(clip.title)}: it is ready to watch.",
-            link=clip_link(clip.id),
-            dedupe_key=f"clip-ready:{clip.id}",
-            clip_id=clip.id,
-            ect_id=clip.owner_id,
-        )
-        raised += [found] if found else []
-    return raised
+    return _tell(
+        session,
+        _others(current_mentors(session, clip.owner_id, clip.school_id), clip.owner_id),
+        lambda mentor: policy.can_view_clip(session, mentor, clip),
+        "clip_uploaded",
+        text=f"{clip.owner.name} uploaded {what}, {_quoted(clip.title)}: it is ready to watch.",
+        link=clip_link(clip.id),
+        dedupe_key=f"clip-ready:{clip.id}",
+        clip_id=clip.id,
+        ect_id=clip.owner_id,
+    )
 
 
 def comment_added(session: Session, comment: Comment) -> list[Notification]:
@@ -150,21 +161,16 @@ def comment_added(session: Session, comment: Comment) -> list[Notification]:
             *(r.author for r in parent.replies if not r.is_deleted),
         ]
         text = f"{author.name} replied about {_quoted(clip.title)} at {clock(comment.at_seconds)}."
-    raised = []
-    for person in _others(people, author.id):
-        if not policy.can_read_feedback(session, person, clip):
-            continue
-        found = notify(
-            session,
-            person.id,
-            kind,
-            text=text,
-            link=clip_link(clip.id, comment.at_seconds),
-            dedupe_key=f"comment:{comment.id}",
-            clip_id=clip.id,
-        )
-        raised += [found] if found else []
-    return raised
+    return _tell(
+        session,
+        _others(people, author.id),
+        lambda person: policy.can_read_feedback(session, person, clip),
+        kind,
+        text=text,
+        link=clip_link(clip.id, comment.at_seconds),
+        dedupe_key=f"comment:{comment.id}",
+        clip_id=clip.id,
+    )
 
 
 def step_set(session: Session, step: ActionStep) -> list[Notification]:
@@ -211,21 +217,16 @@ def consent_requested(session: Session, request: ConsentRequest) -> list[Notific
     teacher = session.get(User, request.requested_by_id)
     if clip is None or teacher is None:
         return []
-    raised = []
-    for coordinator in _others(school_coordinators(session, request.school_id), teacher.id):
-        if not policy.can_record_consent(session, coordinator, clip):
-            continue
-        found = notify(
-            session,
-            coordinator.id,
-            "consent_requested",
-            text=f"{teacher.name} asks for consent to be recorded for {_quoted(clip.title)}.",
-            link=f"/privacy/schools/{request.school_id}/consent",
-            dedupe_key=f"consent-request:{request.id}",
-            clip_id=clip.id,
-        )
-        raised += [found] if found else []
-    return raised
+    return _tell(
+        session,
+        _others(school_coordinators(session, request.school_id), teacher.id),
+        lambda coordinator: policy.can_record_consent(session, coordinator, clip),
+        "consent_requested",
+        text=f"{teacher.name} asks for consent to be recorded for {_quoted(clip.title)}.",
+        link=f"/privacy/schools/{request.school_id}/consent",
+        dedupe_key=f"consent-request:{request.id}",
+        clip_id=clip.id,
+    )
 
 
 def share_granted(session: Session, share: ClipShare) -> list[Notification]:
