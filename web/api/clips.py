@@ -16,6 +16,7 @@ from service.feedback import comments as feedback_comments
 from service.feedback.comments import Thread
 from service.models import Clip, ClipKind, Comment
 from web.auditing import audit_transcript_read, audit_view, request_ip
+from web.clips.comments import comment_fields
 from web.clips.status import status_json
 from web.resources import db, redis, settings
 from workers.queues import enqueue_or_leave_to_sweeper, stale_window
@@ -107,24 +108,10 @@ def clip_transcript(clip_id: int) -> dict[str, object]:
 
 def comment_data(comment: Comment, replies: list[Comment] | None = None) -> dict[str, object]:
     """Describe a comment (with its replies, for a thread) as the Comment schema does."""
-    deleted = comment.is_deleted
-    data: dict[str, object] = {
-        "id": comment.id,
-        "parent_id": comment.parent_id,
-        "at_seconds": comment.at_seconds,
-        "body": "" if deleted else comment.body,
-        "author": "" if deleted else comment.author.name,
-        "created_at": comment.created_at,
-        "edited": comment.edited_at is not None,
-        "deleted": deleted,
-    }
+    data = comment_fields(comment)
+    data["created_at"] = comment.created_at
     if comment.parent_id is None:
-        data.update(
-            kind=comment.kind.value,
-            end_seconds=comment.end_seconds,
-            seen=comment.seen_at is not None,
-            replies=[comment_data(reply) for reply in replies or []],
-        )
+        data["replies"] = [comment_data(reply) for reply in replies or []]
     return data
 
 

@@ -31,7 +31,8 @@ def comment_json(item: Comment | Thread) -> dict[str, object]:
     return _one(item)
 
 
-def _one(comment: Comment) -> dict[str, object]:
+def comment_fields(comment: Comment) -> dict[str, object]:
+    """What the page and the API both say of a comment (a deleted one keeps only its place)."""
     deleted = comment.is_deleted
     data: dict[str, object] = {
         "id": comment.id,
@@ -39,11 +40,24 @@ def _one(comment: Comment) -> dict[str, object]:
         "at_seconds": comment.at_seconds,
         "body": "" if deleted else comment.body,
         "author": "" if deleted else comment.author.name,
-        "created_at": comment.created_at.isoformat(),
         "edited": comment.edited_at is not None,
         "deleted": deleted,
-        "can_edit": not deleted and policy.can_edit_comment(current_user, comment),
-        "urls": {
+    }
+    if comment.parent_id is None:  # a reply has its thread's moment and no kind of its own
+        data.update(
+            kind=comment.kind.value,
+            end_seconds=comment.end_seconds,
+            seen=comment.seen_at is not None,
+        )
+    return data
+
+
+def _one(comment: Comment) -> dict[str, object]:
+    data = comment_fields(comment)
+    data.update(
+        created_at=comment.created_at.isoformat(),
+        can_edit=not comment.is_deleted and policy.can_edit_comment(current_user, comment),
+        urls={
             "reply": url_for("clips.reply_comment", clip_id=comment.clip_id, comment_id=comment.id),
             "edit": url_for("clips.edit_comment", clip_id=comment.clip_id, comment_id=comment.id),
             "delete": url_for(
@@ -51,14 +65,11 @@ def _one(comment: Comment) -> dict[str, object]:
             ),
             "seen": url_for("clips.mark_seen", clip_id=comment.clip_id, comment_id=comment.id),
         },
-    }
-    if comment.parent_id is None:  # a reply has its thread's moment and no kind of its own
+    )
+    if comment.parent_id is None:
         data.update(
-            kind=comment.kind.value,
             kind_label=comment.kind.label,
-            end_seconds=comment.end_seconds,
             by_owner=comment.author_id == comment.clip.owner_id,
-            seen=comment.seen_at is not None,
             seen_at=comment.seen_at.isoformat() if comment.seen_at else None,
         )
     return data
