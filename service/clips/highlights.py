@@ -27,7 +27,6 @@ from service.models import (
     ClipKind,
     ClipStatus,
     Comment,
-    ConsentState,
     HighlightCut,
     Role,
     TranscriptSegment,
@@ -337,27 +336,3 @@ def highlights_of(session: Session, clip: Clip) -> list[Clip]:
             .order_by(Clip.id)
         )
     )
-
-
-def follow_source_consent(session: Session, source: Clip, user: User) -> list[Clip]:
-    """Give the source's new consent record to the clips cut from it; return those changed.
-
-    A highlight is never more permissive than its source: when consent changes on the source,
-    it changes on its highlights too (and faces are blurred there when that is now required).
-    """
-    changed = []
-    for clip in highlights_of(session, source):
-        if (clip.consent_state, clip.lawful_basis) == (source.consent_state, source.lawful_basis):
-            continue
-        clip.consent_state, clip.lawful_basis = source.consent_state, source.lawful_basis
-        clip.recorded_by = source.recorded_by
-        clip.consent_updated_by_id, clip.consent_updated_at = user.id, utcnow()
-        if (
-            source.consent_state == ConsentState.SOME_NOT_CONSENTED
-            and not clip.audio_only
-            and clip.blur_status in (None, BlurStatus.FAILED)
-        ):
-            clip.blur_status, clip.blur_requested_by_id = BlurStatus.REQUESTED, user.id
-            clip.blur_failure_reason = None
-        changed.append(clip)
-    return changed

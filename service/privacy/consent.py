@@ -77,6 +77,31 @@ class ConsentChange:
     blur_requested: bool  # faces are now waiting to be blurred because of this change
 
 
+def _set_consent(
+    clip: Clip,
+    user: User,
+    lawful_basis: LawfulBasis,
+    consent_state: ConsentState,
+    recorded_by: str,
+) -> bool:
+    """Write a consent record on the clip; ask for blurring where it is now required."""
+    clip.lawful_basis, clip.consent_state, clip.recorded_by = (
+        lawful_basis,
+        consent_state,
+        recorded_by,
+    )
+    clip.consent_updated_by_id, clip.consent_updated_at = user.id, utcnow()
+    if (
+        consent_state.requires_blur
+        and not clip.audio_only
+        and clip.blur_status in (None, BlurStatus.FAILED)
+    ):
+        clip.blur_status, clip.blur_requested_by_id = BlurStatus.REQUESTED, user.id
+        clip.blur_failure_reason = None
+        return True
+    return False
+
+
 def record_consent(
     session: Session,
     user: User,
@@ -106,20 +131,7 @@ def record_consent(
         changes.append(f"recorded by: {clip.recorded_by or 'not recorded'} -> {recorded_by}")
     blur_requested = False
     if changes:
-        clip.lawful_basis, clip.consent_state, clip.recorded_by = (
-            lawful_basis,
-            consent_state,
-            recorded_by,
-        )
-        clip.consent_updated_by_id, clip.consent_updated_at = user.id, utcnow()
-        if (
-            consent_state.requires_blur
-            and not clip.audio_only
-            and clip.blur_status in (None, BlurStatus.FAILED)
-        ):
-            clip.blur_status, clip.blur_requested_by_id = BlurStatus.REQUESTED, user.id
-            clip.blur_failure_reason = None
-            blur_requested = True
+        blur_requested = _set_consent(clip, user, lawful_basis, consent_state, recorded_by)
         auditlog.record(
             session,
             user,
@@ -132,7 +144,8 @@ def record_consent(
         log.info("consent for clip %s recorded by user %s", clip.id, user.id)
         # Its highlights are never more permissive: they follow (their blurs, if now needed,
         # are queued by the sweeper).
-        highlights.follow_source_consent(session, clip, user)
+        for cut in highlights.highlights_of(session, clip):
+            _set_consent(cut, user, lawful_basis, consent_state, recorded_by)
     # Recording consent answers the teacher's request for it, changed or confirmed as it was.
     close_for_clip(session, user, clip, ip=ip)
     session.commit()
