@@ -3,7 +3,7 @@
 // later unless changed), added to a list where each can be removed again.
 import { button, el } from "../lib/dom.js";
 import { postForm } from "../lib/http.js";
-import { clock } from "./clock.js";
+import { clock } from "../lib/clock.js";
 import { fitOverlay, overlayOver } from "./picture.js";
 
 const LENGTH = 3;  // seconds an area lasts unless its "to" time is changed

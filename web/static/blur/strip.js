@@ -2,7 +2,7 @@
 // along the clip's timeline (a bar seeks there), the seconds where no face was found hatched
 // and named in words (each a button that seeks there), and where the playhead is.
 import { button, el } from "../lib/dom.js";
-import { clock } from "./clock.js";
+import { clock } from "../lib/clock.js";
 
 function byId(id) { return document.getElementById(id); }
 

@@ -1,25 +1,13 @@
 // "Save a highlight": in and out from the player's playhead, from a comment's range (its
 // "Save as highlight" button sends a "highlight-range" event) or from the transcript lines
 // selected on the page; the form posts, then the page goes to the new clip, being cut.
+import { clock, parseClock } from "../lib/clock.js";
 import { postForm } from "../lib/http.js";
 import { playSpan } from "../lib/moment.js";
 import { video } from "./player.js";
 
 const panel = document.getElementById("highlight");
 const OFFLINE = "That was not saved: check your connection and try again.";
-
-// m:ss, with tenths where the time falls between seconds (as the server reads it back).
-function clock(seconds) {
-  const tenths = Math.max(0, Math.floor(seconds * 10 + 1e-6));
-  const whole = Math.floor(tenths / 10), m = Math.floor(whole / 60), s = whole % 60;
-  return m + ":" + String(s).padStart(2, "0") + (tenths % 10 ? "." + (tenths % 10) : "");
-}
-
-function seconds(text) {
-  const parts = String(text).trim().split(":");
-  if (!parts.length || parts.length > 3 || parts.some(function (p) { return !/^\d+(\.\d+)?$/.test(p); })) return NaN;
-  return parts.reduce(function (total, p) { return total * 60 + Number(p); }, 0);
-}
 
 function field(id) { return document.getElementById(id); }
 
@@ -32,7 +20,7 @@ function setRange(start, end, title) {
 }
 
 function showPreview() {
-  const s = seconds(field("highlight-start").value), e = seconds(field("highlight-end").value);
+  const s = parseClock(field("highlight-start").value), e = parseClock(field("highlight-end").value);
   field("highlight-preview").hidden = !(e > s);
 }
 
@@ -68,7 +56,7 @@ export function initHighlight() {
   });
   ["highlight-start", "highlight-end"].forEach(function (id) { field(id).addEventListener("input", showPreview); });
   field("highlight-preview").addEventListener("click", function () {
-    playSpan(video, seconds(field("highlight-start").value), seconds(field("highlight-end").value));
+    playSpan(video, parseClock(field("highlight-start").value), parseClock(field("highlight-end").value));
   });
   const fromTranscript = field("highlight-from-transcript");
   document.addEventListener("selectionchange", function () { fromTranscript.hidden = !selectedLines(); });
