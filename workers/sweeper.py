@@ -23,16 +23,14 @@ from workers.context import WorkerContext
 from workers.notify_queue import enqueue_delivery
 from workers.queues import (
     BLUR_JOBS,
+    ENQUEUE,
     MAIL_JOBS,
     PROCESSING_JOBS,
     QUEUES,
     TRANSCRIBE_JOBS,
-    enqueue_blur,
     enqueue_mail,
     enqueue_notify_schedule,
-    enqueue_processing,
     enqueue_retention,
-    enqueue_transcription,
     has_live_job,
 )
 
@@ -48,16 +46,19 @@ def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
     # A job ends by moving its clip on, then finishes in Redis; so a clip found stuck whose job
     # is no longer live is read again after that check, or one finishing between the two reads
     # as stuck and is queued again.
-    idle = [
-        [(c, d) for c, d in clips if not has_live_job(ctx.redis, c, ctx.stale_after, jobs)]
-        for clips, jobs in zip(_stuck(ctx, since), STAGE_JOBS, strict=True)
-    ]
+    idle: dict[str, list[tuple[int, float | None]]] = {}
+    for stage, clips in _stuck(ctx, since).items():
+        _, jobs = STAGES[stage]
+        idle[stage] = [
+            (c, d) for c, d in clips if not has_live_job(ctx.redis, c, ctx.stale_after, jobs)
+        ]
     still = _stuck(ctx, since)
     requeued = []
-    for clips, now, enqueue in zip(idle, still, STAGE_ENQUEUE, strict=True):
+    for stage, clips in idle.items():
+        stuck_now = {clip_id for clip_id, _ in still[stage]}
         for clip_id, duration in clips:
-            if clip_id in {still_id for still_id, _ in now}:
-                enqueue(ctx.redis, clip_id, duration, stale_after=ctx.stale_after)
+            if clip_id in stuck_now:
+                ENQUEUE[stage](ctx.redis, clip_id, duration, stale_after=ctx.stale_after)
                 requeued.append(clip_id)
     with ctx.sessions() as session:
         unsent = mail.unsent(session, created_before=since)
@@ -81,22 +82,21 @@ def sweep(ctx: WorkerContext, *, grace: timedelta | None = None) -> list[int]:
     return requeued
 
 
-# The three stages the sweeper moves on: which jobs count as live, and how one is queued.
-STAGE_JOBS = (PROCESSING_JOBS, TRANSCRIBE_JOBS, BLUR_JOBS)
-STAGE_ENQUEUE = (enqueue_processing, enqueue_transcription, enqueue_blur)
+# The stages the sweeper moves on: the clips waiting for each, and which jobs count as live.
+STAGES = {
+    "processing": (lifecycle.unfinished_clips, PROCESSING_JOBS),
+    "transcription": (transcripts.unfinished_transcripts, TRANSCRIBE_JOBS),
+    "blur": (blur.unfinished_blurs, BLUR_JOBS),
+}
 
 
-def _stuck(ctx: WorkerContext, since) -> tuple[list[tuple[int, float | None]], ...]:
-    """Clips waiting for processing, a transcript and a blur, untouched since ``since``."""
+def _stuck(ctx: WorkerContext, since) -> dict[str, list[tuple[int, float | None]]]:
+    """Each stage's clips waiting for it (id and duration), untouched since ``since``."""
     with ctx.sessions() as session:
-        return tuple(
-            [(c.id, c.duration) for c in unfinished(session, not_touched_since=since)]
-            for unfinished in (
-                lifecycle.unfinished_clips,
-                transcripts.unfinished_transcripts,
-                blur.unfinished_blurs,
-            )
-        )
+        return {
+            stage: [(c.id, c.duration) for c in unfinished(session, not_touched_since=since)]
+            for stage, (unfinished, _jobs) in STAGES.items()
+        }
 
 
 def _drop_undelivered_jobs(ctx: WorkerContext) -> None:
