@@ -303,7 +303,7 @@ def _copy(comment: Comment, clip_id: int, *, at: float, parent_id: int | None = 
 class CutFrom:
     """Where a highlight came from, as its page says it."""
 
-    source_id: int | None  # None when the viewer may not open the source, or it is gone
+    source_clip_id: int | None  # None when the viewer may not open the source, or it is gone
     title: str
     start: float
     end: float
@@ -312,18 +312,30 @@ class CutFrom:
 
 def cut_from(session: Session, user: User, clip: Clip) -> CutFrom | None:
     """Say where a highlight came from, linking the source only for those who may see it."""
-    cut = session.get(HighlightCut, clip.id)
-    if cut is None:
-        return None
-    source = cut.source
-    visible = source is not None and policy.can_view_clip(session, user, source)
-    return CutFrom(
-        source_id=source.id if visible and source else None,
-        title=cut.source_title,
-        start=cut.start,
-        end=cut.end,
-        deleted=source is None,
+    return cuts_from(session, user, [clip]).get(clip.id)
+
+
+def cuts_from(session: Session, user: User, clips: Sequence[Clip]) -> dict[int, CutFrom]:
+    """Say where each of these clips that is a cut came from, in two queries for them all."""
+    cuts = list(
+        session.scalars(select(HighlightCut).where(HighlightCut.clip_id.in_([c.id for c in clips])))
     )
+    sources = {cut.source_clip_id for cut in cuts if cut.source_clip_id is not None}
+    visible = set(
+        session.scalars(select(Clip.id).where(Clip.id.in_(sources), policy.clip_visibility(user)))
+        if sources
+        else ()
+    )
+    return {
+        cut.clip_id: CutFrom(
+            source_clip_id=cut.source_clip_id if cut.source_clip_id in visible else None,
+            title=cut.source_title,
+            start=cut.start,
+            end=cut.end,
+            deleted=cut.source_clip_id is None,
+        )
+        for cut in cuts
+    }
 
 
 def highlights_of(session: Session, clip: Clip) -> list[Clip]:

@@ -139,7 +139,8 @@ def test_a_mentor_cuts_a_model_from_a_lesson_with_its_feedback_and_transcript(
         assert can_view_clip(s, user(s, ECT), model)
         assert not can_view_clip(s, user(s, OTHER), model)
         where = highlights.cut_from(s, user(s, ECT), model)
-        assert (where.source_id, where.title, where.deleted) == (lesson.id, "Y8 fractions", False)
+        shown = (where.source_clip_id, where.title, where.deleted)
+        assert shown == (lesson.id, "Y8 fractions", False)
 
 
 def test_an_exact_cut_starts_on_the_chosen_frame_and_can_leave_comments_behind(
@@ -198,7 +199,7 @@ def test_deleting_the_source_keeps_its_highlights_or_takes_them_too(ctx, session
         still = s.get(Clip, kept.id)
         assert still is not None and ctx.storage.exists(still.video_key)
         where = highlights.cut_from(s, user(s, ECT), still)
-        assert where.deleted and where.source_id is None and where.title == "Y8 fractions"
+        assert where.deleted and where.source_clip_id is None and where.title == "Y8 fractions"
         assert can_view_clip(s, user(s, ECT), still)  # still their lesson's moment
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
+from dataclasses import asdict
 
 from flask_login import current_user
 
 from service import policy
 from service.clips import browse, highlights, transcripts, visibility
+from service.clips.highlights import CutFrom
 from service.errors import Forbidden
 from service.feedback import comments as feedback_comments
 from service.feedback.comments import Thread
@@ -22,8 +24,8 @@ from web.resources import db, redis, settings
 from workers.queues import enqueue_or_leave_to_sweeper, stale_window
 
 
-def clip_data(clip: Clip) -> dict[str, object]:
-    """Describe a clip as the API's Clip schema does."""
+def clip_data(clip: Clip, cut: CutFrom | None = None) -> dict[str, object]:
+    """Describe a clip as the API's Clip schema does (``cut``: where it was cut from)."""
     return {
         "id": clip.id,
         "title": clip.title,
@@ -38,20 +40,7 @@ def clip_data(clip: Clip) -> dict[str, object]:
         "step_id": clip.step_id,
         "transcript_status": clip.transcript_status.value if clip.transcript_status else None,
         "blur_status": clip.blur_status.value if clip.blur_status else None,
-        "cut_from": _cut_from(clip),
-    }
-
-
-def _cut_from(clip: Clip) -> dict[str, object] | None:
-    found = highlights.cut_from(db(), current_user, clip)
-    if found is None:
-        return None
-    return {
-        "source_clip_id": found.source_id,
-        "title": found.title,
-        "start": found.start,
-        "end": found.end,
-        "deleted": found.deleted,
+        "cut_from": None if cut is None else asdict(cut),
     }
 
 
@@ -71,8 +60,9 @@ def list_clips(query: dict) -> dict[str, object]:
         if value is not None
     }
     found = browse.browse(db(), current_user, args, per_page=query["per_page"])
+    cuts = highlights.cuts_from(db(), current_user, found.clips)
     return {
-        "items": [clip_data(clip) for clip in found.clips],
+        "items": [clip_data(clip, cuts.get(clip.id)) for clip in found.clips],
         "total": found.total,
         "page": found.page,
         "per_page": found.per_page,
@@ -85,7 +75,7 @@ def get_clip(clip_id: int) -> dict[str, object]:
     """Read one clip the caller may see (recorded in the audit log as a view)."""
     clip = visibility.get_visible_clip(db(), current_user, clip_id)
     audit_view(clip, "API")
-    return clip_data(clip)
+    return clip_data(clip, highlights.cut_from(db(), current_user, clip))
 
 
 def clip_status(clip_id: int) -> dict[str, object]:
@@ -174,4 +164,4 @@ def cut_highlight(body: dict, clip_id: int) -> dict[str, object]:
     enqueue_or_leave_to_sweeper(
         redis(), "processing", clip.id, None, stale_after=stale_window(settings())
     )
-    return clip_data(clip)
+    return clip_data(clip, highlights.cut_from(db(), current_user, clip))
